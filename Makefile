@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine: `make plans` (the main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: plans test lint-code docs bench clean
+
+$(BIN)/planbook: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## The main job: lint the repo's own plans.
+plans: $(BIN)/planbook
+	$(BIN)/planbook lint
+
+## The whole test suite: ruff, the rule docs being current, and pytest.
+test: $(BIN)/planbook
+	$(BIN)/ruff check src tests bench
+	$(BIN)/planbook rules --write-docs docs/rules >/dev/null
+	git diff --exit-code -- docs/rules || (echo "docs/rules is stale: run 'make docs' and commit" && exit 1)
+	$(BIN)/pytest
+
+docs: $(BIN)/planbook
+	$(BIN)/planbook rules --write-docs docs/rules
+
+bench: $(BIN)/planbook
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) site build *.egg-info

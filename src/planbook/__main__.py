@@ -1,0 +1,3 @@
+from planbook.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""The `planbook` command. Thin on purpose: parse options, call the library, pick the exit code.
+
+Exit codes: 0 clean, 1 findings that fail the run, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planbook import __version__
+
+FORMAT_CHOICES = ("text", "json", "github", "sarif", "junit")
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _load_config(config_path: str | None, start: Path | None = None):
+    from planbook.config import ConfigError, load_config
+
+    try:
+        return load_config(Path(config_path) if config_path else None, start=start)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planbook")
+def main() -> None:
+    """Lint, check and publish implementation plans that live in git."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
+              show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these rules: codes, prefixes (FM, TB00) or names; comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write the report to a file instead of standard output.")
+@click.option("--stdin", "use_stdin", is_flag=True,
+              help="Lint a plan read from standard input (for editors).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="The path to report for --stdin, and to resolve links and config from.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes.")
+def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, output,
+         use_stdin, stdin_filename, jobs):
+    """Check plans against their doc type. PATHS default to the configured plan folders."""
+    from planbook import lint as linting
+    from planbook.report import ReportContext, render
+
+    start = Path(stdin_filename).parent if stdin_filename else None
+    config = _load_config(config_path, start)
+    try:
+        files = [] if use_stdin else linting.discover(list(paths), config)
+        linter = linting.Linter(config, _codes(select), _codes(ignore),
+                                plan_names=linting.plan_names(files))
+    except ValueError as exc:  # unknown codes, invalid doc type declarations
+        raise click.UsageError(str(exc)) from None
+    if use_stdin:
+        data = sys.stdin.buffer.read()
+        found, failed = linter.lint_bytes(data, stdin_filename or "<stdin>")
+        result = linting.Result(found, 1, failed)
+    else:
+        if not files and not paths:
+            raise click.UsageError(
+                f"no plans found: {', '.join(config.paths)} does not exist here; pass PATHS "
+                "or set paths in [tool.planbook]")
+        result = linting.lint_paths(files, linter, jobs)
+    ctx = ReportContext(rules=linter.rules, files_checked=result.files, statistics=statistics,
+                        quiet=quiet, version=__version__)
+    text = render(fmt, result.findings, ctx)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    elif text:
+        click.echo(text, nl=False)
+    if result.internal_errors:
+        sys.exit(2)
+    failing = {"error", "warning"} if strict else {"error"}
+    sys.exit(1 if any(f.severity in failing for f in result.findings) else 0)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
+@click.option("--write-docs", type=click.Path(file_okay=False),
+              help="Write one Markdown page per rule, and an index, into this folder.")
+def rules(fmt, write_docs):
+    """List every rule with its code, name, default severity and summary."""
+    from planbook.rules import FAMILIES, all_rules
+
+    registry = all_rules()
+    if write_docs:
+        from planbook.docs import write_rule_docs
+
+        count = write_rule_docs(Path(write_docs))
+        click.echo(f"wrote {count} rule pages to {write_docs}")
+        return
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity, "family": FAMILIES[r.family],
+             "summary": r.summary} for r in registry.values()], indent=2))
+        return
+    for rule in registry.values():
+        click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code):
+    """Show a rule's documentation: why it exists, with a bad and a good example."""
+    from planbook.rules import find
+
+    rule = find(code)
+    if rule is None:
+        raise click.UsageError(f"no rule {code!r}; `planbook rules` lists them all")
+    click.echo(f"{rule.code} [{rule.name}] (default severity: {rule.severity})\n")
+    click.echo(rule.doc)

@@ -1,0 +1,43 @@
+"""Rule reference pages, generated from each rule's own docstring so docs cannot drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planbook.rules import FAMILIES, Rule, all_rules
+
+
+def rule_page(rule: Rule) -> str:
+    rest = rule.doc.partition("\n\n")[2]
+    return (
+        f"# {rule.code} {rule.name}\n\n"
+        f"**{rule.summary}**\n\n"
+        f"Family: {FAMILIES[rule.family]} · Default severity: `{rule.severity}`\n\n"
+        f"{rest.strip()}\n\n"
+        f"Turn it off for one line with `<!-- planbook-disable-next-line {rule.code} -->`, "
+        f"or everywhere with `ignore = [\"{rule.code}\"]` in `[tool.planbook]`.\n"
+    )
+
+
+def index_page(rules: dict[str, Rule]) -> str:
+    lines = ["# Rules", "", "Every rule planbook checks, by family. `planbook explain CODE` "
+             "prints the same page in a terminal.", ""]
+    for family, title in FAMILIES.items():
+        members = [r for r in rules.values() if r.family == family]
+        if not members:
+            continue
+        lines += [f"## {title}", "", "| Code | Name | Severity | What it finds |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity} | {r.summary} |"
+                  for r in members]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_rule_docs(folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    rules = all_rules()
+    for rule in rules.values():
+        (folder / f"{rule.code}.md").write_text(rule_page(rule), encoding="utf-8")
+    (folder / "index.md").write_text(index_page(rules), encoding="utf-8")
+    return len(rules)

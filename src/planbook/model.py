@@ -1,0 +1,229 @@
+"""The one model every part of planbook reads: a parsed plan and the findings about it.
+
+Plain dataclasses on purpose: they are built a thousand times per lint run and must cost
+little to create. Every line number is 1-based and refers to the original file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(slots=True)
+class Field:
+    """One frontmatter key with the value YAML gave it and where it stands."""
+
+    key: str
+    value: Any
+    line: int
+    column: int = 1
+    value_line: int = 0
+    value_column: int = 1
+    raw: str = ""  # the value's source text on its line, as written
+    style: str | None = None  # YAML scalar style: None for plain, "'" or '"' when quoted
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and everything under it until the next heading of the same or higher level."""
+
+    level: int
+    title: str  # heading text without its number
+    number: str  # "4.2" for "## 4.2 API Layer", "" when unnumbered
+    line: int
+    end_line: int = 0  # last line that belongs to the section, subsections included
+    heading: str = ""  # the full heading text as written
+    children: list[Section] = field(default_factory=list)
+    parent: Section | None = field(default=None, repr=False)
+    has_content: bool = False  # any non-blank line before the first subsection
+
+    def path(self) -> list[Section]:
+        out: list[Section] = []
+        node: Section | None = self
+        while node is not None and node.level > 0:
+            out.append(node)
+            node = node.parent
+        return out[::-1]
+
+    def walk(self):
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str]
+    line: int
+
+    def get(self, table: Table, column: str) -> str | None:
+        index = table.column_index(column)
+        if index is None or index >= len(self.cells):
+            return None
+        return self.cells[index]
+
+
+@dataclass(slots=True)
+class Table:
+    header: list[str]
+    rows: list[Row]
+    line: int
+    section: Section | None = field(default=None, repr=False)
+    kind: str = ""  # the doc type's table name this table was matched to, if any
+
+    def column_index(self, column: str) -> int | None:
+        wanted = normalize(column)
+        for i, name in enumerate(self.header):
+            if normalize(name) == wanted:
+                return i
+        return None
+
+
+@dataclass(slots=True)
+class ChecklistItem:
+    checked: bool
+    text: str
+    line: int
+    column: int = 1
+    section: Section | None = field(default=None, repr=False)
+
+
+@dataclass(slots=True)
+class CodeBlock:
+    info: str
+    text: str
+    line: int
+    end_line: int
+    section: Section | None = field(default=None, repr=False)
+
+
+@dataclass(slots=True)
+class Link:
+    text: str
+    url: str
+    line: int
+    column: int = 1
+
+
+@dataclass(slots=True)
+class Block:
+    """A top-level Markdown block (mistune token) with the lines it covers."""
+
+    type: str
+    line: int
+    end_line: int
+    token: dict = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.token.get("text") or self.token.get("raw") or ""
+
+
+@dataclass(slots=True)
+class Suppression:
+    """An inline `planbook-disable` comment and the lines it covers."""
+
+    codes: tuple[str, ...]  # empty means every code
+    line: int
+    start: int
+    end: int
+    used: bool = False
+
+    def covers(self, code: str, line: int) -> bool:
+        return self.start <= line <= self.end and (not self.codes or code in self.codes)
+
+
+@dataclass(slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: str
+    message: str
+    end_line: int = 0
+    fingerprint: str = ""  # stable across line shifts; filled by lint
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line or self.line,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(slots=True)
+class Plan:
+    """A parsed plan. Built once; the linter, the site and the reports all read it."""
+
+    path: str
+    text: str = ""  # the decoded file, BOM removed, newlines as in the file
+    lines: list[str] = field(default_factory=list)  # without line endings
+    has_frontmatter: bool = False
+    frontmatter_start: int = 0  # line of the opening '---'
+    frontmatter_end: int = 0  # line of the closing '---'
+    fields: dict[str, Field] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # the loaded mapping, when it loaded
+    body_start: int = 1  # first line of the body
+    root: Section = field(default_factory=lambda: Section(0, "", "", 1))
+    tables: list[Table] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    # findings the parser itself makes (unreadable file, YAML errors); rules add the rest
+    parse_findings: list[tuple[str, int, int, str]] = field(default_factory=list)
+    doc_type: str = ""  # the doc type that applies, decided by lint
+
+    @property
+    def sections(self) -> list[Section]:
+        return list(self.root.walk())
+
+    @property
+    def title(self) -> str:
+        value = self.meta.get("title")
+        return str(value) if value not in (None, "") else self.path
+
+    @property
+    def status(self) -> str:
+        value = self.meta.get("status")
+        return str(value).strip().lower() if value else ""
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """Checked and total checklist items."""
+        return sum(1 for item in self.checklist if item.checked), len(self.checklist)
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section that contains `line`."""
+        found = None
+        for section in self.root.walk():
+            if section.line <= line <= section.end_line:
+                found = section
+        return found
+
+    def find_section(self, title: str) -> Section | None:
+        wanted = normalize(title)
+        for section in self.root.walk():
+            if normalize(section.title) == wanted:
+                return section
+        return None
+
+
+def normalize(text: str) -> str:
+    """Compare headings and column names loosely: case, spacing and trailing colons."""
+    return " ".join(text.replace("*", "").replace("`", "").strip().rstrip(":").lower().split())

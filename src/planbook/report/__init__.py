@@ -1,0 +1,71 @@
+"""Reporters: one module per output format, each with `render(findings, ctx) -> str`.
+
+`render(fmt, ...)` imports only the chosen module, so a `--format text` run never pays for
+the XML or SARIF code. The helpers here are shared so every format words findings alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planbook.model import Finding
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+@dataclass
+class ReportContext:
+    """What a reporter needs besides the findings: rule metadata and run facts."""
+
+    rules: Mapping[str, Any]  # code -> rule with .code .name .severity .summary .doc_path
+    files_checked: int
+    statistics: bool = False
+    quiet: bool = False
+    version: str = "0.1.0"
+    docs_url: str = ""  # base URL for rule help links; empty means no links
+
+
+def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:
+    """Render `findings` in format `fmt`, importing that format's module only."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    return module.render(findings, ctx)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Every reporter sorts the same way so output does not depend on rule order."""
+    return sorted(findings, key=Finding.sort_key)
+
+
+def finding_line(finding: Finding) -> str:
+    """The one-line form shared by text, GitHub log lines and JUnit failure text."""
+    f = finding
+    return f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] {f.message}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def summary_line(findings: list[Finding], files_checked: int) -> str:
+    """One closing sentence with totals, e.g. for a CI log's last line."""
+    if not findings:
+        return f"All checked: {plural(files_checked, 'file')}, no problems."
+    counts = {severity: 0 for severity in ("error", "warning", "info")}
+    for finding in findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    parts = [
+        plural(counts["error"], "error"),
+        plural(counts["warning"], "warning"),
+        plural(counts["info"], "info", "info"),
+    ]
+    detail = ", ".join(part for part in parts if not part.startswith("0 "))
+    files = len({finding.path for finding in findings})
+    return (
+        f"Found {plural(len(findings), 'problem')} ({detail}) in {plural(files, 'file')}; "
+        f"{plural(files_checked, 'file')} checked."
+    )

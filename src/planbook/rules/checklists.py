@@ -1,0 +1,85 @@
+"""Checklist rules: the items a doc type requires, and no open items on a finished plan."""
+
+from __future__ import annotations
+
+from planbook.model import normalize
+from planbook.rules import Context, rule
+from planbook.rules.structure import _find
+
+
+def _items_in(plan, title: str):
+    section = _find(plan.root, title)
+    if section is None:
+        return None, []
+    return section, [i for i in plan.checklist if section.line <= i.line <= section.end_line]
+
+
+@rule("CK001", "missing-checklist-item")
+def missing_checklist_item(plan, ctx: Context):
+    """A checklist the doc type requires is missing, or lacks one of its required items.
+
+    Items match loosely: case, spacing and markup are ignored.
+
+    **Bad**
+    ```markdown
+    ## Checklist
+
+    - [x] Tests written
+    ```
+
+    **Good**
+    ```markdown
+    ## Checklist
+
+    - [x] Tests written
+    - [ ] Technical debt documented
+    ```
+    """
+    for spec in ctx.doctype.checklists:
+        section, items = _items_in(plan, spec.section)
+        if section is None:
+            if spec.required:
+                yield plan.body_start, 1, f"missing checklist section '{spec.section}'"
+            continue
+        if spec.required and not items:
+            yield section.line, 1, f"section '{section.heading}' has no checklist items"
+            continue
+        present = {normalize(i.text) for i in items}
+        for wanted in spec.items:
+            if normalize(wanted) not in present:
+                yield section.line, 1, f"checklist lacks the item '{wanted}'"
+
+
+@rule("CK002", "unchecked-when-done")
+def unchecked_when_done(plan, ctx: Context):
+    """The plan's status says it is done, yet checklist items are still unchecked.
+
+    Either finish and tick the items, or the plan is not done yet.
+
+    **Bad**
+    ```markdown
+    status: done
+    …
+    - [x] Parser written
+    - [ ] Docs written
+    ```
+
+    **Good**
+    ```markdown
+    status: done
+    …
+    - [x] Parser written
+    - [x] Docs written
+    ```
+    """
+    if plan.status != "done":
+        return
+    open_items = [i for i in plan.checklist if not i.checked]
+    if not open_items:
+        return
+    field = plan.fields["status"]
+    listed = "; ".join(f"line {i.line}: {i.text[:50]}" for i in open_items[:10])
+    more = f"; and {len(open_items) - 10} more" if len(open_items) > 10 else ""
+    yield (field.value_line, field.value_column,
+           f"status is done but {len(open_items)} checklist item"
+           f"{'s are' if len(open_items) != 1 else ' is'} unchecked: {listed}{more}")

@@ -1,0 +1,154 @@
+"""Reference rules: task dependencies, the tests acceptance criteria cite, and relative links."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote
+
+from planbook.rules import Context, rule
+from planbook.rules.tables import ID_LIKE, _classified, clean, defined_ids
+
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+NONE = {"", "none", "-", "n/a", "na", "—", "–"}
+
+
+def _task_graph(plan, ctx):
+    """Task ID → (row line, the IDs in its dependency cell) for every tasks table."""
+    if "tasks" in ctx.cache:
+        return ctx.cache["tasks"]
+    graph: dict[str, tuple[int, list[str]]] = {}
+    for table, spec in _classified(plan, ctx):
+        if not spec.depends:
+            continue
+        ids, deps = table.column_index("ID"), table.column_index(spec.depends)
+        if ids is None:
+            continue
+        for row in table.rows:
+            task = clean(row.cells[ids]) if ids < len(row.cells) else ""
+            cell = clean(row.cells[deps]) if deps is not None and deps < len(row.cells) else ""
+            if task:
+                graph.setdefault(task, (row.line, ID_LIKE.findall(cell)))
+    ctx.cache["tasks"] = graph
+    return graph
+
+
+@rule("RF001", "unknown-task-dependency")
+def unknown_task_dependency(plan, ctx: Context):
+    """A task's Dependencies cell names a task ID that no task row defines.
+
+    **Bad**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | T-9 | High | Medium |
+    ```
+
+    **Good**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
+    ```
+    """
+    graph = _task_graph(plan, ctx)
+    for task, (line, deps) in graph.items():
+        for dep in deps:
+            if dep not in graph:
+                yield line, 1, f"task {task} depends on {dep}, which no task defines"
+
+
+@rule("RF002", "dependency-cycle")
+def dependency_cycle(plan, ctx: Context):
+    """Tasks depend on each other in a circle, so none of them can start.
+
+    **Bad**
+    ```markdown
+    | T-1 | Parse | … | T-2 | …
+    | T-2 | Lint  | … | T-1 | …
+    ```
+
+    **Good**
+    ```markdown
+    | T-1 | Parse | … | None | …
+    | T-2 | Lint  | … | T-1  | …
+    ```
+    """
+    graph = _task_graph(plan, ctx)
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    reported: set[frozenset] = set()
+
+    def visit(task: str, path: list[str]):
+        state[task] = 1
+        path.append(task)
+        for dep in graph[task][1]:
+            if dep not in graph:
+                continue
+            if state.get(dep) == 1:
+                cycle = path[path.index(dep):] + [dep]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield graph[dep][0], 1, f"dependency cycle: {' → '.join(cycle)}"
+            elif state.get(dep) is None:
+                yield from visit(dep, path)
+        path.pop()
+        state[task] = 2
+
+    for task in graph:
+        if state.get(task) is None:
+            yield from visit(task, [])
+
+
+@rule("RF003", "unknown-test-reference")
+def unknown_test_reference(plan, ctx: Context):
+    """An acceptance criterion's validation method cites a test ID defined nowhere in the plan.
+
+    **Bad**
+    ```markdown
+    | AC-1 | Plans lint clean | Integration test IT-7 |
+    ```
+
+    **Good**
+    ```markdown
+    | AC-1 | Plans lint clean | Integration test IT-1 |
+    ```
+    """
+    defined = defined_ids(plan)
+    for table, spec in _classified(plan, ctx):
+        if not spec.cites:
+            continue
+        index = table.column_index(spec.cites)
+        if index is None:
+            continue
+        prefixes = tuple(f"{p}-" for p in spec.cite_ids)
+        for row in table.rows:
+            cell = clean(row.cells[index]) if index < len(row.cells) else ""
+            for cited in dict.fromkeys(ID_LIKE.findall(cell)):
+                if prefixes and not cited.startswith(prefixes):
+                    continue
+                if cited not in defined:
+                    yield row.line, 1, f"{spec.cites} cites {cited}, which the plan never defines"
+
+
+@rule("RF004", "broken-link", needs_doctype=False)
+def broken_link(plan, ctx: Context):
+    """A relative link points at a file that does not exist.
+
+    Links are resolved from the plan's own folder, the way a Markdown viewer resolves them.
+
+    **Bad**
+    ```markdown
+    See the [design](../design/serch.md).
+    ```
+
+    **Good**
+    ```markdown
+    See the [design](../design/search.md).
+    ```
+    """
+    for link in plan.links:
+        url = link.url.strip()
+        if not url or url.startswith(("#", "/", "//")) or SCHEME.match(url):
+            continue
+        target = unquote(url.split("#", 1)[0].split("?", 1)[0])
+        if not target:
+            continue
+        if not ctx.exists(posixpath.normpath(target)):
+            yield link.line, link.column, f"link target '{target}' does not exist"
