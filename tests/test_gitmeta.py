@@ -1,0 +1,136 @@
+"""gitmeta against real repositories made in a temporary folder, with real commits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from planbook import gitmeta
+
+if shutil.which("git") is None:  # pragma: no cover - git is part of every supported setup
+    pytest.fail("git is not installed; these tests need it", pytrace=False)
+
+
+def git(repo, *args, author="Ada Lovelace", date="2025-01-01T10:00:00+00:00"):
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "dev@example.com",
+        "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "dev@example.com",
+        "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull,
+    }
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, env=env,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture()
+def repo(tmp_path):
+    """A repo whose plan history has two authors, a rename with an edit, and a later add."""
+    root = tmp_path / "repo"
+    (root / "plans").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "plans" / "IP-1-old-name.md").write_text("# One\n\nfirst text of plan one\n" * 5)
+    (root / "README.md").write_text("not a plan\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Add plan one", date="2025-01-01T10:00:00+00:00")
+    git(root, "mv", "plans/IP-1-old-name.md", "plans/IP-1-search.md")
+    with open(root / "plans" / "IP-1-search.md", "a") as handle:
+        handle.write("a line added with the rename\n")
+    git(root, "commit", "-qam", "Rename plan one", author="Grace Hopper",
+        date="2025-02-01T10:00:00+00:00")
+    (root / "plans" / "IP-2-export.md").write_text("# Two\n")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Add plan two", date="2025-03-01T10:00:00+00:00")
+    with open(root / "plans" / "IP-1-search.md", "a") as handle:
+        handle.write("edited again\n")
+    git(root, "commit", "-qam", "Edit plan one: <b>bold</b> subject",
+        date="2025-04-01T10:00:00+00:00")
+    (root / "README.md").write_text("changed, but not a plan\n")
+    git(root, "commit", "-qam", "Touch the readme", date="2025-05-01T10:00:00+00:00")
+    return root
+
+
+def test_collect_follows_renames_and_orders_authors(repo):
+    found = gitmeta.collect(repo, ["plans/IP-1-search.md", "plans/IP-2-export.md"])
+    one = found["plans/IP-1-search.md"]
+    assert one.created.startswith("2025-01-01")  # the commit that added it under its old name
+    assert one.updated.startswith("2025-04-01")
+    assert one.subject == "Edit plan one: <b>bold</b> subject"
+    assert one.authors == ["Ada Lovelace", "Grace Hopper"]
+    assert one.commits == 3
+    assert len(one.sha) == 40
+    two = found["plans/IP-2-export.md"]
+    assert two.created.startswith("2025-03-01") and two.updated.startswith("2025-03-01")
+    assert two.commits == 1
+    assert "plans/IP-1-old-name.md" not in found
+
+
+def test_collect_uses_one_git_log_process(repo, monkeypatch):
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmeta.subprocess, "run", spy)
+    many = [f"plans/IP-{n}.md" for n in range(200)] + ["plans/IP-1-search.md"]
+    gitmeta.collect(repo, many)
+    assert len(calls) == 1 and "log" in calls[0]
+    calls.clear()
+    result = gitmeta.facts(repo, many)
+    assert len(calls) == 3  # rev-parse, log, status: the same for 2 plans or 2000
+    assert result.in_repo and "plans/IP-1-search.md" in result.histories
+
+
+def test_paths_are_relative_to_root_inside_a_subfolder(repo):
+    found = gitmeta.collect(repo / "plans", ["IP-1-search.md"])
+    assert set(found) == {"IP-1-search.md"}
+    (repo / "plans" / "IP-2-export.md").write_text("# Two, edited\n")
+    assert gitmeta.uncommitted(repo / "plans", ["IP-2-export.md", "IP-1-search.md"]) == {
+        "IP-2-export.md"}
+
+
+def test_uncommitted_sees_modified_and_untracked_plans(repo):
+    (repo / "plans" / "IP-2-export.md").write_text("# Two, edited\n")
+    (repo / "plans" / "IP-3-new.md").write_text("# Three\n")
+    paths = ["plans/IP-1-search.md", "plans/IP-2-export.md", "plans/IP-3-new.md"]
+    assert gitmeta.uncommitted(repo, paths) == {"plans/IP-2-export.md", "plans/IP-3-new.md"}
+    result = gitmeta.facts(repo, paths)
+    assert result.uncommitted == {"plans/IP-2-export.md", "plans/IP-3-new.md"}
+    assert "plans/IP-3-new.md" not in result.histories
+    assert result.shallow is False
+
+
+def test_shallow_clone_is_detected(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True, capture_output=True)
+    assert gitmeta.is_shallow(clone) is True
+    assert gitmeta.is_shallow(repo) is False
+    found = gitmeta.collect(clone, ["plans/IP-1-search.md"])
+    # only the newest commit is there, so that is all git can say
+    assert found["plans/IP-1-search.md"].commits == 1
+
+
+def test_outside_a_repository_nothing_is_known(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "IP-1.md").write_text("# One\n")
+    paths = ["plans/IP-1.md"]
+    assert gitmeta.collect(tmp_path, paths) == {}
+    assert gitmeta.uncommitted(tmp_path, paths) == set()
+    assert gitmeta.is_shallow(tmp_path) is False
+    assert gitmeta.facts(tmp_path, paths) == gitmeta.GitFacts()
+
+
+def test_missing_git_is_nothing_known(repo, monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    assert gitmeta.facts(repo, ["plans/IP-1-search.md"]) == gitmeta.GitFacts()
+
+
+def test_parse_status_handles_renames_and_prefix():
+    out = "R  plans/new.md\0plans/old.md\0?? plans/x.md\0 M other/y.md\0"
+    assert gitmeta.parse_status(out, "plans/") == {"new.md", "x.md"}
