@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings that fail the run, 2 usage or internal error.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,11 +31,23 @@ def _load_config(config_path: str | None, start: Path | None = None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planbook")
-def main() -> None:
+def cli() -> None:
     """Lint, check and publish implementation plans that live in git."""
 
 
-@main.command()
+def main() -> None:
+    """Run the command; a bug in planbook exits 2 with one line, not a traceback."""
+    try:
+        cli()
+    except Exception as exc:  # click handles its own errors and exits before this
+        if os.environ.get("PLANBOOK_DEBUG"):
+            raise
+        click.echo(f"planbook: internal error: {type(exc).__name__}: {exc} "
+                   "(set PLANBOOK_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
               show_default=True, help="Output format.")
@@ -90,7 +103,7 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, out
     sys.exit(1 if any(f.severity in failing for f in result.findings) else 0)
 
 
-@main.command()
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True)
 @click.option("--write-docs", type=click.Path(file_okay=False),
@@ -117,7 +130,7 @@ def rules(fmt, write_docs):
         click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}")
 
 
-@main.command()
+@cli.command()
 @click.argument("code")
 def explain(code):
     """Show a rule's documentation: why it exists, with a bad and a good example."""

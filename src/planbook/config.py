@@ -1,4 +1,4 @@
-"""Configuration: `[tool.planbook]` in pyproject.toml, or a planbook.toml, found upwards from a path.
+"""Configuration: `[tool.planbook]` in pyproject.toml or a planbook.toml, found upwards.
 
 Keys are kebab-case, as in Ruff. Unknown keys are an error with the key named, so a typo never
 silently turns a check off.
@@ -7,41 +7,42 @@ silently turns a check off.
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from planbook.typed import DeclarationError, load
 
 
 class ConfigError(ValueError):
     """Configuration that cannot be used; the message says which file and key."""
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+@dataclass
+class Config:
+    """`[tool.planbook]`, with every key in kebab-case in the file (per-file-ignores)."""
 
-    root: Path = Field(default_factory=Path.cwd, exclude=True)
-    source: str = Field("", exclude=True)  # the file the config came from, "" for defaults
-    paths: list[str] = ["plans"]
-    exclude: list[str] = []
-    select: list[str] = []
-    ignore: list[str] = []
-    per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
-    severity: dict[str, Literal["error", "warning", "info"]] = {}
-    default_type: str = Field("IP", alias="default-type")
-    doc_types: dict[str, str] = Field({}, alias="doc-types")  # glob → doc type name
-    types: dict[str, dict[str, Any]] = {}  # a team's own doc types, declared inline
-    type_files: list[str] = Field([], alias="type-files")  # or in TOML/YAML files
+    root: Path = field(default_factory=Path.cwd)
+    source: str = ""  # the file the config came from, "" for defaults
+    paths: tuple[str, ...] = ("plans",)
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Literal["error", "warning", "info"]] = field(default_factory=dict)
+    default_type: str = "IP"
+    doc_types: dict[str, str] = field(default_factory=dict)  # glob → doc type name
+    types: dict[str, dict[str, Any]] = field(default_factory=dict)  # a team's own, inline
+    type_files: tuple[str, ...] = ()  # or declared in TOML/YAML files
     template: str | None = None  # a team's own template for `planbook new`
-    filename: str | None = None  # file name pattern for `planbook new`, e.g. IP-{issue}-{slug}.md
+    filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
     def ignored_for(self, path: str) -> set[str]:
         rel = self.relative(path)
@@ -52,6 +53,8 @@ class Config(BaseModel):
         return codes
 
     def type_for(self, path: str) -> str | None:
+        if not self.doc_types:
+            return None
         rel = self.relative(path)
         for pattern, name in self.doc_types.items():
             if fnmatch.fnmatch(rel, pattern):
@@ -105,10 +108,10 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("planbook", {})
+    data = {k: v for k, v in data.items() if k not in ("root", "source")}
     try:
-        return Config.model_validate({**data, "root": path.parent, "source": str(path)})
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"{path}: {problems}") from None
+        config = load(Config, data, "tool.planbook" if path.name == "pyproject.toml" else "")
+    except DeclarationError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    config.root, config.source = path.parent, str(path)
+    return config

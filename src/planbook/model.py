@@ -6,6 +6,7 @@ little to create. Every line number is 1-based and refers to the original file.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,11 @@ class Section:
     children: list[Section] = field(default_factory=list)
     parent: Section | None = field(default=None, repr=False)
     has_content: bool = False  # any non-blank line before the first subsection
+    key: str = ""  # the title normalized for matching against a doc type
+
+    def __post_init__(self):
+        if not self.key:
+            self.key = normalize(self.title).replace("&", "and")
 
     def path(self) -> list[Section]:
         out: list[Section] = []
@@ -188,10 +194,11 @@ class Plan:
     # findings the parser itself makes (unreadable file, YAML errors); rules add the rest
     parse_findings: list[tuple[str, int, int, str]] = field(default_factory=list)
     doc_type: str = ""  # the doc type that applies, decided by lint
+    section_list: list[Section] = field(default_factory=list)  # in document order
 
     @property
     def sections(self) -> list[Section]:
-        return list(self.root.walk())
+        return self.section_list
 
     @property
     def title(self) -> str:
@@ -209,17 +216,15 @@ class Plan:
         return sum(1 for item in self.checklist if item.checked), len(self.checklist)
 
     def section_at(self, line: int) -> Section | None:
-        """The innermost section that contains `line`."""
-        found = None
-        for section in self.root.walk():
-            if section.line <= line <= section.end_line:
-                found = section
-        return found
+        """The innermost section that contains `line`: the last heading at or before it."""
+        index = bisect.bisect_right([s.line for s in self.section_list], line)
+        return self.section_list[index - 1] if index else None
 
-    def find_section(self, title: str) -> Section | None:
-        wanted = normalize(title)
-        for section in self.root.walk():
-            if normalize(section.title) == wanted:
+    def find_section(self, title: str, within: Section | None = None) -> Section | None:
+        """The first section with this title, matched loosely, anywhere under `within`."""
+        wanted = normalize(title).replace("&", "and")
+        for section in (within or self.root).walk():
+            if section.key == wanted:
                 return section
         return None
 

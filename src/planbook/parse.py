@@ -13,10 +13,10 @@ import bisect
 import os
 import re
 import stat
+
 import yaml
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
-from mistune.plugins.table import table as table_plugin
 
 from planbook.model import (
     Block,
@@ -25,9 +25,9 @@ from planbook.model import (
     Field,
     Link,
     Plan,
+    Row,
     Section,
     Suppression,
-    Row,
     Table,
 )
 
@@ -43,6 +43,7 @@ HEADING_NUMBER = re.compile(r"^((?:\d+\.)*\d+)\.?(?:\s+|$)")
 TASK = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+)\[([ xX])\](?:\s+|$)(.*)$")
 LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 CODE_FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")
 SUPPRESS = re.compile(
     r"(?:<!--|#)\s*planbook-(disable-next-line|disable|enable)\b([^>\n]*?)\s*(?:-->|$)"
@@ -80,18 +81,7 @@ class _Parser(BlockParser):
         return result
 
 
-def _make_parser() -> _Parser:
-    parser = _Parser()
-
-    class _Host:  # mistune plugins register through a Markdown-like object
-        block = parser
-        renderer = None
-
-    table_plugin(_Host)  # type: ignore[arg-type]
-    return parser
-
-
-_PARSER = _make_parser()
+_PARSER = _Parser()
 
 
 def read_plan(path: str) -> Plan:
@@ -324,8 +314,8 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
     _build_sections(plan, lines, blocks)
     for block in blocks:
         section = plan.section_at(block.line)
-        if block.type == "table":
-            plan.tables.append(_table(block, lines, section))
+        if block.type == "paragraph" and "|" in block.token["text"]:
+            _scan_tables(plan, lines, block, section)
         elif block.type == "block_code":
             info = (block.token.get("attrs") or {}).get("info") or ""
             plan.code_blocks.append(
@@ -336,7 +326,7 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
             _scan_tasks(plan, lines, block, section)
         if block.type in ("block_html", "paragraph", "list", "block_quote"):
             _scan_suppressions(plan, lines, block)
-        if block.type in ("paragraph", "list", "block_quote", "table", "heading"):
+        if block.type in ("paragraph", "list", "block_quote", "heading"):
             _scan_links(plan, lines, block)
     plan.blocks = blocks
     _scan_frontmatter_suppressions(plan, lines)
@@ -363,6 +353,7 @@ def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
         stack.append(section)
     for section in stack[1:]:
         section.end_line = len(lines)
+    plan.section_list = list(root.walk())
 
 
 def _cells(row: str) -> list[str]:
@@ -371,6 +362,8 @@ def _cells(row: str) -> list[str]:
         row = row[1:]
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
+    if "`" not in row and "\\" not in row:
+        return [cell.strip() for cell in row.split("|")]
     cells, current, in_code = [], [], False
     i = 0
     while i < len(row):
@@ -391,15 +384,22 @@ def _cells(row: str) -> list[str]:
     return cells
 
 
-def _table(block: Block, lines: list[str], section: Section | None) -> Table:
-    header = _cells(lines[block.line - 1])
-    rows = []
-    for number in range(block.line + 2, block.end_line + 1):
-        text = lines[number - 1]
-        if not text.strip():
-            break
-        rows.append(Row(_cells(text), number))
-    return Table(header, rows, block.line, section)
+def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
+    """Find GFM tables in a paragraph: a row of cells, then a delimiter row of dashes."""
+    number = block.line
+    while number < block.end_line:
+        header, delimiter = lines[number - 1], lines[number]
+        if "|" in header and DELIMITER_ROW.match(delimiter):
+            columns = _cells(header)
+            if len(_cells(delimiter)) == len(columns):
+                rows = []
+                number += 2
+                while number <= block.end_line and lines[number - 1].strip():
+                    rows.append(Row(_cells(lines[number - 1]), number))
+                    number += 1
+                plan.tables.append(Table(columns, rows, number - len(rows) - 2, section))
+                continue
+        number += 1
 
 
 def _fenced_lines(lines: list[str], start: int, end: int):

@@ -8,94 +8,86 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from planbook.typed import DeclarationError, load
 
 HERE = Path(__file__).parent
-BUILTIN = ("IP",)  # more ship as <name>.toml beside this file
 
 FieldType = Literal[
     "string", "date", "version", "list", "integer", "boolean", "string-or-integer", "mapping"
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-
-class FieldSpec(_Model):
+@dataclass(frozen=True)
+class FieldSpec:
     type: FieldType = "string"
     required: bool = False
-    values: list[str] | None = None  # allowed values, compared case-insensitively
+    values: tuple[str, ...] | None = None  # allowed values, compared case-insensitively
     pattern: str | None = None  # a regular expression the whole value must match
     description: str = ""
 
 
-class SectionSpec(_Model):
+@dataclass(frozen=True)
+class SectionSpec:
     title: str
     number: str = ""
     required: bool = True
-    children: list[SectionSpec] = []
+    children: tuple[SectionSpec, ...] = ()
 
 
-class TableSpec(_Model):
+@dataclass(frozen=True)
+class TableSpec:
     name: str
     section: str  # the section (any depth) whose subtree holds these tables
-    columns: list[str]
+    columns: tuple[str, ...]
     id: str | None = None  # ID prefix, such as "T" for T-1 and T-API-1
-    required: list[str] = []  # columns whose cells must not be empty
-    values: dict[str, list[str]] = {}  # column → allowed values
+    required: tuple[str, ...] = ()  # columns whose cells must not be empty
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column → allowed
     depends: str | None = None  # column that lists IDs of the same table
     cites: str | None = None  # column that cites IDs defined in other tables
-    cite_ids: list[str] = Field([], alias="cite-ids")  # ID prefixes a citation may use
+    cite_ids: tuple[str, ...] = ()  # ID prefixes a citation may use
 
 
-class ChecklistSpec(_Model):
+@dataclass(frozen=True)
+class ChecklistSpec:
     section: str  # the section whose checklist this is
     required: bool = True
-    items: list[str] = []  # items that must be present (matched loosely)
-    complete_when_finished: bool = Field(True, alias="complete-when-finished")
+    items: tuple[str, ...] = ()  # items that must be present (matched loosely)
 
 
-class PhaseSpec(_Model):
+@dataclass(frozen=True)
+class PhaseSpec:
     section: str
     heading: str
-    requires: list[str]
+    requires: tuple[str, ...]
 
 
-class TemplateSpec(_Model):
+@dataclass(frozen=True)
+class TemplateSpec:
     guidance: str | None = None
-    placeholders: list[str] = []
-    example_rows: list[str] = Field([], alias="example-rows")
-    dates: list[str] = []
-    phrases: list[str] = []
+    placeholders: tuple[str, ...] = ()
+    example_rows: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
 
 
-class DocType(_Model):
+@dataclass(frozen=True)
+class DocType:
     name: str
     description: str = ""
-    finished: list[str] = ["done"]
+    finished: tuple[str, ...] = ("done",)
     filename: str = "{slug}.md"
-    template_file: str | None = Field(None, alias="template-file")
-    fields: dict[str, FieldSpec] = {}
-    sections: list[SectionSpec] = []
-    tables: list[TableSpec] = []
-    checklists: list[ChecklistSpec] = []
+    template_file: str | None = None
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+    sections: tuple[SectionSpec, ...] = ()
+    tables: tuple[TableSpec, ...] = ()
+    checklists: tuple[ChecklistSpec, ...] = ()
     phases: PhaseSpec | None = None
     template: TemplateSpec = TemplateSpec()
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True,
-                              ignored_types=(cached_property,))
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a doc type needs a name")
-        return value
 
     @cached_property
     def placeholder_res(self) -> list[re.Pattern]:
@@ -112,13 +104,18 @@ class DocTypeError(ValueError):
 
 def from_data(data: dict[str, Any], source: str) -> DocType:
     try:
-        return DocType.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise DocTypeError(f"{source}: invalid doc type: {problems}") from None
+        doctype = load(DocType, data)
+        for pattern in (*doctype.template.placeholders, *doctype.template.example_rows,
+                        *(f.pattern for f in doctype.fields.values() if f.pattern)):
+            re.compile(pattern)
+    except DeclarationError as exc:
+        raise DocTypeError(f"{source}: invalid doc type: {exc}") from None
+    except re.error as exc:
+        raise DocTypeError(f"{source}: invalid regular expression {exc.pattern!r}: {exc}") \
+            from None
+    if not doctype.name.strip():
+        raise DocTypeError(f"{source}: a doc type needs a name")
+    return doctype
 
 
 def from_file(path: str | Path) -> DocType:

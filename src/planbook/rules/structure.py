@@ -58,14 +58,16 @@ parser_rule("IO003", "markdown-too-deep", doc="""
 def _find(parent: Section, title: str) -> Section | None:
     wanted = normalize(title).replace("&", "and")
     for section in parent.walk():
-        if normalize(section.title).replace("&", "and") == wanted:
+        if section.key == wanted:
             return section
     return None
 
 
 def _found_top(plan, ctx):
     """The doc type's top-level sections, each with the plan's section or None."""
-    return [(spec, _find(plan.root, spec.title)) for spec in ctx.doctype.sections]
+    if "top" not in ctx.cache:
+        ctx.cache["top"] = [(spec, _find(plan.root, spec.title)) for spec in ctx.doctype.sections]
+    return ctx.cache["top"]
 
 
 def _label(spec) -> str:
@@ -259,11 +261,12 @@ def leftover_template(plan, ctx: Context):
             if normalize(section.title) == normalize(template.guidance):
                 yield section.line, 1, (f"the template's '{section.heading}' block is still "
                                         "here; delete it")
-    for key in ("created", "updated"):
-        field = plan.fields.get(key)
-        if field is not None and str(field.value) in template.dates:
-            yield (field.value_line, field.value_column,
-                   f"'{key}' is {field.value}, the template's own date; set the real date")
+    created, updated = plan.fields.get("created"), plan.fields.get("updated")
+    if created and updated and str(created.value) == str(updated.value) in template.dates:
+        # Both dates still the template's: a real plan written that day would be rare luck.
+        yield (created.value_line, created.value_column,
+               f"'created' and 'updated' are {created.value}, the template's own date; "
+               "set the real dates")
     for field in plan.fields.values():
         if isinstance(field.value, str):
             for phrase in template.phrases:

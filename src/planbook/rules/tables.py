@@ -32,7 +32,7 @@ def classify(plan: Plan, ctx: Context) -> list[tuple[Table, object]]:
     for table in plan.tables:
         if table.section is None:
             continue
-        titles = [normalize(s.title).replace("&", "and") for s in table.section.path()]
+        titles = [s.key for s in table.section.path()]
         best, depth = None, -1
         for spec in specs:
             wanted = normalize(spec.section).replace("&", "and")
