@@ -13,23 +13,29 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 NONE = {"", "none", "-", "n/a", "na", "—", "–"}
 
 
-def _task_graph(plan, ctx):
-    """Task ID → (row line, the IDs in its dependency cell) for every tasks table."""
-    if "tasks" in ctx.cache:
-        return ctx.cache["tasks"]
+def _task_rows(plan, ctx) -> list[tuple[str, int, list[str]]]:
+    """(task ID, row line, the IDs in its dependency cell) for every row of every tasks table."""
+    if "tasks" not in ctx.cache:
+        rows = []
+        for table, spec in _classified(plan, ctx):
+            ids = table.column_index("ID")
+            deps = table.column_index(spec.depends) if spec.depends else None
+            if ids is None or deps is None:
+                continue
+            for row in table.rows:
+                task = clean(row.cells[ids]) if ids < len(row.cells) else ""
+                cell = clean(row.cells[deps]) if deps < len(row.cells) else ""
+                if task:
+                    rows.append((task, row.line, ID_LIKE.findall(cell)))
+        ctx.cache["tasks"] = rows
+    return ctx.cache["tasks"]
+
+
+def _task_graph(plan, ctx) -> dict[str, tuple[int, list[str]]]:
     graph: dict[str, tuple[int, list[str]]] = {}
-    for table, spec in _classified(plan, ctx):
-        if not spec.depends:
-            continue
-        ids, deps = table.column_index("ID"), table.column_index(spec.depends)
-        if ids is None:
-            continue
-        for row in table.rows:
-            task = clean(row.cells[ids]) if ids < len(row.cells) else ""
-            cell = clean(row.cells[deps]) if deps is not None and deps < len(row.cells) else ""
-            if task:
-                graph.setdefault(task, (row.line, ID_LIKE.findall(cell)))
-    ctx.cache["tasks"] = graph
+    for task, line, deps in _task_rows(plan, ctx):
+        first_line, known = graph.get(task, (line, []))
+        graph[task] = (first_line, known + [d for d in deps if d not in known])
     return graph
 
 
@@ -47,10 +53,10 @@ def unknown_task_dependency(plan, ctx: Context):
     | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
     ```
     """
-    graph = _task_graph(plan, ctx)
-    for task, (line, deps) in graph.items():
+    known = {task for task, _, _ in _task_rows(plan, ctx)}
+    for task, line, deps in _task_rows(plan, ctx):
         for dep in deps:
-            if dep not in graph:
+            if dep not in known:
                 yield line, 1, f"task {task} depends on {dep}, which no task defines"
 
 

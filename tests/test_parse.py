@@ -1,0 +1,137 @@
+"""The parser: every line number is a line of the original file."""
+
+from planbook.parse import parse_bytes, parse_text
+
+PLAN = """\
+---
+title: "Search"
+version: "1.0"
+tags: [a, b]
+---
+
+# Implementation Plan: Search
+
+## 1. Overview
+
+Some text with a [link](notes.md) and `[not](a-link.md)`.
+
+### 1.1 Component Purpose
+
+| ID   | Description | Fixtures/Mocks | Assertions |
+| ---- | ----------- | -------------- | ---------- |
+| UT-1 | parses      | `a|b`          | ok         |
+| UT-2 | fails       | none           | error      |
+
+- [x] done item
+- [ ] open item
+  - [X] nested item
+
+```markdown
+- [ ] not a task, inside a fence
+| not | a | table |
+| --- | - | ----- |
+```
+
+## 2. Phases
+Text right under.
+"""
+
+
+def test_frontmatter_fields_keep_their_lines():
+    plan = parse_text(PLAN, "p.md")
+    assert plan.has_frontmatter
+    assert (plan.frontmatter_start, plan.frontmatter_end, plan.body_start) == (1, 5, 6)
+    assert plan.fields["title"].line == 2
+    assert plan.fields["title"].value == "Search"
+    assert plan.fields["tags"].line == 4
+    assert plan.meta["tags"] == ["a", "b"]
+
+
+def test_sections_tree_with_numbers_and_lines():
+    plan = parse_text(PLAN, "p.md")
+    got = [(s.level, s.number, s.title, s.line, s.end_line) for s in plan.sections]
+    assert got == [
+        (1, "", "Implementation Plan: Search", 7, 31),
+        (2, "1", "Overview", 9, 29),
+        (3, "1.1", "Component Purpose", 13, 29),
+        (2, "2", "Phases", 30, 31),
+    ]
+    overview = plan.sections[1]
+    assert overview.parent is plan.sections[0]
+    assert overview.has_content
+    assert plan.sections[3].has_content
+
+
+def test_tables_rows_and_cells():
+    plan = parse_text(PLAN, "p.md")
+    assert len(plan.tables) == 1
+    table = plan.tables[0]
+    assert table.line == 15
+    assert table.header == ["ID", "Description", "Fixtures/Mocks", "Assertions"]
+    assert [(r.line, r.cells[0]) for r in table.rows] == [(17, "UT-1"), (18, "UT-2")]
+    assert table.rows[0].cells[2] == "`a|b`"  # a pipe inside code does not split the cell
+    assert table.section.number == "1.1"
+
+
+def test_checklist_items_never_inside_fences():
+    plan = parse_text(PLAN, "p.md")
+    got = [(i.checked, i.text, i.line) for i in plan.checklist]
+    assert got == [(True, "done item", 20), (False, "open item", 21), (True, "nested item", 22)]
+    assert plan.progress == (2, 3)
+
+
+def test_code_blocks_and_links():
+    plan = parse_text(PLAN, "p.md")
+    assert [(c.info, c.line, c.end_line) for c in plan.code_blocks] == [("markdown", 24, 28)]
+    assert [(link.url, link.line, link.column) for link in plan.links] == [("notes.md", 11, 18)]
+
+
+def test_bom_crlf_and_tabs_keep_lines():
+    text = PLAN.replace("\n", "\r\n").replace("Some text", "Some\ttext")
+    plan = parse_bytes(b"\xef\xbb\xbf" + text.encode(), "p.md")
+    assert plan.fields["title"].line == 2
+    assert [s.line for s in plan.sections] == [7, 9, 13, 30]
+    assert [r.line for r in plan.tables[0].rows] == [17, 18]
+    assert [i.line for i in plan.checklist] == [20, 21, 22]
+    assert (plan.links[0].line, plan.links[0].column) == (11, 18)  # a tab is one column
+
+
+def test_tab_indented_line_is_code_not_text():
+    plan = parse_text("---\nt: 1\n---\n\n\t[a](missing.md)\n\n[b](x.md)\n", "p.md")
+    assert [(c.line, c.info) for c in plan.code_blocks] == [(5, "")]
+    assert [(link.url, link.line) for link in plan.links] == [("x.md", 7)]
+
+
+def test_no_frontmatter_body_lines_start_at_one():
+    plan = parse_text("# Title\n\n## 1. Overview\n\ntext\n", "p.md")
+    assert not plan.has_frontmatter
+    assert [(s.title, s.line) for s in plan.sections] == [("Title", 1), ("Overview", 3)]
+    assert plan.parse_findings[0][0] == "FM001"
+
+
+def test_setext_heading_and_indented_code_have_lines():
+    plan = parse_text("---\nt: 1\n---\nTitle\n=====\n\n    code\n\n## 1. Next\n", "p.md")
+    assert [(s.title, s.line) for s in plan.sections] == [("Title", 4), ("Next", 9)]
+
+
+def test_suppression_comments_are_read():
+    text = ("---\ntitle: x  # planbook-disable-next-line FM013\n---\n\n"
+            "<!-- planbook-disable TB004, TB005 -->\n\ntext\n\n<!-- planbook-enable -->\n\n"
+            "<!-- planbook-disable-next-line RF004 -->\n[a](missing.md)\n")
+    plan = parse_text(text, "p.md")
+    got = [(s.codes, s.line, s.start, s.end) for s in plan.suppressions]
+    assert got == [
+        (("TB004", "TB005"), 5, 5, 9),
+        (("RF004",), 11, 12, 12),
+        (("FM013",), 2, 3, 3),
+    ]
+
+
+def test_duplicate_keys_and_yaml_error_lines():
+    plan = parse_text("---\nstatus: draft\ntitle: x\nstatus: done\n---\n", "p.md")
+    assert ("FM005", 4, 1) == plan.parse_findings[0][:3]
+    assert "first on line 2" in plan.parse_findings[0][3]
+    plan = parse_text("---\ntitle: x\nauthor: @me\n---\n", "p.md")
+    code, line, column, message = plan.parse_findings[0]
+    assert (code, line, column) == ("FM003", 3, 9)
+    assert "quote the value" in message
