@@ -1,0 +1,132 @@
+"""Configuration: where it is found, what each key does, and errors that name the key."""
+
+from pathlib import Path
+
+import pytest
+
+from planbook.config import ConfigError, find_config, load_config
+from planbook.lint import Linter, discover, lint_paths
+
+BROKEN = """---
+title: "Warm-up"
+version: 1.0
+doc_type: IP
+owner: "kim"
+---
+
+# Implementation Plan: Warm-up
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def codes(config, paths, **kwargs):
+    result = lint_paths(discover([str(p) for p in paths], config), Linter(config, **kwargs))
+    return [(Path(f.path).name, f.code, f.severity) for f in result.findings]
+
+
+def test_pyproject_section_is_found_upwards(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.planbook]\n'
+          'paths = ["docs/plans"]\n')
+    (tmp_path / "docs" / "plans").mkdir(parents=True)
+    assert find_config(tmp_path / "docs" / "plans") == tmp_path / "pyproject.toml"
+    config = load_config(start=tmp_path / "docs" / "plans")
+    assert config.paths == ("docs/plans",)
+    assert config.root == tmp_path
+
+
+def test_pyproject_without_our_section_is_skipped(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    write(tmp_path / "sub" / "planbook.toml", 'select = ["FM"]\n')
+    assert find_config(tmp_path / "sub") == tmp_path / "sub" / "planbook.toml"
+    assert find_config(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('selct = ["FM"]\n', "selct: unknown key; did you mean 'select'?"),
+        ('select = "FM"\n', "select: expected a list"),
+        ('[severity]\nFM013 = "fatal"\n',
+         "severity.FM013: must be one of error, warning, info"),
+        ("paths = [\n", "Invalid value (at end of document)"),
+    ],
+)
+def test_config_errors_name_the_key(tmp_path, text, words):
+    write(tmp_path / "planbook.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert words in str(caught.value)
+    assert "planbook.toml" in str(caught.value)
+
+
+def test_select_ignore_severity_and_per_file_ignores(tmp_path):
+    write(tmp_path / "planbook.toml", """
+select = ["FM"]
+ignore = ["FM006"]
+[severity]
+FM013 = "error"
+[per-file-ignores]
+"plans/legacy/*.md" = ["FM011"]
+""")
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    write(tmp_path / "plans" / "legacy" / "b.md", BROKEN)
+    config = load_config(start=tmp_path)
+    found = codes(config, [tmp_path / "plans"])
+    assert found == [
+        ("a.md", "FM011", "error"),
+        ("a.md", "FM013", "error"),
+        ("b.md", "FM013", "error"),
+    ]
+
+
+def test_exclude_skips_walked_files_but_not_explicit_ones(tmp_path):
+    write(tmp_path / "planbook.toml", 'exclude = ["plans/drafts/*"]\n')
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    draft = write(tmp_path / "plans" / "drafts" / "b.md", BROKEN)
+    config = load_config(start=tmp_path)
+    assert [Path(p).name for p in discover([str(tmp_path / "plans")], config)] == ["a.md"]
+    assert discover([str(draft)], config) == [str(draft)]
+
+
+def test_doc_type_globs_and_inline_types(tmp_path):
+    write(tmp_path / "planbook.toml", """
+[doc-types]
+"adr/*.md" = "ADR"
+
+[types.ADR]
+description = "Architecture decision record"
+finished = ["accepted", "superseded"]
+[types.ADR.fields.title]
+type = "string"
+required = true
+[types.ADR.fields.status]
+values = ["proposed", "accepted", "superseded"]
+[[types.ADR.sections]]
+title = "Context"
+[[types.ADR.sections]]
+title = "Decision"
+""")
+    write(tmp_path / "adr" / "1.md", '---\ntitle: "Use TOML"\nstatus: accpted\n---\n\n'
+          "## Decision\n\nTOML.\n")
+    config = load_config(start=tmp_path)
+    result = lint_paths([str(tmp_path / "adr" / "1.md")], Linter(config))
+    got = [(f.line, f.code, f.message) for f in result.findings]
+    assert got == [
+        (3, "FM007", "'status' is 'accpted', which is not one of proposed, accepted, "
+                     "superseded; did you mean 'accepted'?"),
+        (5, "ST001", "missing section 'Context'"),
+    ]
+
+
+def test_invalid_inline_type_is_a_usage_problem(tmp_path):
+    write(tmp_path / "planbook.toml", '[types.ADR]\nsections = [{ name = "Context" }]\n')
+    config = load_config(start=tmp_path)
+    with pytest.raises(ValueError) as caught:
+        Linter(config)
+    assert "types.ADR" in str(caught.value)
+    assert "sections[0].name: unknown key" in str(caught.value)
