@@ -167,6 +167,8 @@ def required_field_missing(plan, ctx: Context):
 
 def _type_problem(value, kind: str) -> str:
     if kind == "string":
+        if isinstance(value, int | float):
+            return ""  # numbers and booleans: FM011 reports them with their exact trap
         return "" if isinstance(value, str) else "x"
     if kind == "date":
         if isinstance(value, dt.datetime | dt.date):
