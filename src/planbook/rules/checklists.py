@@ -50,6 +50,10 @@ def missing_checklist_item(plan, ctx: Context):
                 yield section.line, 1, f"checklist lacks the item '{wanted}'"
 
 
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 @rule("CK002", "unchecked-when-done")
 def unchecked_when_done(plan, ctx: Context):
     """The plan's status says it is done, yet checklist items are still unchecked.
@@ -78,7 +82,7 @@ def unchecked_when_done(plan, ctx: Context):
     if not open_items:
         return
     field = plan.fields["status"]
-    listed = "; ".join(f"line {i.line}: {i.text[:50]}" for i in open_items[:10])
+    listed = "; ".join(f"line {i.line}: {_short(i.text)}" for i in open_items[:10])
     more = f"; and {len(open_items) - 10} more" if len(open_items) > 10 else ""
     yield (field.value_line, field.value_column,
            f"status is done but {len(open_items)} checklist item"
