@@ -43,6 +43,7 @@ HEADING_NUMBER = re.compile(r"^((?:\d+\.)*\d+)\.?(?:\s+|$)")
 TASK = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+)\[([ xX])\](?:\s+|$)(.*)$")
 LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+PARAGRAPH_STARTS = frozenset("|*_`[(\"'")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 CODE_FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")
 SUPPRESS = re.compile(
@@ -72,6 +73,32 @@ class _Parser(BlockParser):
         for token in state.tokens[max(before - 1, 0):]:
             token.setdefault("_start", m.start())
         return result
+
+    def parse(self, state, rules=None):
+        # Nested blocks (list items, quotes) are read from their source lines, so parsing
+        # their insides again would be wasted: only the top level is parsed.
+        if state.parent is None:
+            super().parse(state, rules)
+
+    def _parse_plain_paragraph(self, state, sc):
+        # mistune only takes a letter as the start of a plain paragraph and otherwise searches
+        # the rest of the text for the next block; table rows and bold labels are common in
+        # plans and no block rule matched here, so read them line by line as a paragraph too.
+        if state.src[state.cursor:state.cursor + 1] not in PARAGRAPH_STARTS:
+            return super()._parse_plain_paragraph(state, sc)
+        pos = state.cursor
+        while pos < state.cursor_max:
+            if pos > state.cursor and sc.match(state.src, pos):
+                break
+            line = state.get_line(pos)
+            if not line.strip():
+                break
+            pos += len(line)
+        if pos <= state.cursor:
+            return False
+        state.add_paragraph(state.get_text(pos))
+        state.cursor = pos
+        return True
 
     def _parse_indent_code_fast(self, state):
         before, start = len(state.tokens), state.cursor
