@@ -45,6 +45,7 @@ class GitFacts:
     uncommitted: set[str] = field(default_factory=set)
     shallow: bool = False
     in_repo: bool = False
+    prefix: str = ""  # the root folder's path inside the repository, "" or ending in "/"
 
 
 def _git(root: str | os.PathLike, *args: str) -> str | None:
@@ -206,4 +207,5 @@ def facts(root: str | os.PathLike, paths, history: bool = True) -> GitFacts:
         uncommitted=uncommitted(root, paths, prefix=found[0]),
         shallow=found[1],
         in_repo=True,
+        prefix=found[0],
     )

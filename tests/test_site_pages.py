@@ -1,0 +1,302 @@
+"""Page generation: plans and findings in, Markdown pages out, with no MkDocs involved."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from planbook.config import Config
+from planbook.lint import Linter, discover, lint_paths, plan_names
+from planbook.site import diagrams, pages
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def clean_plan(**changes: str) -> str:
+    """The clean example plan with frontmatter values replaced (as written)."""
+    text = (FIXTURES / "clean.md").read_text(encoding="utf-8")
+    for key, value in changes.items():
+        text, count = re.subn(rf"(?m)^{key}: .*$", f"{key}: {value}", text, count=1)
+        if not count:
+            text = text.replace("\n---\n", f"\n{key}: {value}\n---\n", 1)
+    return text
+
+
+@pytest.fixture
+def plans(tmp_path, monkeypatch):
+    """A project folder with a plans/ folder; returns a function that writes one plan."""
+    monkeypatch.setenv("PLANBOOK_TODAY", "2026-06-01")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "notes.md.keep").write_text("")
+    (tmp_path / "notes.md").write_text((FIXTURES / "notes.md").read_text())
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / "plans" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.replace("(notes.md)", "(../notes.md)"), encoding="utf-8")
+        return path
+
+    write.root = tmp_path
+    return write
+
+
+def build(root: Path, **options) -> tuple[pages.Site, dict[str, str]]:
+    site = pages.load(root / "plans", config=Config(root=root), git=False)
+    return site, pages.render(site, pages.Options(**options))
+
+
+def html_of(page: str) -> str:
+    """The page as MkDocs would turn it into HTML (its default Markdown extensions)."""
+    return markdown.markdown(page, extensions=["toc", "tables"])
+
+
+def test_every_page_is_generated(plans):
+    plans("IP-1-retry.md", clean_plan())
+    plans("IP-2-export.md", clean_plan(title='"Export"', status="draft"))
+    _, out = build(plans.root)
+    assert set(out) == {
+        "plans/index.md", "plans/board.md", "plans/dependencies.md", "plans/plans.json",
+        "plans/IP-1-retry.md", "plans/IP-1-retry.md.txt",
+        "plans/IP-2-export.md", "plans/IP-2-export.md.txt",
+    }
+    assert out["plans/IP-1-retry.md.txt"] == (plans.root / "plans" / "IP-1-retry.md").read_text()
+
+
+def test_findings_are_the_linters(plans):
+    plans("IP-1-retry.md", clean_plan(status="shipped", updated='"2026-01-01"'))
+    plans("IP-2-export.md", clean_plan(title='"Export"'))
+    config = Config(root=plans.root)
+    files = discover([str(plans.root / "plans")], config)
+    expected = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=1).findings
+    site, out = build(plans.root)
+    shown = [(f.code, f.line, f.message) for e in site.entries for f in e.findings]
+    assert sorted(shown) == sorted((f.code, f.line, f.message) for f in expected)
+    assert expected, "the plan was meant to have findings"
+    page = out["plans/IP-1-retry.md"]
+    for finding in expected:
+        if finding.path.endswith("IP-1-retry.md"):
+            assert f"| {finding.line} | [{finding.code}](../rules/{finding.code}.md)" in page
+    index = out["plans/index.md"]
+    errors = sum(1 for f in expected if f.path.endswith("IP-1-retry.md")
+                 and f.severity == "error")
+    assert f"{errors} error" in index
+
+
+def test_index_rows_carry_what_is_sorted_and_filtered(plans):
+    plans("IP-1-retry.md", clean_plan())
+    plans("IP-2-export.md", clean_plan(title='"Export"', status="draft", by="grace"))
+    _, out = build(plans.root)
+    index = out["plans/index.md"]
+    rows = re.findall(r'<tr data-status="([^"]+)" data-search="([^"]*)">', index)
+    assert [status for status, _ in rows] == ["in-progress", "draft"]
+    assert "grace" in rows[1][1] and "export" in rows[1][1]
+    assert '<a href="IP-1-retry/">Webhook Retry Queue</a>' in index
+    assert '<option value="draft">Draft</option>' in index
+    # the checklist of the clean plan: two of five ticked
+    assert 'value="2" max="5"' in index
+    # six tasks in the tasks table
+    assert '<td data-sort="6">6</td>' in index
+
+
+def test_plan_page_card_progress_and_body(plans):
+    plans("IP-1-retry.md", clean_plan())
+    _, out = build(plans.root)
+    page = out["plans/IP-1-retry.md"]
+    html = html_of(page)
+    assert page.startswith("# Webhook Retry Queue\n")
+    assert '<span class="pb-badge pb-status-in-progress">in-progress</span>' in html
+    assert "<dt>Version</dt><dd>1.0</dd>" in html
+    assert "<dt>Author</dt><dd>mara.lindqvist</dd>" in html
+    assert '<progress class="pb-progress" value="2" max="5"' in html
+    # the body: headings as Markdown (so they reach the table of contents), tables rendered
+    assert '<h2 id="1-overview">1. Overview</h2>' in html
+    assert "<td>Claim, send, delete or reschedule</td>" in html
+    assert 'class="task-list-item-checkbox" type="checkbox" checked' in html
+    # the leading H1 repeats the title and is dropped
+    assert "Implementation Plan: Webhook Retry Queue" not in html
+
+
+def test_tasks_done_from_checklist_mentions(plans):
+    text = clean_plan().replace("- [x] Contract suite for `AttemptStore` (UT-1)",
+                                "- [x] T-1 and T-2 are merged")
+    plans("IP-1-retry.md", text)
+    site, out = build(plans.root)
+    entry = site.entries[0]
+    assert entry.task_progress() == (2, 6)
+    assert entry.progress() == (2 + 2, 5 + 6)
+    assert "2/6 done" in out["plans/index.md"]
+
+
+def test_gantt_checked_against_the_tasks_table(plans):
+    plans("IP-1-retry.md", clean_plan())  # T-4 depends on T-2 and T-3; the gantt says t2 only
+    broken = clean_plan().replace("    Operator command    :t6, after t5, 2d\n", "").replace(
+        "Dead-letter move    :t5, after t4, 1d", "Dead-letter move    :t5, after t1, 1d\n"
+        "    Celebrate           :party, after t5, 1d")
+    plans("IP-2-broken.md", broken)
+    _, out = build(plans.root)
+    one = out["plans/IP-1-retry.md"]
+    assert "T-4 starts after T-2 in the sequence, but its Dependencies are T-2, T-3" in one
+    two = out["plans/IP-2-broken.md"]
+    assert "T-6 is in the tasks table but not in the sequence" in two
+    assert "T-5 starts after T-1 in the sequence, but its Dependencies are T-4" in two
+    assert "“Celebrate” matches no task in the tasks table" in two
+    # the disagreeing bars are marked in the drawing
+    assert two.count('class="pb-bar pb-bad"') == 3  # T-4, T-5 and Celebrate
+
+
+def test_a_consistent_gantt_is_said_to_be_so(plans):
+    fixed = clean_plan().replace("Scheduler loop      :t4, after t2, 3d",
+                                 "Scheduler loop      :t4, after t2 t3, 3d")
+    plans("IP-1-retry.md", fixed)
+    _, out = build(plans.root)
+    page = out["plans/IP-1-retry.md"]
+    assert "Every task is scheduled" in page
+    assert "disagree" not in page
+
+
+def test_diagrams_are_inline_svg(plans):
+    plans("IP-1-retry.md", clean_plan())
+    _, out = build(plans.root)
+    page = out["plans/IP-1-retry.md"]
+    svgs = re.findall(r"<svg .*?</svg>", page)
+    assert len(svgs) == 2  # task graph and gantt
+    graph, gantt = svgs
+    for task in ("T-1", "T-2", "T-3", "T-4", "T-5", "T-6"):
+        assert f">{task}</text>" in graph
+    assert graph.count('class="pb-edge"') == 5  # 1→2, 2→4, 3→4, 4→5, 5→6
+    assert gantt.count("<rect class=\"pb-bar") == 6
+    assert "03-10" in gantt  # the axis starts at the first date
+    _, plain = build(plans.root, diagrams=False)
+    assert "<svg" not in plain["plans/IP-1-retry.md"]
+
+
+def test_depends_on_graph_board_and_blocked_plans(plans):
+    plans("IP-1-base.md", clean_plan(title='"Base"', status="done"))
+    plans("IP-2-api.md", clean_plan(title='"API"', status="review", depends_on='["IP-1"]'))
+    plans("IP-3-ui.md", clean_plan(title='"UI"', status="approved",
+                                   depends_on='["IP-2-api", "IP-9"]'))
+    _, out = build(plans.root)
+    deps = out["plans/dependencies.md"]
+    assert deps.count('class="pb-edge"') == 2
+    assert '<a href="../IP-1-base/">' in deps
+    assert "IP-9" in deps  # named but not found
+    board = out["plans/board.md"]
+    done = board.split('pb-column-done">')[1].split("</section>")[0]
+    assert ">Base</a>" in done
+    approved = board.split('pb-column-approved">')[1].split("</section>")[0]
+    assert "pb-blocked" in approved and "waits on IP-2-api (review), IP-9 (not found)" in approved
+    review = board.split('pb-column-review">')[1].split("</section>")[0]
+    assert "pb-blocked" not in review  # IP-1 is done
+    page = out["plans/IP-2-api.md"]
+    assert "<dt>Depends on</dt>" in page and "<dt>Needed by</dt>" in page
+    assert "### Related plans" in page
+
+
+def test_links_in_plan_bodies_work_on_the_site(plans):
+    text = clean_plan() + (
+        "\nSee [the base plan](IP-1-base.md#2-implementation-phases), "
+        "[a picture](diagram.png), [the notes](../notes.md), [the docs](../docs/guide.md) "
+        "and [elsewhere](https://example.org/x).\n")
+    plans("IP-1-base.md", clean_plan(title='"Base"'))
+    plans("IP-2-links.md", text)
+    (plans.root / "plans" / "diagram.png").write_bytes(b"\x89PNG")
+    site, out = build(plans.root, docs_dir="../docs")
+    assert site.attachments == ["diagram.png", "notes.md.keep"]
+    html = out["plans/IP-2-links.md"]
+    assert 'href="../IP-1-base/#2-implementation-phases"' in html
+    assert 'href="../diagram.png"' in html
+    assert 'href="../../guide/"' in html  # a docs page, by its site URL
+    assert 'href="https://example.org/x"' in html
+    # outside the site, and no source URL to send it to: the text stays, the link goes
+    assert '<a rel="noopener noreferrer">the notes</a>' in html
+    _, flat = build(plans.root, directory_urls=False, source_url="https://example.org/repo/blob/main")
+    html = flat["plans/IP-2-links.md"]
+    assert 'href="IP-1-base.html#2-implementation-phases"' in html
+    assert 'href="https://example.org/repo/blob/main/notes.md"' in html
+
+
+def test_plans_json_is_a_machine_readable_index(plans):
+    plans("IP-1-retry.md", clean_plan(depends_on='["IP-2"]'))
+    _, out = build(plans.root)
+    data = json.loads(out["plans/plans.json"])
+    (row,) = data["plans"]
+    assert row["path"] == "IP-1-retry.md" and row["page"] == "plans/IP-1-retry/"
+    assert row["title"] == "Webhook Retry Queue" and row["status"] == "in-progress"
+    assert row["checklist"] == {"done": 2, "total": 5}
+    assert row["tasks"]["total"] == 6
+    assert row["depends_on"] == ["IP-2"]
+    assert row["git"] is None and row["uncommitted"] is False
+
+
+def test_reserved_and_nested_names(plans):
+    plans("index.md", clean_plan(title='"Named index"'))
+    plans("team/IP-7-deep.md", clean_plan(title='"Deep"'))
+    _, out = build(plans.root)
+    assert "plans/plan-index.md" in out and "plans/team/IP-7-deep.md" in out
+    assert '<a href="plan-index/">Named index</a>' in out["plans/index.md"]
+    assert '<a href="team/IP-7-deep/">Deep</a>' in out["plans/index.md"]
+    assert "[FM" not in out["plans/team/IP-7-deep.md"] or "](../../rules/" in \
+        out["plans/team/IP-7-deep.md"]
+
+
+def test_empty_and_missing_plan_folders(tmp_path):
+    empty = tmp_path / "plans"
+    empty.mkdir()
+    for folder in (empty, tmp_path / "missing"):
+        out = pages.render(pages.load(folder, config=Config(root=tmp_path), git=False))
+        assert "No plans yet" in out["plans/index.md"]
+        assert set(out) == {"plans/index.md", "plans/board.md", "plans/dependencies.md",
+                            "plans/plans.json"}
+        assert json.loads(out["plans/plans.json"]) == {"plans": []}
+
+
+def test_output_dir_and_rules_dir_move_links(plans):
+    plans("IP-1-retry.md", clean_plan(status="shipped"))
+    _, out = build(plans.root, output_dir="work/plans", rules_dir="reference/rules")
+    page = out["work/plans/IP-1-retry.md"]
+    assert "](../../reference/rules/FM" in page
+
+
+@pytest.mark.parametrize(("source", "target", "directory_urls", "expected"), [
+    ("plans/index.md", "plans/IP-1.md", True, "IP-1/"),
+    ("plans/IP-1.md", "plans/IP-2.md", True, "../IP-2/"),
+    ("plans/IP-1.md", "plans/index.md", True, "../"),
+    ("plans/IP-1.md", "plans/IP-1.md.txt", True, "../IP-1.md.txt"),
+    ("plans/IP-1.md", "rules/FM001.md", True, "../../rules/FM001/"),
+    ("plans/index.md", "plans/IP-1.md", False, "IP-1.html"),
+    ("plans/IP-1.md", "plans/index.md", False, "index.html"),
+    ("plans/a/IP-1.md", "plans/IP-2.md", False, "../IP-2.html"),
+    ("plans/IP-1.md", "plans/IP 2.md", True, "../IP%202/"),
+])
+def test_href(source, target, directory_urls, expected):
+    assert pages.href(source, target, directory_urls) == expected
+
+
+def test_layers_survive_cycles():
+    columns = diagrams.layers(["a", "b", "c"], [("a", "b"), ("b", "c"), ("c", "a")])
+    assert sorted(n for column in columns for n in column) == ["a", "b", "c"]
+    assert diagrams.layers([], []) == []
+    assert diagrams.layers(["x", "y"], [("x", "y")]) == [["x"], ["y"]]
+
+
+def test_gantt_parser_reads_mermaid_forms():
+    gantt = diagrams.parse_gantt(
+        "gantt\n  title T\n  dateFormat YYYY-MM-DD\n  excludes weekends\n  section S\n"
+        "  A task :done, a1, 2026-01-05, 3d\n  Next :after a1, 1w\n  Last : 2026-01-20, "
+        "2026-01-22\n  Milestone :milestone, m1, after a1, 0d\n  this is not a task\n", 10)
+    assert [b.name for b in gantt.bars] == ["A task", "Next", "Last", "Milestone"]
+    a, nxt, last, ms = gantt.bars
+    assert a.tags == ("done",) and a.id == "a1" and a.days == 3 and a.line == 15
+    assert nxt.after == ["a1"] and nxt.start is None and nxt.days == 7
+    assert last.end.isoformat() == "2026-01-22"
+    assert ms.after == ["a1"] and ms.days == 0
+    assert gantt.notes == ["line 19: not a task line: this is not a task"]
+    origin, spans = diagrams.schedule(gantt)
+    assert origin.isoformat() == "2026-01-05"
+    assert spans[0] == (0, 3) and spans[1] == (3, 10) and spans[3] == (3, 3)
+    assert spans[2] == (15, 18)  # an end date counts its own day
+    assert diagrams.parse_gantt("flowchart LR\n a-->b\n", 1) is None
