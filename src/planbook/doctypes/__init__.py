@@ -1,11 +1,13 @@
 """Doc types declared as data: the built-in ones ship as TOML here, a team's own come from config.
 
-One format for both, validated by the pydantic models below, so a typo in a team's declaration
-gets the same precise error a typo in ours would.
+One format for both, validated by the dataclasses below (see planbook.typed), so a typo in a
+team's declaration gets the same precise error a typo in ours would. docs/doctypes.md documents
+every key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -75,6 +77,69 @@ class TemplateSpec:
     phrases: tuple[str, ...] = ()
 
 
+def _plan_flow() -> dict[str, tuple[str, ...]]:
+    return {
+        "draft": ("review",),
+        "review": ("draft", "approved"),
+        "approved": ("in-progress", "review"),
+        "in-progress": ("done", "approved"),
+        "done": (),
+    }
+
+
+def _plan_record() -> dict[str, tuple[str, ...]]:
+    record = ("approved_by", "approved")
+    return {"approved": record, "in-progress": record, "done": record}
+
+
+@dataclass(frozen=True)
+class LifecycleSpec:
+    """How a plan's status may change, and what each status demands.
+
+    The default is the implementation-plan life: draft → review → approved → in-progress → done,
+    and abandoned from anywhere. Statuses that appear nowhere here are left to FM007.
+    """
+
+    field: str = "status"  # the frontmatter key that holds the status
+    initial: str = "draft"  # the status `planbook new` writes
+    transitions: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=_plan_flow)
+    from_any: tuple[str, ...] = ("abandoned",)  # reachable from every status
+    approved: tuple[str, ...] = ("approved", "in-progress", "done")  # count as approved
+    work: tuple[str, ...] = ("in-progress", "done")  # mean the work has started
+    done: tuple[str, ...] = ("done",)  # demand every task done
+    requires: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=_plan_record)
+
+    def known(self) -> set[str]:
+        """Every status the lifecycle mentions."""
+        found = set(self.transitions) | set(self.from_any)
+        for targets in self.transitions.values():
+            found.update(targets)
+        return {s.lower() for s in found}
+
+    def allows(self, old: str, new: str) -> bool:
+        old, new = old.lower(), new.lower()
+        if old == new or new in {s.lower() for s in self.from_any}:
+            return True
+        targets = {k.lower(): v for k, v in self.transitions.items()}.get(old, ())
+        return new in {t.lower() for t in targets}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """Where `planbook status` finds tasks, risks and technical debt in a plan."""
+
+    tasks: str = "tasks"  # the table kind whose rows are tasks
+    task_status: str = "Status"  # optional column of the tasks table saying whether it is done
+    done_values: tuple[str, ...] = ("done", "complete", "completed", "finished", "x", "✅",
+                                    "✓", "✔")
+    risks: str = "risks"  # the table kind whose rows are risks
+    risk_level: tuple[str, ...] = ("Impact",)  # a row is a high risk when one of these is High
+    high: tuple[str, ...] = ("high", "critical")
+    risk_status: str = "Status"  # optional column; closed rows are not open risks
+    closed_values: tuple[str, ...] = ("closed", "mitigated", "resolved", "retired", "done")
+    debt: tuple[str, ...] = ("Technical Debt",)  # sections whose items are technical debt
+
+
 @dataclass(frozen=True)
 class DocType:
     name: str
@@ -88,6 +153,8 @@ class DocType:
     checklists: tuple[ChecklistSpec, ...] = ()
     phases: PhaseSpec | None = None
     template: TemplateSpec = TemplateSpec()
+    lifecycle: LifecycleSpec = LifecycleSpec()
+    report: ReportSpec = ReportSpec()
 
     @cached_property
     def placeholder_res(self) -> list[re.Pattern]:
@@ -115,7 +182,29 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
             from None
     if not doctype.name.strip():
         raise DocTypeError(f"{source}: a doc type needs a name")
-    return doctype
+    return _fit_lifecycle(doctype, declared="lifecycle" in data, source=source)
+
+
+def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:
+    """Check a declared lifecycle against the status values; without a declaration, keep the
+    standard lifecycle only when the type's statuses fit it, so a team's own statuses never
+    meet transitions nobody wrote for them."""
+    spec = doctype.fields.get(doctype.lifecycle.field)
+    allowed = {v.lower() for v in spec.values} if spec and spec.values else None
+    life = doctype.lifecycle
+    named = life.known() | {s.lower() for s in (life.initial, *life.approved, *life.work,
+                                                  *life.done, *life.requires)}
+    if declared:
+        if allowed is not None and named - allowed:
+            raise DocTypeError(
+                f"{source}: lifecycle names status {', '.join(sorted(named - allowed))}, "
+                f"which '{life.field}' does not allow ({', '.join(spec.values)})")
+        return doctype
+    if allowed is None or allowed <= named:
+        return doctype
+    none = LifecycleSpec(initial=spec.values[0], transitions={}, from_any=(), approved=(),
+                         work=(), done=(), requires={})
+    return dataclasses.replace(doctype, lifecycle=none)
 
 
 def from_file(path: str | Path) -> DocType:
@@ -135,17 +224,41 @@ def from_file(path: str | Path) -> DocType:
         raise DocTypeError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise DocTypeError(f"{path}: a doc type is a mapping of keys")
-    return from_data(data, str(path))
+    doctype = from_data(data, str(path))
+    if doctype.template_file and not Path(doctype.template_file).is_absolute():
+        # relative to the declaring file, wherever planbook runs from
+        doctype = dataclasses.replace(doctype,
+                                      template_file=str(path.parent / doctype.template_file))
+    return doctype
 
 
 _builtin_cache: dict[str, DocType] = {}
+_builtin_files: dict[str, Path] = {}
+DECLARED_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+def _builtin_index() -> dict[str, Path]:
+    """Declared name → file for every shipped doc type; the name is read from the file's own
+    `name` key, never guessed from the file name."""
+    if not _builtin_files:
+        for path in sorted(HERE.glob("*.toml")):
+            match = DECLARED_NAME.search(path.read_text(encoding="utf-8"))
+            if match is None:
+                raise DocTypeError(f"{path}: a built-in doc type needs a `name = \"...\"` line")
+            _builtin_files[match.group(1)] = path
+    return _builtin_files
 
 
 def builtin(name: str) -> DocType:
-    if name not in _builtin_cache:
-        _builtin_cache[name] = from_file(HERE / f"{name.lower()}.toml")
-    return _builtin_cache[name]
+    """A shipped doc type by its declared name, compared case-insensitively."""
+    index = _builtin_index()
+    found = next((n for n in index if n.lower() == name.strip().lower()), None)
+    if found is None:
+        raise DocTypeError(f"no built-in doc type '{name}' (built in: {', '.join(index)})")
+    if found not in _builtin_cache:
+        _builtin_cache[found] = from_file(index[found])
+    return _builtin_cache[found]
 
 
 def builtin_names() -> list[str]:
-    return sorted(p.stem.upper() if p.stem == "ip" else p.stem for p in HERE.glob("*.toml"))
+    return sorted(_builtin_index(), key=str.lower)
