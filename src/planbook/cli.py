@@ -141,3 +141,91 @@ def explain(code):
         raise click.UsageError(f"no rule {code!r}; `planbook rules` lists them all")
     click.echo(f"{rule.code} [{rule.name}] (default severity: {rule.severity})\n")
     click.echo(rule.doc)
+
+
+# -- writing plans: new, schema, status ----------------------------------------------------
+
+
+def _shown(path: Path) -> Path:
+    """A path as short as it can be said from here."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else Path(rel)
+
+
+def _doctype(config, name: str | None):
+    """The doc type by name (any case), or the configured default; unknown is a usage error."""
+    try:
+        known = config.load_doctypes()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    wanted = (name or config.default_type).strip().lower()
+    found = next((d for n, d in known.items() if n.lower() == wanted), None)
+    if found is None:
+        raise click.UsageError(f"unknown doc type {name or config.default_type!r}; "
+                               f"known: {', '.join(sorted(known, key=str.lower))}")
+    return found
+
+
+@cli.command()
+@click.option("--title", help="What the plan delivers, in one line.")
+@click.option("--component", help="The component it works on.")
+@click.option("--prd", help='The requirement it answers, such as "Section 4.3".')
+@click.option("--scope", help="What exactly is in scope.")
+@click.option("--by", "by", help="Who writes it.")
+@click.option("--issue", help="The issue it answers (used by file names with {issue}).")
+@click.option("--type", "type_name", metavar="TYPE", help="Doc type (default: the configured "
+              "one, IP unless set).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False),
+              help="Folder to write into (default: the first configured plan folder).")
+@click.option("--template", "template_path", type=click.Path(dir_okay=False),
+              help="Use this template instead of the type's own.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml.")
+def new(title, component, prd, scope, by, issue, type_name, folder, template_path,
+        config_path):
+    """Write a new plan from a template, frontmatter filled in, status at its start.
+
+    Options the template needs and you leave out are asked for in a terminal; without a
+    terminal they are an error. An existing file is never overwritten (exit 1).
+    """
+    from planbook import new as scaffold
+    from planbook.lint import today
+
+    config = _load_config(config_path)
+    doctype = _doctype(config, type_name)
+    is_default = doctype.name.lower() == config.default_type.lower()
+    pattern = (config.filename if is_default and config.filename else doctype.filename)
+    given = {"title": title, "component": component, "prd": prd, "scope": scope, "by": by,
+             "issue": issue}
+    try:
+        template = scaffold.find_template(doctype, config.root, template_path,
+                                          config.template if is_default else None)
+        needed = scaffold.fields_used(template.text, pattern)
+        missing = [name for name in needed if not (given[name] or "").strip()]
+        if missing and not scaffold.interactive():
+            raise click.UsageError(
+                "missing " + ", ".join(f"--{m}" for m in missing)
+                + f" (the {template.source} uses them; no terminal to ask in)")
+        for name in missing:
+            given[name] = click.prompt(scaffold.INPUTS[name]).strip()
+        values = {k: (v or "").strip() for k, v in given.items()}
+        scaffold.check_values(values)
+        values.update(today=today().isoformat(), status=doctype.lifecycle.initial,
+                      doc_type=doctype.name, slug=scaffold.slugify(values["title"]),
+                      type=doctype.name, date=today().isoformat())
+        name = scaffold.file_name(pattern, values)
+        text = scaffold.render(template.text, values)
+        scaffold.check_rendered(text, template.source)
+        home = config.root / (config.paths or ("plans",))[0]
+        path = Path(folder) / name if folder else _shown(home / name)
+        scaffold.write_new(path, text)
+    except scaffold.PlanExists as exc:
+        click.echo(f"planbook: {exc}", err=True)
+        sys.exit(1)
+    except scaffold.NewError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path} ({doctype.name}, status {doctype.lifecycle.initial}); "
+               f"`planbook lint {path}` lists what is left to fill in")
