@@ -66,30 +66,60 @@ def main() -> None:
 @click.option("--stdin-filename", metavar="PATH",
               help="The path to report for --stdin, and to resolve links and config from.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--changed-since", "since", metavar="REF",
+              help="Only plans added or changed since the merge base of REF and HEAD "
+                   "(working tree included); references still see every plan.")
+@click.option("--staged", is_flag=True,
+              help="Only plans staged for commit, as staged (read from the index).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record the findings of this run in a baseline file and exit 0.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, output,
-         use_stdin, stdin_filename, jobs):
+         use_stdin, stdin_filename, jobs, since, staged, baseline_path, write_baseline):
     """Check plans against their doc type. PATHS default to the configured plan folders."""
     from planbook import lint as linting
     from planbook.report import ReportContext, render
 
+    if since and staged:
+        raise click.UsageError("--changed-since and --staged cannot be combined")
+    if use_stdin and (since or staged):
+        raise click.UsageError("--stdin cannot be combined with --changed-since or --staged")
     start = Path(stdin_filename).parent if stdin_filename else None
     config = _load_config(config_path, start)
     try:
         files = [] if use_stdin else linting.discover(list(paths), config)
-        linter = linting.Linter(config, _codes(select), _codes(ignore),
-                                plan_names=linting.plan_names(files))
+        linter = linting.Linter(config, _codes(select), _codes(ignore))
     except ValueError as exc:  # unknown codes, invalid doc type declarations
         raise click.UsageError(str(exc)) from None
+    baseline = _load_baseline(baseline_path)
+    if not use_stdin and not files and not paths:
+        raise click.UsageError(
+            f"no plans found: {', '.join(config.paths)} does not exist here; pass PATHS "
+            "or set paths in [tool.planbook]")
+    every = sorted(set(files) | set(linting.discover([], config))) if paths else files
+    linter.plan_names = linting.plan_names(every)
     if use_stdin:
         data = sys.stdin.buffer.read()
         found, failed = linter.lint_bytes(data, stdin_filename or "<stdin>")
         result = linting.Result(found, 1, failed)
     else:
-        if not files and not paths:
-            raise click.UsageError(
-                f"no plans found: {', '.join(config.paths)} does not exist here; pass PATHS "
-                "or set paths in [tool.planbook]")
-        result = linting.lint_paths(files, linter, jobs)
+        result = _lint_files(linting, linter, files, every, since, staged, jobs)
+    if write_baseline:
+        from planbook import baseline as baselines
+
+        # an existing file must be a baseline: never overwrite something else
+        previous = _load_baseline(write_baseline) if Path(write_baseline).exists() else {}
+        count = baselines.write(write_baseline, result.findings, set(result.linted), previous)
+        click.echo(f"wrote {count} findings to the baseline {write_baseline}", err=True)
+        sys.exit(2 if result.internal_errors else 0)
+    if baseline is not None:
+        from planbook import baseline as baselines
+
+        result.findings, hidden = baselines.apply(result.findings, baseline)
+        if hidden and not quiet:
+            click.echo(f"planbook: {hidden} known finding{'s' if hidden != 1 else ''} "
+                       f"hidden by the baseline {baseline_path}", err=True)
     ctx = ReportContext(rules=linter.rules, files_checked=result.files, statistics=statistics,
                         quiet=quiet, version=__version__)
     text = render(fmt, result.findings, ctx)
@@ -101,6 +131,76 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, out
         sys.exit(2)
     failing = {"error", "warning"} if strict else {"error"}
     sys.exit(1 if any(f.severity in failing for f in result.findings) else 0)
+
+
+def _load_baseline(path: str | None):
+    if not path:
+        return None
+    from planbook.baseline import BaselineError, load
+
+    try:
+        return load(path)
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _lint_files(linting, linter, files, every, since, staged, jobs):
+    """Lint `files`; when git chooses the plans or the GT rules need history, ask it first."""
+    from planbook.rules.history import HISTORY_CODES
+
+    history = bool(set(HISTORY_CODES) & linter.enabled)
+    if not (since or staged or history):
+        result = linting.lint_paths(files, linter, jobs)
+        result.linted = list(files)
+        return result
+    from planbook import changes
+    from planbook.parse import parse_bytes
+
+    try:
+        chosen = changes.select(files, staged=staged, since=since, history=history,
+                                today=linter.today, parse=parse_bytes)
+    except changes.GitError as exc:
+        raise click.UsageError(str(exc)) from None
+    if chosen.notice:
+        click.echo(chosen.notice, err=True)
+    linter.histories = chosen.histories
+    if chosen.staged:
+        result = linting.Result(files=len(chosen.files))
+        for path in chosen.files:
+            found, failed = linter.lint_bytes(chosen.staged[path], path)
+            result.findings.extend(found)
+            result.internal_errors += failed
+    else:
+        result = linting.lint_paths(chosen.files, linter, jobs)
+    result.linted = list(chosen.files)
+    if chosen.deleted:
+        _report_links_to_deleted(linting, linter, result, chosen, every)
+    result.findings.sort(key=lambda f: f.sort_key())
+    return result
+
+
+def _report_links_to_deleted(linting, linter, result, chosen, every):
+    """Plans the change did not touch can still link to a plan it deleted: lint the ones that
+    mention a deleted plan and keep only what they say about it."""
+    gone = linting.plan_names(chosen.deleted) - linting.plan_names(
+        [p for p in every if p not in chosen.deleted])
+    if not gone:
+        return
+    touched = set(chosen.files)
+    for path in every:
+        if path in touched:
+            continue
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if not any(name.encode() in data for name in gone):
+            continue
+        found, failed = linter.lint_bytes(data, path)
+        result.internal_errors += failed
+        result.findings.extend(
+            f for f in found if f.code in ("RF004", "GT004")
+            and any(name in f.message for name in gone))
 
 
 @cli.command()

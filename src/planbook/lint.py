@@ -28,6 +28,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     internal_errors: int = 0
+    linted: list[str] = field(default_factory=list)  # the paths the run linted
 
 
 def today() -> dt.date:
@@ -107,6 +108,7 @@ class Linter:
         self.doctypes = config.load_doctypes()
         self.today = today()
         self.plan_names = plan_names
+        self.histories: dict = {}  # display path → changes.PlanHistory, filled for GT rules
         self._exists: dict[str, bool] = {}
 
     def doctype_for(self, plan: Plan):
@@ -134,18 +136,24 @@ class Linter:
     def lint_bytes(self, data: bytes, path: str) -> tuple[list[Finding], int]:
         return self.lint_plan(parse_bytes(data, path))
 
-    def lint_plan(self, plan: Plan) -> tuple[list[Finding], int]:
-        """Findings for one plan, and how many rules failed internally."""
+    def context(self, plan: Plan) -> Context:
+        """What the rules may know about `plan` beyond its text; decides its doc type."""
         doctype = self.doctype_for(plan)
         plan.doc_type = doctype.name if doctype else ""
         folder = os.path.dirname(plan.path)
-        ctx = Context(
+        return Context(
             doctype=doctype,
             today=self.today,
             exists=lambda target: self.exists(folder, target),
             plan_names=self.plan_names,
             known_types=tuple(self.doctypes),
+            history=self.histories.get(plan.path),
         )
+
+    def lint_plan(self, plan: Plan) -> tuple[list[Finding], int]:
+        """Findings for one plan, and how many rules failed internally."""
+        ctx = self.context(plan)
+        doctype = ctx.doctype
         ignored = self.config.ignored_for(plan.path) if self.config.per_file_ignores else ()
         unreadable = any(code.startswith("IO") for code, *_ in plan.parse_findings)
         findings: list[Finding] = []
@@ -165,7 +173,7 @@ class Linter:
                     plan.path, self.rules["PB002"], 1, 1,
                     f"rule {code} [{rule.name}] failed: {type(exc).__name__}: {exc}"))
         findings = self._suppress(plan, findings)
-        _fingerprint(plan, findings)
+        _fingerprint(plan, findings, str(self.today))
         return findings, failures
 
     def _finding(self, path: str, rule: Rule, line: int, column: int, message: str) -> Finding:
@@ -197,13 +205,16 @@ class Linter:
         return kept
 
 
-def _fingerprint(plan: Plan, findings: list[Finding]) -> None:
-    """A hash that survives lines moving: path, code, message and the line's own text."""
+def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
+    """A hash that survives lines moving and days passing: path, code, message (line numbers
+    and today's date taken out) and the line's own text."""
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
         text = plan.lines[finding.line - 1].strip() if finding.line <= len(plan.lines) else ""
-        base = "\0".join((finding.path.replace(os.sep, "/"), finding.code,
-                          LINE_REF.sub("line N", finding.message), text))
+        message = LINE_REF.sub("line N", finding.message)
+        if today:
+            message = message.replace(today, "today")
+        base = "\0".join((finding.path.replace(os.sep, "/"), finding.code, message, text))
         seen[base] += 1
         digest = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()[:32]
         finding.fingerprint = digest

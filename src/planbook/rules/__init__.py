@@ -25,6 +25,7 @@ FAMILIES = {
     "TB": "Tables",
     "RF": "References",
     "CK": "Checklists",
+    "GT": "Git history and other plans",
     "PB": "planbook itself",
 }
 
@@ -63,6 +64,7 @@ class Context:
     exists: Callable[[str], bool] = lambda path: False  # a path relative to the plan's folder
     plan_names: frozenset[str] = frozenset()  # stems and IDs of every plan in the run
     known_types: tuple[str, ...] = ("IP",)
+    history: Any = None  # changes.PlanHistory when git knows the plan's history, else None
     cache: dict = field(default_factory=dict)  # per plan: work several rules share
 
 
@@ -97,6 +99,7 @@ def all_rules() -> dict[str, Rule]:
     from planbook.rules import (  # noqa: F401 - importing registers the rules
         checklists,
         frontmatter,
+        history,
         planbook,
         references,
         structure,

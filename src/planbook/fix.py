@@ -1,0 +1,359 @@
+"""Safe autofixes: small edits to the exact spans the parser recorded, written atomically.
+
+planbook never re-dumps YAML: each fixer names a line and a column range in the original text
+and what to put there, so comments, key order, quoting elsewhere, the body outside the edited
+spans and CRLF line endings all stay as they were. A fixed text is parsed again before it is
+written; a fix that would lose a key, add a parse error or change the number of lines is
+dropped, not written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import yaml
+
+from planbook.model import Plan
+from planbook.parse import parse_text
+from planbook.rules import Context, all_rules
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step: a reader sees the old file or the new one,
+    never half of either. The file keeps its permission bits."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                    dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+NEEDS_QUOTES = re.compile(r"^(\s*[^\s:#'\"][^:]*:[ \t]+)([@`].*?)\s*$")
+ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+")
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace columns [start, end) of a line (1-based line, 0-based columns) with `text`."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+    code: str = ""
+
+
+@dataclass
+class Outcome:
+    path: str
+    before: str
+    after: str
+    edits: list[Edit] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # codes whose edits would break the file
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+# -- fixers: (plan, ctx) -> edits --------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _quotes_back(text: str) -> bool:
+    """The quoted form loads as exactly `text`."""
+    try:
+        return yaml.safe_load(f"k: {_quote(text)}") == {"k": text}
+    except yaml.YAMLError:
+        return False
+
+
+def _hits(code: str, plan: Plan, ctx: Context) -> list[tuple[int, int, str]]:
+    rule = all_rules()[code]
+    if rule.needs_doctype and ctx.doctype is None:
+        return []
+    return list(rule.check(plan, ctx))
+
+
+def _field_at(plan: Plan, line: int, column: int):
+    return next((f for f in plan.fields.values()
+                 if f.value_line == line and f.value_column == column), None)
+
+
+def fix_updated(plan: Plan, ctx: Context):
+    """GT002: a changed plan gets `updated` set to the day of its change (today if uncommitted)."""
+    field_ = plan.fields.get("updated")
+    if field_ is None or not _hits("GT002", plan, ctx):
+        return
+    written = field_.raw.split(" #", 1)[0]
+    match = ISO_DAY.search(written)
+    if match:
+        start = field_.value_column - 1 + match.start()
+        yield Edit(field_.value_line, start, start + 10, ctx.history.last_change.isoformat(),
+                   "GT002")
+
+
+def fix_type_trap(plan: Plan, ctx: Context):
+    """FM011: an unquoted number or boolean that should be text is quoted as written."""
+    for line, column, _ in _hits("FM011", plan, ctx):
+        field_ = _field_at(plan, line, column)
+        if field_ is None:
+            continue
+        written = field_.raw.split(" #", 1)[0].strip()
+        if written and field_.raw.startswith(written) and _quotes_back(written):
+            yield Edit(line, column - 1, column - 1 + len(written), _quote(written), "FM011")
+
+
+def fix_cut_by_comment(plan: Plan, ctx: Context):
+    """FM012: a value cut at ` #` is quoted whole, the part YAML took for a comment included."""
+    for line, column, _ in _hits("FM012", plan, ctx):
+        field_ = _field_at(plan, line, column)
+        if field_ is None:
+            continue
+        whole = field_.raw.rstrip()
+        if _quotes_back(whole):
+            yield Edit(line, column - 1, column - 1 + len(whole), _quote(whole), "FM012")
+
+
+def fix_reserved_start(plan: Plan, ctx: Context):
+    """FM003: a plain value that starts with `@` or a backtick (which YAML refuses) is quoted."""
+    for code, line, _column, _ in plan.parse_findings:
+        if code != "FM003" or not 0 < line <= len(plan.lines):
+            continue
+        match = NEEDS_QUOTES.match(plan.lines[line - 1])
+        if match and _quotes_back(match.group(2)):
+            yield Edit(line, match.start(2), match.end(2), _quote(match.group(2)), "FM003")
+
+
+def fix_field_case(plan: Plan, ctx: Context):
+    """FM007: a frontmatter value that is allowed in another case takes the declared case."""
+    if ctx.doctype is None:
+        return
+    for key, spec in ctx.doctype.fields.items():
+        field_ = plan.fields.get(key)
+        if not spec.values or field_ is None or not isinstance(field_.value, str):
+            continue
+        value = field_.value.strip()
+        canonical = {v.lower(): v for v in spec.values}.get(value.lower())
+        if canonical is None or canonical == value or not value:
+            continue
+        offset = 1 if field_.style in ('"', "'") else 0
+        start = field_.raw.find(value, offset)
+        if start == offset:
+            column = field_.value_column - 1 + start
+            yield Edit(field_.value_line, column, column + len(value), canonical, "FM007")
+
+
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """Where each cell of a table row stands in the line, as `parse` splits cells."""
+    spans, start, in_code, i = [], 0, False, 0
+    body_start = len(line) - len(line.lstrip())
+    if line[body_start:body_start + 1] == "|":
+        body_start += 1
+    start = i = body_start
+    while i < len(line):
+        ch = line[i]
+        if ch == "\\" and line[i + 1:i + 2] == "|":
+            i += 2
+            continue
+        if ch == "`":
+            in_code = not in_code
+        elif ch == "|" and not in_code:
+            spans.append((start, i))
+            start = i + 1
+        i += 1
+    if line[start:].strip():
+        spans.append((start, len(line)))
+    return spans
+
+
+def fix_table_case(plan: Plan, ctx: Context):
+    """TB004: a table cell whose value is allowed in another case takes the declared case."""
+    if ctx.doctype is None:
+        return
+    from planbook.rules.tables import classify
+
+    for table, spec in classify(plan, ctx):
+        for column, allowed in spec.values.items():
+            index = table.column_index(column)
+            if index is None:
+                continue
+            lowered = {a.lower(): a for a in allowed}
+            for row in table.rows:
+                spans = _cell_spans(plan.lines[row.line - 1])
+                if index >= len(spans):
+                    continue
+                start, end = spans[index]
+                cell = plan.lines[row.line - 1][start:end]
+                value = cell.strip()
+                canonical = lowered.get(value.lower())
+                if canonical and canonical != value:
+                    at = start + cell.index(value)
+                    yield Edit(row.line, at, at + len(value), canonical, "TB004")
+
+
+def _renumbered(plan: Plan) -> dict[int, tuple[str, str]]:
+    """Section line → (number as written, number it should have), the way ST004 counts."""
+    out: dict[int, tuple[str, str]] = {}
+
+    def assign(parent, parent_number: str):
+        numbered = [c for c in parent.children if c.number]
+        if numbered:
+            first = numbered[0].number
+            if parent_number:
+                prefix, start = parent_number + ".", 1
+            elif "." in first:
+                prefix, start = first.rsplit(".", 1)[0] + ".", int(first.rsplit(".", 1)[1])
+            else:
+                prefix, start = "", 1
+            for i, child in enumerate(numbered):
+                out[child.line] = (child.number, f"{prefix}{start + i}")
+        for child in parent.children:
+            assign(child, out.get(child.line, ("", ""))[1] if child.number else "")
+
+    roots = plan.root.children
+    if len(roots) == 1 and not roots[0].number:
+        assign(roots[0], "")
+    else:
+        assign(plan.root, "")
+    return out
+
+
+def fix_numbering(plan: Plan, ctx: Context):
+    """ST004: section numbers are rewritten to run 1, 2, 3 and to carry their parent's."""
+    if not _hits("ST004", plan, ctx):
+        return
+    for line, (old, new) in sorted(_renumbered(plan).items()):
+        if old == new:
+            continue
+        text = plan.lines[line - 1]
+        heading = ATX.match(text)
+        start = heading.end() if heading else len(text) - len(text.lstrip())
+        if text[start:start + len(old)] == old:
+            yield Edit(line, start, start + len(old), new, "ST004")
+
+
+FIXERS = {
+    "FM003": fix_reserved_start,
+    "FM007": fix_field_case,
+    "FM011": fix_type_trap,
+    "FM012": fix_cut_by_comment,
+    "GT002": fix_updated,
+    "ST004": fix_numbering,
+    "TB004": fix_table_case,
+}
+
+
+# -- applying edits ------------------------------------------------------------------------
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply edits to the lines of `text`, keeping every line ending as it was."""
+    parts = LINE_BREAK.split(text)
+    breaks = LINE_BREAK.findall(text)
+    for edit in sorted(set(edits), reverse=True):
+        line = parts[edit.line - 1]
+        parts[edit.line - 1] = line[:edit.start] + edit.text + line[edit.end:]
+    out = [part + (breaks[i] if i < len(breaks) else "") for i, part in enumerate(parts)]
+    return "".join(out)
+
+
+def _overlapping(edits: list[Edit]) -> bool:
+    ordered = sorted(set(edits))
+    return any(a.line == b.line and b.start < a.end for a, b in pairwise(ordered))
+
+
+def _safe(before: Plan, after: Plan) -> bool:
+    """The fixed text keeps every key in its order and every line, and parses at least as
+    well as before."""
+    if len(after.lines) != len(before.lines):
+        return False
+    kept = [k for k in after.fields if k in before.fields]
+    if kept != list(before.fields):
+        return False
+    codes_before = {code for code, *_ in before.parse_findings}
+    return {code for code, *_ in after.parse_findings} <= codes_before
+
+
+def fix_text(text: str, path: str, linter, codes: set[str], passes: int = 4) -> Outcome:
+    """Fix `text` with the fixers for `codes` until nothing is left to fix."""
+    outcome = Outcome(path, text, text)
+    for _ in range(passes):
+        plan = parse_text(outcome.after, path)
+        ctx = linter.context(plan)
+        by_code = {code: list(FIXERS[code](plan, ctx)) for code in sorted(codes)}
+        by_code = {code: edits for code, edits in by_code.items() if edits}
+        if not by_code:
+            break
+        progress = False
+        # all fixers together; if that breaks something, each on its own
+        for group in [list(by_code)] + ([[c] for c in by_code] if len(by_code) > 1 else []):
+            edits = [e for code in group for e in by_code[code]]
+            if _overlapping(edits):
+                continue
+            candidate = apply_edits(outcome.after, edits)
+            if _safe(plan, parse_text(candidate, path)):
+                outcome.after = candidate
+                outcome.edits += edits
+                progress = True
+                break
+        if not progress:
+            outcome.refused = sorted(by_code)
+            break
+        if len(by_code) > 1 and len(group) == 1:
+            continue  # the others get their turn on the next pass
+    return outcome
+
+
+def fix_file(path: str, linter, codes: set[str]) -> Outcome | None:
+    """Fix one file's text; None when it is not a readable UTF-8 text file."""
+    try:
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    outcome = fix_text(text[len(bom):], path, linter, codes)
+    outcome.before, outcome.after = bom + outcome.before, bom + outcome.after
+    return outcome
+
+
+def diff(outcome: Outcome) -> str:
+    import difflib
+
+    def lines(text: str) -> list[str]:
+        return [m.group(0) for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)]
+
+    name = outcome.path.replace(os.sep, "/")
+    return "".join(difflib.unified_diff(lines(outcome.before), lines(outcome.after),
+                                        f"a/{name}", f"b/{name}"))
+
+
+def write(outcome: Outcome) -> None:
+    atomic_write(Path(outcome.path), outcome.after.encode("utf-8"))

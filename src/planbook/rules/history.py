@@ -1,0 +1,149 @@
+"""Git rules: a plan's frontmatter held to its own history, and `depends_on` to the other plans.
+
+The history rules read `ctx.history`, which lint fills from one batched git walk only when
+the plan is in a repository with its full history. When it is None (no repository, a plan not
+committed yet, a shallow clone) they say nothing rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from planbook.rules import Context, rule
+from planbook.rules.frontmatter import _as_date
+
+HISTORY_CODES = ("GT001", "GT002", "GT003")  # the rules that need git history
+
+
+@rule("GT001", "created-after-first-commit")
+def created_after_first_commit(plan, ctx: Context):
+    """`created` is later than the day the file first entered git history.
+
+    A plan cannot be written after it was committed. The first commit is found by following
+    the file through renames, so moving a plan keeps its creation day. Skipped in a shallow
+    clone, whose oldest commits are missing.
+
+    **Bad**
+    ```yaml
+    # first committed on 2026-03-02
+    created: 2026-04-15
+    ```
+
+    **Good**
+    ```yaml
+    created: 2026-03-02
+    ```
+    """
+    history, field = ctx.history, plan.fields.get("created")
+    if history is None or history.first_day is None or field is None:
+        return
+    created = _as_date(field.value)
+    if created and created > history.first_day:
+        yield (field.value_line, field.value_column,
+               f"created is {created}, but the file first entered git history on "
+               f"{history.first_day}; created cannot be later than that")
+
+
+@rule("GT002", "updated-not-bumped")
+def updated_not_bumped(plan, ctx: Context):
+    """The plan changed on this branch, but `updated` is older than the change.
+
+    A plan's content changed against the base (the `--changed-since` ref, the last commit for
+    staged or uncommitted changes), so `updated` must be at least the day of that change: today
+    for a change not committed yet, the commit's day otherwise. `planbook fix` sets it.
+
+    **Bad**
+    ```yaml
+    # the plan's body was edited today, 2026-06-01
+    updated: 2026-03-09
+    ```
+
+    **Good**
+    ```yaml
+    updated: 2026-06-01
+    ```
+    """
+    history, field = ctx.history, plan.fields.get("updated")
+    if history is None or history.last_change is None or field is None:
+        return
+    updated = _as_date(field.value)
+    if updated and updated < history.last_change:
+        yield (field.value_line, field.value_column,
+               f"the plan changed on {history.last_change} (against {history.against}) but "
+               f"updated is still {updated}; set it to {history.last_change}")
+
+
+def _body(plan) -> list[str]:
+    """The body's non-blank lines without trailing spaces: what a reader would call content."""
+    return [line.rstrip() for line in plan.lines[plan.body_start - 1:] if line.strip()]
+
+
+@rule("GT003", "version-not-bumped", "warning")
+def version_not_bumped(plan, ctx: Context):
+    """The plan's body changed on this branch, but `version` did not.
+
+    A change to the text of a plan (not only blank lines, trailing spaces or frontmatter) is a
+    new version of it; readers and links that cite "1.2" should see "1.3". A warning: only the
+    author can tell a typo fix from a new version.
+
+    **Bad**
+    ```yaml
+    # the Acceptance Criteria table gained a row on this branch
+    version: "1.2"
+    ```
+
+    **Good**
+    ```yaml
+    version: "1.3"
+    ```
+    """
+    history, field = ctx.history, plan.fields.get("version")
+    if history is None or history.base is None or field is None:
+        return
+    before = history.base.meta.get("version")
+    if before is None or str(before) != str(field.value):
+        return
+    if _body(history.base) != _body(plan):
+        yield (field.value_line, field.value_column,
+               f"the body changed since {history.against} but version is still "
+               f"'{field.value}'; bump it")
+
+
+def _name(entry: str) -> str:
+    """A depends_on entry as a plan name: a path or file name loses its folder and `.md`."""
+    name = PurePosixPath(entry.strip().replace("\\", "/")).name
+    return re.sub(r"\.md$", "", name, flags=re.IGNORECASE)
+
+
+@rule("GT004", "unknown-plan-dependency")
+def unknown_plan_dependency(plan, ctx: Context):
+    """`depends_on` names a plan that does not exist.
+
+    Entries are plan file names (with or without `.md`) or their leading ID, such as `IP-2`,
+    and are checked against every plan planbook can see, not only the ones being linted.
+
+    **Bad**
+    ```yaml
+    depends_on: ["IP-9-search"]   # there is no such plan
+    ```
+
+    **Good**
+    ```yaml
+    depends_on: ["IP-2-lint-foundation"]
+    ```
+    """
+    field = plan.fields.get("depends_on")
+    if field is None or not ctx.plan_names:
+        return
+    value = field.value
+    entries = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    for entry in entries:
+        if not isinstance(entry, str | int) or not str(entry).strip():
+            continue
+        name = _name(str(entry))
+        if name in ctx.plan_names:
+            continue
+        line = next((n for n in range(field.value_line, plan.frontmatter_end or 0)
+                     if name in plan.lines[n - 1]), field.value_line)
+        yield line, 1, f"depends_on names '{entry}', which is not a plan here"

@@ -1,0 +1,232 @@
+"""GT rules in real repositories: each rule fails on one history and passes on a near miss."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from gitrepo import commit, git, make_repo, plan, planbook, write
+from planbook import changes, gitmeta
+from planbook.parse import parse_bytes
+from planbook.rules import all_rules
+
+ADDED = "2026-03-09T10:00:00+00:00"  # the clean plan says created 03-02, updated 03-09
+
+
+def findings(repo, *args):
+    proc = planbook(repo, "lint", "--format", "json", *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [(f["code"], f["line"], f["message"]) for f in json.loads(proc.stdout)], proc
+
+
+def codes(repo, *args):
+    found, _ = findings(repo, *args)
+    return {(code, line) for code, line, _ in found}
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md", plan())
+    commit(root, "Add the retry queue plan", ADDED)
+    return root
+
+
+def edit_body(repo, name="IP-1-retry-queue.md", **fields):
+    text = plan(**fields).replace("Relay posts signed webhooks", "Relay signs and posts webhooks")
+    write(repo, name, text)
+
+
+def test_every_gt_rule_has_cases_here():
+    tested = {"GT001", "GT002", "GT003", "GT004"}
+    assert {code for code in all_rules() if code.startswith("GT")} == tested
+
+
+def test_clean_history_has_no_findings(repo):
+    found, proc = findings(repo)
+    assert found == [] and proc.stderr == ""
+
+
+# -- GT001 created-after-first-commit ------------------------------------------------------
+
+
+def test_gt001_created_after_the_first_commit(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md", plan(created='"2026-03-10"', updated='"2026-03-10"'))
+    commit(root, "Add", ADDED)
+    found, _ = findings(root)
+    assert ("GT001", 4) in {(c, line) for c, line, _ in found}
+    assert any("first entered git history on 2026-03-09" in m for *_, m in found)
+
+
+def test_gt001_passes_on_the_day_of_the_first_commit(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md", plan(created='"2026-03-09"'))
+    commit(root, "Add", ADDED)
+    assert codes(root) == set()
+
+
+def test_gt001_follows_renames(repo):
+    git(repo, "mv", "plans/IP-1-retry-queue.md", "plans/IP-1-webhook-retries.md")
+    commit(repo, "Rename", "2026-04-20T10:00:00+00:00")
+    text = plan(created='"2026-04-01"', updated='"2026-06-01"')
+    write(repo, "IP-1-webhook-retries.md", text)
+    commit(repo, "Claim a later creation day", "2026-05-01T10:00:00+00:00")
+    found, _ = findings(repo)
+    assert any(c == "GT001" and "on 2026-03-09" in m for c, _, m in found)
+    write(repo, "IP-1-webhook-retries.md", plan(updated='"2026-06-01"'))
+    commit(repo, "Back to the real day", "2026-05-02T10:00:00+00:00")
+    assert "GT001" not in {c for c, *_ in findings(repo)[0]}
+
+
+# -- GT002 updated-not-bumped --------------------------------------------------------------
+
+
+def test_gt002_uncommitted_change_without_a_new_updated(repo):
+    edit_body(repo)
+    found, _ = findings(repo)
+    assert ("GT002", 5) in {(c, line) for c, line, _ in found}
+    assert any("changed on 2026-06-01" in m and "set it to 2026-06-01" in m
+               for *_, m in found)
+
+
+def test_gt002_passes_when_updated_is_bumped(repo):
+    edit_body(repo, updated='"2026-06-01"', version='"1.1"')
+    assert codes(repo) == set()
+
+
+def test_gt002_on_a_branch_uses_the_commit_day(repo):
+    git(repo, "switch", "-q", "-c", "feature")
+    edit_body(repo, version='"1.1"')
+    commit(repo, "Reword the purpose", "2026-05-01T10:00:00+00:00")
+    assert codes(repo, "--changed-since", "main") == {("GT002", 5)}
+    assert codes(repo) == set()  # without a base, only uncommitted changes are judged
+    edit_body(repo, version='"1.1"', updated='"2026-05-01"')
+    commit(repo, "Bump updated", "2026-05-01T11:00:00+00:00")
+    assert codes(repo, "--changed-since", "main") == set()
+
+
+def test_gt002_staged_change(repo):
+    edit_body(repo, version='"1.1"')
+    git(repo, "add", "plans")
+    assert codes(repo, "--staged") == {("GT002", 5)}
+
+
+# -- GT003 version-not-bumped --------------------------------------------------------------
+
+
+def test_gt003_body_changed_but_not_the_version(repo):
+    edit_body(repo, updated='"2026-06-01"')
+    found, proc = findings(repo)
+    assert {(c, line) for c, line, _ in found} == {("GT003", 6)}
+    assert proc.returncode == 0  # a warning
+    assert planbook(repo, "lint", "--strict").returncode == 1
+
+
+def test_gt003_frontmatter_only_or_whitespace_change_is_not_substantive(repo):
+    text = plan(updated='"2026-06-01"', status='"review"').replace(
+        "## 1. Overview\n", "## 1. Overview   \n\n")
+    write(repo, "IP-1-retry-queue.md", text)
+    assert codes(repo) == set()
+
+
+# -- GT004 unknown-plan-dependency ---------------------------------------------------------
+
+
+def test_gt004_depends_on_a_missing_plan(tmp_path):
+    root = make_repo(tmp_path / "repo")  # no commits needed: this rule reads no history
+    write(root, "IP-1-retry-queue.md", plan(depends_on='["IP-2", "IP-9-search.md"]'))
+    write(root, "IP-2-lint-foundation.md", plan(title='"Lint foundation"'))
+    found, _ = findings(root, "plans/IP-1-retry-queue.md")
+    assert [(c, line, m) for c, line, m in found] == [
+        ("GT004", 12, "depends_on names 'IP-9-search.md', which is not a plan here")]
+
+
+def test_gt004_sees_every_plan_when_given_one_and_block_lists(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md",
+          plan(depends_on="\n  - IP-2-lint-foundation\n  - plans/IP-2-lint-foundation.md"))
+    write(root, "IP-2-lint-foundation.md", plan(title='"Lint foundation"'))
+    assert codes(root, "plans/IP-1-retry-queue.md") == set()
+
+
+# -- degrading honestly --------------------------------------------------------------------
+
+
+def test_shallow_clone_says_so_once_and_skips_history_rules(repo, tmp_path):
+    write(repo, "IP-2-export.md", plan(title='"Export"', created='"2026-05-20"',
+                                       updated='"2026-05-20"'))
+    commit(repo, "Add export", "2026-04-01T10:00:00+00:00")  # created later than committed
+    assert ("GT001", 4) in codes(repo)
+    edit_body(repo)
+    commit(repo, "Edit without bumping", "2026-04-02T10:00:00+00:00")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True, capture_output=True)
+    found, proc = findings(clone)
+    assert not {c for c, *_ in found} & {"GT001", "GT002", "GT003"}
+    assert proc.stderr.count("shallow clone") == 1
+    assert "git fetch --unshallow" in proc.stderr and "fetch-depth: 0" in proc.stderr
+    write(clone, "IP-2-export.md", plan(title='"Export"', created='"2026-05-20"'))
+    found, proc = findings(clone, "--changed-since", "origin/main")
+    assert proc.stderr.count("shallow clone") == 1
+    assert not {c for c, *_ in found} & {"GT001", "GT002", "GT003"}
+
+
+def test_outside_a_repository_git_rules_are_skipped_quietly(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.md").write_text("# Notes\n")
+    (tmp_path / "plans" / "IP-1.md").write_text(plan(version="1.10"), encoding="utf-8")
+    found, proc = findings(tmp_path)
+    assert {c for c, *_ in found} == {"FM011"} and proc.stderr == ""
+
+
+def test_uncommitted_new_plan_is_skipped_quietly(repo):
+    write(repo, "IP-2-export.md", plan(title='"Export"', created='"2026-05-30"',
+                                       updated='"2026-05-30"'))
+    found, proc = findings(repo)
+    assert found == [] and proc.stderr == ""
+
+
+def test_git_options_outside_a_repository_are_usage_errors(tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "IP-1.md").write_text(plan(), encoding="utf-8")
+    for option in (["--staged"], ["--changed-since", "main"]):
+        proc = planbook(tmp_path, "lint", *option)
+        assert proc.returncode == 2 and "needs a git repository" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_unknown_ref_is_a_usage_error(repo):
+    proc = planbook(repo, "lint", "--changed-since", "no-such-branch")
+    assert proc.returncode == 2 and "no-such-branch" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# -- a fixed number of git processes ---------------------------------------------------------
+
+
+def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monkeypatch):
+    for n in range(2, 40):
+        write(repo, f"IP-{n}-plan.md", plan(title=f'"Plan {n}"'))
+    commit(repo, "Add many", "2026-03-10T10:00:00+00:00")
+    for n in range(2, 40, 3):
+        edit_body(repo, f"IP-{n}-plan.md")
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3])  # git -C DIR <command>
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(changes.subprocess, "run", spy)
+    monkeypatch.setattr(gitmeta.subprocess, "run", spy)
+    monkeypatch.chdir(repo)
+    paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))
+    chosen = changes.select(paths, history=True, parse=parse_bytes)
+    assert sorted(calls) == ["cat-file", "diff", "log", "rev-parse"]
+    assert len(chosen.histories) == 39
+    assert sum(h.base is not None for h in chosen.histories.values()) == 13
