@@ -30,11 +30,15 @@ STATUS_TITLES = {"draft": "Draft", "review": "Review", "approved": "Approved",
                  "in-progress": "In progress", "done": "Done", "abandoned": "Abandoned",
                  "other": "No known status"}
 FINISHED = {"done"}
-DONE_WORDS = {"done", "complete", "completed", "finished", "closed", "x", "yes", "✓", "✔", "✅"}
+DONE_WORDS = ("done", "complete", "completed", "finished", "x", "✅", "✓", "✔")
 RESERVED = {"index", "readme", "board", "dependencies"}  # names our own pages take
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Front matter for the wide pages: Material then gives the table of contents' room to the
+# content. Only fixed keys: a title in front matter would reach the theme unescaped.
+WIDE = "---\nhide:\n  - toc\n---\n"
+EMPTY = '<li class="pb-empty pb-muted">none</li>'
 
 
 @dataclass
@@ -112,8 +116,12 @@ class Site:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def load(plans_dir: str | os.PathLike, config=None, git: bool = True) -> Site:
-    """Parse and lint every plan under `plans_dir` once, and read git history in one walk."""
+def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
+         root: str | os.PathLike | None = None) -> Site:
+    """Parse and lint every plan under `plans_dir` once, and read git history in one walk.
+
+    `root` is the project folder that source paths are given from when git cannot say (by
+    default the configuration's folder)."""
     from planbook.config import load_config
     from planbook.lint import Linter, discover, plan_names
     from planbook.parse import read_plan
@@ -134,7 +142,7 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True) -> Site:
         site.entries.append(entry)
     site.attachments = _attachments(folder)
     rels = [e.rel for e in site.entries]
-    base = config.root.resolve()
+    base = Path(root or config.root).resolve()
     facts = None
     if git:
         from planbook import gitmeta
@@ -167,9 +175,16 @@ def _attachments(folder: Path) -> list[str]:
 
 
 def tasks_of(plan: Plan, doctype) -> list[Task]:
-    """The rows of the plan's tasks tables: those the doc type gives a dependency column."""
-    specs = [(normalize(s.section), s.depends) for s in getattr(doctype, "tables", ()) if
-             s.depends] or [("", "Dependencies")]
+    """The rows of the plan's tasks tables, as the doc type's report sources define them: the
+    table kind named there (or any kind with a dependency column), its optional status column
+    and the words that mean done."""
+    report = getattr(doctype, "report", None)
+    kinds = [s for s in getattr(doctype, "tables", ()) if s.depends]
+    wanted = getattr(report, "tasks", "tasks")
+    kinds = [s for s in kinds if s.name == wanted] or kinds
+    specs = [(normalize(s.section), s.depends) for s in kinds] or [("", "Dependencies")]
+    status_column = getattr(report, "task_status", "Status")
+    done_words = {w.lower() for w in getattr(report, "done_values", DONE_WORDS)}
     tasks: list[Task] = []
     seen: set[str] = set()
     for table in plan.tables:
@@ -181,7 +196,7 @@ def tasks_of(plan: Plan, doctype) -> list[Task]:
             if ids is None or deps is None:
                 continue
             names = table.column_index("Task")
-            state = table.column_index("Status")
+            state = table.column_index(status_column)
             for row in table.rows:
                 task_id = _cell(row.cells, ids)
                 if not task_id or task_id in seen:
@@ -189,7 +204,7 @@ def tasks_of(plan: Plan, doctype) -> list[Task]:
                 seen.add(task_id)
                 done = None
                 if state is not None:
-                    done = _cell(row.cells, state).lower() in DONE_WORDS
+                    done = _cell(row.cells, state).lower() in done_words
                 tasks.append(Task(task_id, _cell(row.cells, names) if names is not None else "",
                                   ID_LIKE.findall(_cell(row.cells, deps)), row.line, done))
             break
@@ -344,7 +359,7 @@ def _updated(entry: Entry) -> str:
 
 def index_page(pages: _Pages) -> str:
     entries = pages.site.entries
-    head = ["# Plans", ""]
+    head = [WIDE, "# Plans", ""]
     if not entries:
         return "\n".join(head + ["No plans yet: add Markdown plans to the plans folder and "
                                  "build again.", ""])
@@ -379,7 +394,8 @@ def index_page(pages: _Pages) -> str:
             f"{_badge(plan.status)}</td>"
             f"<td>{markup.escape(entry.author)}</td>"
             f"<td>{markup.escape(plan.meta.get('component'))}</td>"
-            f'<td data-sort="{markup.escape(updated)}">{markup.escape(updated)}</td>'
+            f'<td data-sort="{markup.escape(updated)}" class="pb-nowrap">'
+            f"{markup.escape(updated)}</td>"
             f'<td data-sort="{checked / items if items else -1:.4f}">'
             f"{_progress_html(checked, items, 'Checklist')}</td>"
             f'<td data-sort="{len(entry.tasks)}">{task_text}</td>'
@@ -401,7 +417,7 @@ def index_page(pages: _Pages) -> str:
 
 
 def board_page(pages: _Pages) -> str:
-    lines = ["# Status board", "",
+    lines = [WIDE, "# Status board", "",
              "Plans by status. A red edge marks lint errors; an amber note marks a plan that "
              "depends on plans not done yet.", ""]
     by_status: dict[str, list[Entry]] = {}
@@ -439,7 +455,7 @@ def board_page(pages: _Pages) -> str:
         columns.append(
             f'<section class="pb-column pb-column-{status}"><h2 class="pb-column-title">'
             f'{STATUS_TITLES[status]} <span class="pb-muted">{len(members)}</span></h2>'
-            f'<ul>{"".join(cards) or "<li class=pb-empty>none</li>"}</ul></section>')
+            f'<ul>{"".join(cards) or EMPTY}</ul></section>')
     lines += ['<div class="pb-board">\n' + "\n".join(columns) + "\n</div>", ""]
     return "\n".join(lines)
 
