@@ -300,3 +300,19 @@ def test_gantt_parser_reads_mermaid_forms():
     assert spans[0] == (0, 3) and spans[1] == (3, 10) and spans[3] == (3, 3)
     assert spans[2] == (15, 18)  # an end date counts its own day
     assert diagrams.parse_gantt("flowchart LR\n a-->b\n", 1) is None
+
+
+def test_tasks_done_from_a_status_column(plans):
+    lines = []
+    for line in clean_plan().split("\n"):
+        if line.startswith("| ID  | Task "):
+            line += " Status |"
+        elif line.startswith("| --- | ----"):
+            line += " --- |"
+        elif line.startswith("| T-"):
+            line += " Done |" if line.startswith(("| T-1 ", "| T-2 ")) else " open |"
+        lines.append(line)
+    plans("IP-1-retry.md", "\n".join(lines))
+    site, _ = build(plans.root)
+    assert [t.done for t in site.entries[0].tasks] == [True, True, False, False, False, False]
+    assert site.entries[0].task_progress() == (2, 6)
