@@ -329,3 +329,105 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {path} ({doctype.name}, status {doctype.lifecycle.initial}); "
                f"`planbook lint {path}` lists what is left to fill in")
+
+
+@cli.command()
+@click.option("--type", "type_name", metavar="TYPE",
+              help="Doc type (default: the configured one, IP unless set).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write the schema to a file instead of standard output.")
+def schema(type_name, config_path, output):
+    """Print a doc type's frontmatter as JSON Schema, for editors and other tools."""
+    import json
+
+    from planbook.schema import frontmatter_schema
+
+    doctype = _doctype(_load_config(config_path), type_name)
+    text = json.dumps(frontmatter_schema(doctype), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def hooks():
+    """Plain git hooks, for repositories that do not use the pre-commit framework."""
+
+
+@hooks.command("install")
+@click.option("--force", is_flag=True,
+              help="Replace an existing hook (kept as .bak) or core.hooksPath.")
+@click.option("--hooks-path", metavar="DIR",
+              help="Point core.hooksPath at DIR (a folder of hooks kept in the repository) "
+                   "instead of copying the hook into .git/hooks.")
+def hooks_install(force, hooks_path):
+    """Install the pre-commit hook that lints staged plans. Never replaces a hook silently."""
+    from planbook.hooks import HookError, install
+
+    try:
+        for line in install(force=force, hooks_path=hooks_path):
+            click.echo(line)
+    except HookError as exc:
+        click.echo(f"planbook: {exc}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the changes as a unified diff and write nothing (exit 1 if any).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only the fixes for these rules (codes, prefixes or names).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml.")
+def fix(paths, show_diff, select, config_path):
+    """Fix what has one safe answer, editing only the spans concerned.
+
+    Sets `updated` on changed plans (GT002), quotes values YAML would mangle (FM003, FM011,
+    FM012), gives allowed values their declared case (FM007, TB004) and renumbers sections
+    (ST004). Comments, key order, line endings and all other bytes stay as they were.
+    """
+    from planbook import fix as fixing
+    from planbook import lint as linting
+
+    config = _load_config(config_path)
+    try:
+        files = linting.discover(list(paths), config)
+        linter = linting.Linter(config)
+        codes = set(fixing.FIXERS) & linter.enabled
+        if select:
+            codes &= linting.selected(_codes(select), linter.rules)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not files:
+        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    if "GT002" in codes:
+        from planbook import changes
+
+        chosen = changes.select(files, history=True, today=linter.today)
+        if chosen.notice:
+            click.echo(chosen.notice, err=True)
+        linter.histories = chosen.histories
+    changed = fixed = 0
+    for path in files:
+        outcome = fixing.fix_file(path, linter, codes)
+        if outcome is None:
+            continue
+        if outcome.refused:
+            click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
+                       "edit would have broken the file", err=True)
+        if not outcome.changed:
+            continue
+        changed += 1
+        fixed += len(outcome.edits)
+        if show_diff:
+            click.echo(fixing.diff(outcome), nl=False)
+        else:
+            fixing.write(outcome)
+    verb = "would fix" if show_diff else "fixed"
+    click.echo(f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
+               f"file{'s' if changed != 1 else ''}", err=True)
+    sys.exit(1 if show_diff and changed else 0)

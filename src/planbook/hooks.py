@@ -1,0 +1,109 @@
+"""Plain git hooks for teams without the pre-commit framework, and their installation.
+
+The hook text here is the same as `hooks/pre-commit` in planbook's repository (a test keeps
+them equal), so an installed planbook can set it up in any repository without that folder.
+Installing never replaces a hook silently: an existing different hook is refused unless
+`force` is given, and even then it is kept beside the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+PRE_COMMIT = """\
+#!/bin/sh
+# planbook: lint the plans staged for this commit, as they are staged (read from the index,
+# not the working tree). Install with `planbook hooks install`; skip once with --no-verify.
+if command -v planbook >/dev/null 2>&1; then
+    exec planbook lint --staged --quiet
+fi
+top=$(git rev-parse --show-toplevel) || exit 1
+if [ -x "$top/.venv/bin/planbook" ]; then
+    exec "$top/.venv/bin/planbook" lint --staged --quiet
+fi
+echo "planbook pre-commit hook: planbook is not installed (pip install planbook)," \\
+     "or skip this check once with git commit --no-verify" >&2
+exit 1
+"""
+HOOKS = {"pre-commit": PRE_COMMIT}
+
+
+class HookError(Exception):
+    """Installing would lose something or cannot work here; the message says what to do."""
+
+
+def _git(*args: str) -> str:
+    from planbook.changes import git
+
+    code, out, err = git(".", *args)
+    if code != 0:
+        raise HookError(err.strip() or f"git {' '.join(args)} failed")
+    return out.decode("utf-8", "replace").strip()
+
+
+def install(force: bool = False, hooks_path: str | None = None) -> list[str]:
+    """Install planbook's hooks; returns what was done, one sentence each.
+
+    Default: copy each hook into the repository's hooks folder (`core.hooksPath` if set).
+    With `hooks_path`: point `core.hooksPath` at that folder of hooks (such as `hooks/` in a
+    repository that keeps its hooks under version control) instead of copying.
+    """
+    try:
+        _git("rev-parse", "--git-dir")
+    except HookError:
+        raise HookError("not in a git repository: run this inside the repository whose "
+                        "commits should be checked") from None
+    if hooks_path:
+        return _point_at(hooks_path, force)
+    folder = Path(_git("rev-parse", "--git-path", "hooks"))
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name, text in HOOKS.items():
+        target = folder / name
+        if target.exists():
+            current = target.read_text(encoding="utf-8", errors="replace")
+            if current == text:
+                done.append(f"{target} is already planbook's {name} hook")
+                continue
+            if not force:
+                raise HookError(
+                    f"{target} already exists and is not planbook's hook; planbook will not "
+                    f"replace it. Call `planbook lint --staged` from it, or rerun with "
+                    f"--force to replace it (the old hook is kept as {name}.bak)")
+            backup = target.with_name(f"{name}.bak")
+            if backup.exists():
+                raise HookError(f"{backup} exists too; move it away first")
+            os.replace(target, backup)
+            done.append(f"kept the old {name} hook as {backup}")
+        target.write_text(text, encoding="utf-8")
+        target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        done.append(f"installed planbook's {name} hook in {target}")
+    return done
+
+
+def _point_at(hooks_path: str, force: bool) -> list[str]:
+    folder = Path(hooks_path)
+    missing = [name for name in HOOKS if not (folder / name).is_file()]
+    if missing:
+        raise HookError(f"{hooks_path} has no {', '.join(missing)} hook")
+    try:
+        current = _git("config", "--get", "core.hooksPath")
+    except HookError:
+        current = ""
+    if current == hooks_path:
+        return [f"core.hooksPath is already {hooks_path}"]
+    if current and not force:
+        raise HookError(f"core.hooksPath is already {current}; rerun with --force to "
+                        f"point it at {hooks_path} instead")
+    if not current and not force:
+        default = Path(_git("rev-parse", "--git-path", "hooks"))
+        active = sorted(p.name for p in default.glob("*")
+                        if p.is_file() and not p.name.endswith(".sample")) \
+            if default.is_dir() else []
+        if active:
+            raise HookError(f"{default} has hooks ({', '.join(active)}) that core.hooksPath "
+                            "would switch off; rerun with --force if that is what you want")
+    _git("config", "core.hooksPath", hooks_path)
+    return [f"set core.hooksPath to {hooks_path}"]
