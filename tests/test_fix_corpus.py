@@ -1,0 +1,63 @@
+"""A property of planbook fix over a corpus of real plans: it never loses a key or a body
+line, never breaks a file that parsed, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planbook.config import Config
+from planbook.fix import FIXERS, fix_file, write
+from planbook.lint import Linter
+from planbook.parse import parse_text
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/khive"
+FILES = sorted(CORPUS.rglob("*.md"))
+if not FILES:
+    pytest.fail(f"the corpus is missing: {CORPUS}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    linter = Linter(Config(root=root))
+    found = []
+    for source in FILES:
+        target = root / source.relative_to(CORPUS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+        outcome = fix_file(str(target), linter, set(FIXERS))
+        if outcome and outcome.changed:
+            write(outcome)
+        again = fix_file(str(target), linter, set(FIXERS)) if outcome else None
+        found.append((source.name, outcome, again))
+    return found
+
+
+def test_the_corpus_gets_fixed_at_all(outcomes):
+    assert sum(1 for _, outcome, _ in outcomes if outcome and outcome.changed) >= 3
+
+
+@pytest.mark.parametrize("index", range(len(FILES)), ids=[f.name for f in FILES])
+def test_fix_keeps_keys_lines_and_parsing(outcomes, index):
+    name, outcome, _ = outcomes[index]
+    assert outcome is not None, f"{name} could not be read"
+    before, after = parse_text(outcome.before, name), parse_text(outcome.after, name)
+    assert [k for k in after.fields if k in before.fields] == list(before.fields)
+    assert len(after.lines) == len(before.lines)
+    headings = {s.line for s in before.sections}
+    for number, (old, new) in enumerate(zip(before.lines, after.lines, strict=True), 1):
+        if old != new:
+            assert number < before.body_start or number in headings, (number, old, new)
+    parsed = {code for code, *_ in before.parse_findings}
+    assert {code for code, *_ in after.parse_findings} <= parsed
+    if "FM003" not in parsed and before.fields:
+        assert set(after.fields) == set(before.fields)
+
+
+@pytest.mark.parametrize("index", range(len(FILES)), ids=[f.name for f in FILES])
+def test_fixing_twice_changes_nothing(outcomes, index):
+    _, outcome, again = outcomes[index]
+    assert again is not None and not again.changed and again.edits == []
