@@ -11,12 +11,16 @@ $(BIN)/planbook: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## The main job: lint the repo's own plans.
+## The main job: lint the repo's own plans, then build the site from them (into site/).
 plans: $(BIN)/planbook
 	$(BIN)/planbook lint
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## The whole test suite: ruff, the rule docs being current, and pytest.
+## The browser test drives Debian's chromium through Playwright (installed with .[dev]).
 test: $(BIN)/planbook
+	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/pip install --quiet -e '.[dev]'
+	@test -x /usr/bin/chromium || echo "note: /usr/bin/chromium is missing, so the browser test will fail: apt-get install -y chromium"
 	$(BIN)/ruff check src tests bench
 	$(BIN)/planbook rules --write-docs docs/rules >/dev/null
 	git diff --exit-code -- docs/rules || (echo "docs/rules is stale: run 'make docs' and commit" && exit 1)

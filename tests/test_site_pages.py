@@ -199,7 +199,8 @@ def test_depends_on_graph_board_and_blocked_plans(plans):
 def test_links_in_plan_bodies_work_on_the_site(plans):
     text = clean_plan() + (
         "\nSee [the base plan](IP-1-base.md#2-implementation-phases), "
-        "[a picture](diagram.png), [the notes](../notes.md), [the docs](../docs/guide.md) "
+        "[a picture](diagram.png), [the notes](../notes.md), [the docs](../docs/guide.md), "
+        "[gone](missing.png) "
         "and [elsewhere](https://example.org/x).\n")
     plans("IP-1-base.md", clean_plan(title='"Base"'))
     plans("IP-2-links.md", text)
@@ -213,6 +214,7 @@ def test_links_in_plan_bodies_work_on_the_site(plans):
     assert 'href="https://example.org/x"' in html
     # outside the site, and no source URL to send it to: the text stays, the link goes
     assert '<a rel="noopener noreferrer">the notes</a>' in html
+    assert '<a rel="noopener noreferrer">gone</a>' in html  # nothing there to publish
     _, flat = build(plans.root, directory_urls=False, source_url="https://example.org/repo/blob/main")
     html = flat["plans/IP-2-links.md"]
     assert 'href="IP-1-base.html#2-implementation-phases"' in html

@@ -725,6 +725,7 @@ def _rewriter(pages: _Pages, entry: Entry, page: str):
     the plans, or (outside the plans folder) to the repository when its URL is known."""
     folder = posixpath.dirname(entry.rel)
     by_rel = {e.rel: e for e in pages.site.entries}
+    attachments = set(pages.site.attachments)
 
     def rewrite(tag: str, url: str) -> str | None:
         if not url or url.startswith(("#", "/")) or SCHEME.match(url):
@@ -745,8 +746,8 @@ def _rewriter(pages: _Pages, entry: Entry, page: str):
             return None  # it would point outside the site
         if target in by_rel:
             return pages.link(page, pages.page[target]) + anchor
-        if target.endswith(".md"):
-            return None  # a Markdown file that is not a published plan
+        if target not in attachments:
+            return None  # not published (a Markdown file that is no plan, or nothing at all)
         return pages.link(page, posixpath.join(pages.out, target)) + anchor
 
     return rewrite
