@@ -431,3 +431,36 @@ def fix(paths, show_diff, select, config_path):
     click.echo(f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
                f"file{'s' if changed != 1 else ''}", err=True)
     sys.exit(1 if show_diff and changed else 0)
+
+
+@cli.group()
+def site():
+    """The plan site: the MkDocs plugin builds it; these commands work without MkDocs."""
+
+
+@site.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--mkdocs-config", "mkdocs_config", type=click.Path(dir_okay=False),
+              default="mkdocs.yml", show_default=True,
+              help="Read the planbook plugin's options from this file when it exists.")
+@click.option("--plans-dir", help="The plans folder, relative to the mkdocs.yml folder.")
+@click.option("--output-dir", help="Where the plan pages go inside FOLDER.")
+@click.option("--no-git", is_flag=True, help="Leave out history from git.")
+@click.option("--no-diagrams", is_flag=True, help="Leave out the SVG diagrams.")
+def site_export(folder, mkdocs_config, plans_dir, output_dir, no_git, no_diagrams):
+    """Write the site's pages into FOLDER as plain Markdown, for other site generators."""
+    from planbook.config import ConfigError
+    from planbook.site import export
+
+    config_file = Path(mkdocs_config)
+    settings = export.read_settings(config_file)
+    settings.plans_dir = plans_dir or settings.plans_dir
+    settings.output_dir = output_dir or settings.output_dir
+    settings.git = settings.git and not no_git
+    settings.diagrams = settings.diagrams and not no_diagrams
+    root = config_file.resolve().parent if config_file.is_file() else Path.cwd()
+    try:
+        count = export.export(folder, settings, root)
+    except (ConfigError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {count} files to {folder}")
