@@ -184,6 +184,9 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
                            "repository, and this folder is not in one")
         return Selection(files=list(candidates))
     prefix, shallow = found
+    # the walk needs only the files on disk (a symlink loop or a folder is not a plan)
+    walk = _Walk([c for c in candidates if os.path.isfile(c)]) if history and not shallow \
+        else None
     wanted = {_posix(p): p for p in candidates}
     specs = sorted({str(PurePosixPath(p).parent) for p in wanted}) or ["."]
     result = Selection(in_repo=True)
@@ -258,10 +261,8 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     if shallow:
         result.notice = SHALLOW_NOTICE.format(codes=", ".join(HISTORY_CODES))
         return result
-    # plans git can know: files, or staged paths gone from disk (a symlink loop is neither)
-    lint_paths = {_posix(f): f for f in result.files
-                  if os.path.isfile(f) or not os.path.lexists(f)}
-    histories = gitmeta.collect(".", list(lint_paths))
+    lint_paths = {_posix(f): f for f in result.files}
+    histories = walk.result() if walk else {}
     for path, display in lint_paths.items():
         known = histories.get(path)
         if known is None:
@@ -274,6 +275,25 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
                 entry.base = parse(blobs[change.old_blob], display)
         result.histories[display] = entry
     return result
+
+
+class _Walk:
+    """The history walk, started at once in its own thread: git does the work while this
+    process asks git about the changes, so the two waits overlap."""
+
+    def __init__(self, paths: list[str]):
+        import threading
+
+        self.found: dict = {}
+        self.thread = threading.Thread(target=self._run, args=(paths,), daemon=True)
+        self.thread.start()
+
+    def _run(self, paths: list[str]) -> None:
+        self.found = gitmeta.collect(".", paths)
+
+    def result(self) -> dict:
+        self.thread.join()
+        return self.found
 
 
 def _in_specs(path: str, specs: list[str]) -> bool:
