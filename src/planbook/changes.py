@@ -57,7 +57,6 @@ class Selection:
     deleted: list[str] = field(default_factory=list)  # plans deleted in the judged range
     histories: dict[str, PlanHistory] = field(default_factory=dict)
     notice: str = ""  # said once on standard error
-    in_repo: bool = False
 
 
 @dataclass(slots=True)
@@ -157,7 +156,7 @@ def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
 
 
 def _posix(path: str) -> str:
-    return PurePosixPath(Path(os.path.normpath(path)).as_posix()).as_posix()
+    return Path(os.path.normpath(path)).as_posix()
 
 
 def _day(iso: str) -> dt.date | None:
@@ -189,7 +188,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
         else None
     wanted = {_posix(p): p for p in candidates}
     specs = sorted({str(PurePosixPath(p).parent) for p in wanted}) or ["."]
-    result = Selection(in_repo=True)
+    result = Selection()
     uncommitted: set[str] = set()
     if since:
         code, out, err = git(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
@@ -230,7 +229,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     else:
-        return Selection(files=list(candidates), in_repo=True)
+        return Selection(files=list(candidates))
 
     by_path = {c.path: c for c in changes if c.status != "D"}
     if since or staged:
@@ -240,8 +239,9 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
         result.deleted = [p for p in result.deleted if p.endswith(".md")]
         result.files = [display for path, display in wanted.items() if path in by_path]
         if staged:
+            # staged plans whose file is gone from the working tree: still committed
             extra = [p for p in by_path if p.endswith(".md") and p not in wanted
-                     and _in_specs(p, specs)]
+                     and _in_specs(p, specs) and not os.path.lexists(p)]
             result.files += [_display(p) for p in extra]
             wanted.update({p: _display(p) for p in extra})
     else:
