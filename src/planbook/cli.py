@@ -146,9 +146,10 @@ def _load_baseline(path: str | None):
 
 def _lint_files(linting, linter, files, every, since, staged, jobs):
     """Lint `files`; when git chooses the plans or the GT rules need history, ask it first."""
+    from planbook.rules.approval import HISTORY_CODES as APPROVAL_CODES
     from planbook.rules.history import HISTORY_CODES
 
-    history = bool(set(HISTORY_CODES) & linter.enabled)
+    history = bool(set(HISTORY_CODES + APPROVAL_CODES) & linter.enabled)
     if not (since or staged or history):
         result = linting.lint_paths(files, linter, jobs)
         result.linted = list(files)

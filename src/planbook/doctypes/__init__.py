@@ -82,7 +82,7 @@ def _plan_flow() -> dict[str, tuple[str, ...]]:
         "draft": ("review",),
         "review": ("draft", "approved"),
         "approved": ("in-progress", "review"),
-        "in-progress": ("done", "approved"),
+        "in-progress": ("done", "approved", "review"),
         "done": (),
     }
 

@@ -26,6 +26,7 @@ FAMILIES = {
     "RF": "References",
     "CK": "Checklists",
     "GT": "Git history and other plans",
+    "AP": "Approval",
     "PB": "planbook itself",
 }
 
@@ -97,6 +98,7 @@ def parser_rule(code: str, name: str, severity: str = "error", doc: str = "") ->
 
 def all_rules() -> dict[str, Rule]:
     from planbook.rules import (  # noqa: F401 - importing registers the rules
+        approval,
         checklists,
         frontmatter,
         history,

@@ -1,0 +1,230 @@
+"""Approval rules: a plan's status moves as its doc type's lifecycle allows, approval is
+recorded, work waits for it, and `done` means the work is done.
+
+AP001, AP002 and AP004 judge a change: they compare the plan with its previous version,
+`ctx.history.base`: the version at
+the merge base with `--changed-since REF` (a pull request), otherwise the last commit when the
+plan has uncommitted or staged changes. Without a previous version (outside git, a plan not
+changed since the last commit, a new plan) they have nothing to compare and stay silent.
+"""
+
+from __future__ import annotations
+
+from planbook.rules import Context, rule
+
+HISTORY_CODES = ("AP001", "AP002", "AP004")  # the rules that need the previous version from git
+
+
+def _status(plan, field: str) -> str:
+    value = plan.meta.get(field)
+    return str(value).strip().lower() if isinstance(value, str | int | float) and value else ""
+
+
+def _where(plan, field: str) -> tuple[int, int]:
+    found = plan.fields.get(field)
+    return (found.value_line, found.value_column) if found else (plan.frontmatter_start, 1)
+
+
+def _before(ctx: Context) -> tuple[str, str] | None:
+    """(previous status, what it was read from), or None without a previous version."""
+    history = ctx.history
+    base = getattr(history, "base", None)
+    if base is None:
+        return None
+    return _status(base, ctx.doctype.lifecycle.field), getattr(history, "against", "HEAD")
+
+
+def _reachable(transitions: dict, from_any, old: str, new: str) -> bool:
+    """Whether `new` can be reached from `old` by allowed steps, one or more."""
+    seen, todo = {old}, [old]
+    while todo:
+        current = todo.pop()
+        for target in [*transitions.get(current, ()), *from_any]:
+            target = target.lower()
+            if target == new:
+                return True
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return False
+
+
+@rule("AP001", "status-transition")
+def status_transition(plan, ctx: Context):
+    """The status changed in a way the doc type's lifecycle does not allow.
+
+    An implementation plan goes draft → review → approved → in-progress → done; review may go
+    back to draft, approved to review, in-progress to approved or review, and any status may go
+    to abandoned. The change is judged against the previous version of the plan: against the last
+    commit, one step at a time; with `--changed-since REF` (a pull request), against the merge
+    base, where several allowed steps in a row are fine. A done or abandoned plan stays so.
+    Reaching in-progress or done without approval is AP004's to report.
+
+    **Bad**
+    ```yaml
+    # the last commit had: status: done
+    status: in-progress
+    ```
+
+    **Good**
+    ```yaml
+    # the last commit had: status: approved
+    status: in-progress
+    ```
+    """
+    life = ctx.doctype.lifecycle
+    before = _before(ctx)
+    if before is None:
+        return
+    old, against = before
+    new = _status(plan, life.field)
+    known = life.known()
+    if not old or not new or old == new or old not in known or new not in known:
+        return
+    approved = {s.lower() for s in life.approved}
+    if new in {s.lower() for s in life.work} and old not in approved:
+        return  # AP004
+    transitions = {k.lower(): v for k, v in life.transitions.items()}
+    in_pr = against != "HEAD"
+    if life.allows(old, new) or (in_pr and _reachable(transitions, life.from_any, old, new)):
+        return
+    targets = [*transitions.get(old, ()), *life.from_any]
+    allowed = ", ".join(dict.fromkeys(targets)) or "nothing (it is final)"
+    yield (*_where(plan, life.field),
+           f"status went from {old} ({against}) to {new}; from {old} it may go to {allowed}")
+
+
+@rule("AP002", "approval-not-recorded")
+def approval_not_recorded(plan, ctx: Context):
+    """A plan moved to approved or beyond without recording who approved it and when.
+
+    Whoever approves a plan, and when, is part of the plan. The doc type's
+    `lifecycle.requires` says which fields each status needs; for an implementation plan that
+    is `approved_by` and `approved` (a date) for approved, in-progress and done. The rule judges
+    the change, like AP001: a plan whose status changed since its previous version, a plan a
+    pull request adds, or a record that was removed. A plan nobody touched is left alone.
+
+    **Bad**
+    ```yaml
+    # the last commit had: status: review
+    status: approved
+    ```
+
+    **Good**
+    ```yaml
+    # the last commit had: status: review
+    status: approved
+    approved_by: "Kim Lee"
+    approved: 2026-05-04
+    ```
+    """
+    life = ctx.doctype.lifecycle
+    status = _status(plan, life.field)
+    needs = {k.lower(): v for k, v in life.requires.items()}.get(status, ())
+    missing = [key for key in needs if _empty(plan, key)]
+    if not missing:
+        return
+    base = getattr(ctx.history, "base", None)
+    against = getattr(ctx.history, "against", "HEAD")
+    if base is None:
+        judged = ctx.history is not None and against != "HEAD"  # added by a pull request
+    else:
+        judged = (_status(base, life.field) != status
+                  or any(not _empty(base, key) for key in missing))
+    if judged:
+        names = " and ".join(f"'{m}'" for m in missing)
+        yield (*_where(plan, life.field),
+               f"status is {status} but {names} {'are' if len(missing) > 1 else 'is'} not "
+               "filled in; record who approved the plan and when")
+
+
+def _empty(plan, key: str) -> bool:
+    value = plan.meta.get(key)
+    return value is None or str(value).strip() == ""
+
+
+@rule("AP003", "done-with-open-work")
+def done_with_open_work(plan, ctx: Context):
+    """The plan is done, but a task is not, or a task counts as done before its dependencies.
+
+    A task is done when a checked checklist item names its ID (`- [x] T-3 …`) or its row's
+    Status column says done. A done plan has every task done. A plan that records task
+    progress in neither way is not judged on its tasks. Unchecked checklist items on a
+    plan whose status is `done` are CK002's; for a doc type whose done status has another name,
+    this rule reports the unchecked items of its required checklists.
+
+    **Bad**
+    ```markdown
+    status: done
+    …
+    | T-1 | Parser | … | None | … |
+    | T-2 | Rules  | … | T-1  | … |
+    …
+    - [x] T-2 Rules
+    ```
+
+    **Good**
+    ```markdown
+    status: done
+    …
+    - [x] T-1 Parser
+    - [x] T-2 Rules
+    ```
+    """
+    from planbook.status import open_tasks, tasks
+
+    life = ctx.doctype.lifecycle
+    status = _status(plan, life.field)
+    if status not in {s.lower() for s in life.done}:
+        return
+    found = tasks(plan, ctx.doctype)
+    undone, early = open_tasks(found) if found and found[0].tracked else ([], [])
+    for task in undone:
+        yield task.line, 1, f"status is {status} but task {task.id} is not done"
+    for task, deps in early:
+        yield task.line, 1, (f"task {task.id} counts as done but its dependenc"
+                             f"{'ies' if len(deps) > 1 else 'y'} {', '.join(deps)} "
+                             f"{'are' if len(deps) > 1 else 'is'} not")
+    if status == "done":
+        return  # CK002 reports every unchecked item of a plan marked done
+    from planbook.rules.checklists import _items_in
+
+    for spec in ctx.doctype.checklists:
+        if not spec.required:
+            continue
+        for item in _items_in(plan, spec.section)[1]:
+            if not item.checked:
+                yield item.line, item.column, f"status is {status} but this item is unchecked"
+
+
+@rule("AP004", "work-before-approval")
+def work_before_approval(plan, ctx: Context):
+    """Work started on a plan that was not approved: the status reached in-progress or done
+    from draft or review.
+
+    A plan waits for approval before work starts. Move it to approved first (with
+    `approved_by` and `approved`), in its own commit or pull request, then start.
+
+    **Bad**
+    ```yaml
+    # the last commit had: status: review
+    status: in-progress
+    ```
+
+    **Good**
+    ```yaml
+    # the last commit had: status: approved
+    status: in-progress
+    ```
+    """
+    life = ctx.doctype.lifecycle
+    before = _before(ctx)
+    if before is None:
+        return
+    old, against = before
+    new = _status(plan, life.field)
+    approved = {s.lower() for s in life.approved}
+    if new in {s.lower() for s in life.work} and old and old not in approved and old != new:
+        yield (*_where(plan, life.field),
+               f"status is {new}, but the plan was {old} at {against} and was never approved; "
+               "approve it before work starts")
