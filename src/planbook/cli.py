@@ -353,6 +353,37 @@ def schema(type_name, config_path, output):
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--since", metavar="REF",
+              help="Also list what was completed since REF: status changes, tasks done and "
+                   "checklist items ticked.")
+@click.option("--format", "fmt", type=click.Choice(("table", "markdown", "json")),
+              default="table", show_default=True, help="Output format.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml.")
+def status(paths, since, fmt, config_path):
+    """Report where each plan stands: status, progress, high risks, debt and the next step."""
+    from planbook import lint as linting
+    from planbook import status as report
+
+    config = _load_config(config_path)
+    try:
+        files = linting.discover(list(paths), config)
+        linter = linting.Linter(config)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not files:
+        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    try:
+        built = report.build(files, linter, since)
+    except report.StatusError as exc:
+        raise click.UsageError(str(exc)) from None
+    render = {"table": report.render_table, "markdown": report.render_markdown,
+              "json": report.render_json}[fmt]
+    click.echo(render(built), nl=False)
+
+
 @cli.group()
 def hooks():
     """Plain git hooks, for repositories that do not use the pre-commit framework."""

@@ -8,8 +8,10 @@ checked checklist item names its ID (`- [x] T-3 …`). A plan that records neith
 column, no item naming a task) does not track its tasks, and its tasks count as neither done
 nor open.
 
-The next step is the first task, in table order, that is not done and whose dependencies all
-are; a plan that does not track tasks uses its first unchecked checklist item.
+The next step of a plan not yet approved is the status move toward approval. Once approved, it
+is the first task, in table order, that is not done and whose dependencies all are; a plan that
+does not track tasks uses its first unchecked checklist item; with nothing left, the move to
+done.
 """
 
 from __future__ import annotations
@@ -53,9 +55,12 @@ class PlanStatus:
     items: int = 0
     tasks_done: int = 0
     tasks: int = 0
+    tasks_tracked: bool = False  # whether the plan records which tasks are done
     high_risks: list[Risk] = field(default_factory=list)
     debt: list[str] = field(default_factory=list)
-    next_step: str = ""  # "T-3 Scheduler loop", an unchecked item, or "" when nothing is left
+    next_step: str = ""  # "T-3 Scheduler loop", an unchecked item, a status move, or ""
+    next_kind: str = ""  # "task", "item", "status", or "" when nothing is left
+    next_task: str = ""  # the task's ID when the next step is a task
     blocked: list[str] = field(default_factory=list)  # open tasks waiting on open dependencies
     finished: bool = False
 
@@ -196,21 +201,61 @@ def plan_status(plan: Plan, doctype: DocType | None) -> PlanStatus:
         path=plan.path, title=plan.title, doc_type=doctype.name if doctype else "",
         status=plan.status, checked=checked, items=total,
         tasks_done=sum(1 for t in found if t.done), tasks=len(found),
-        high_risks=high_risks(plan, doctype), debt=debt(plan, doctype),
+        tasks_tracked=bool(found and found[0].tracked), high_risks=high_risks(plan, doctype),
+        debt=debt(plan, doctype),
         finished=bool(doctype and plan.status in {s.lower() for s in doctype.finished}),
     )
     if result.finished:
         return result
+    life = doctype.lifecycle if doctype else None
+    if life and plan.status in life.known() and plan.status not in _lower(life.approved):
+        hop = _toward(life, plan.status, _lower(life.approved))
+        if hop:  # approval comes before any work
+            needs = {k.lower(): v for k, v in life.requires.items()}.get(hop, ())
+            record = f", recording {' and '.join(needs)}" if needs else ""
+            result.next_step = f"move the plan to {hop}{record}"
+            result.next_kind = "status"
+            return result
     if found and found[0].tracked:
         step = next_task(found)
-        result.next_step = f"{step.id} {step.title}".strip() if step else ""
         done = {t.id for t in found if t.done}
         result.blocked = [t.id for t in found if not t.done and t is not step
                           and any(d not in done for d in t.depends)]
+        if step:
+            result.next_step, result.next_kind = f"{step.id} {step.title}".strip(), "task"
+            result.next_task = step.id
+            return result
     else:
         first = next((i for i in plan.checklist if not i.checked), None)
-        result.next_step = first.text if first else ""
+        if first:
+            result.next_step, result.next_kind = first.text, "item"
+            return result
+    if life and life.done and plan.status not in _lower(life.done):
+        hop = _toward(life, plan.status, _lower(life.done))
+        if hop:
+            result.next_step, result.next_kind = f"move the plan to {hop}", "status"
     return result
+
+
+def _lower(values) -> set[str]:
+    return {v.lower() for v in values}
+
+
+def _toward(life, status: str, goals: set[str]) -> str:
+    """The first step on the shortest allowed way from `status` to one of `goals`."""
+    transitions = {k.lower(): [t.lower() for t in v] for k, v in life.transitions.items()}
+    first: dict[str, str] = {}
+    todo = [status]
+    while todo:
+        current = todo.pop(0)
+        for target in transitions.get(current, ()):
+            if target in first or target == status:
+                continue
+            first[target] = first.get(current, target)
+            if target in goals:
+                return first[target]
+            todo.append(target)
+    return ""
 
 
 # -- what changed since a ref --------------------------------------------------------------
@@ -238,3 +283,147 @@ def completed_since(plan: Plan, before: Plan | None, doctype: DocType | None) ->
     if not items and not new_tasks and status_before == plan.status:
         return None
     return Completed(plan.path, plan.title, status_before, plan.status, items, new_tasks)
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+class StatusError(ValueError):
+    """A report that cannot be made as asked, such as an unknown `--since` ref."""
+
+
+@dataclass
+class Report:
+    plans: list[PlanStatus] = field(default_factory=list)
+    since: str = ""
+    completed: list[Completed] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # "path: why"
+
+    def to_dict(self) -> dict:
+        return {
+            "plans": [p.to_dict() for p in self.plans],
+            "since": self.since or None,
+            "completed": [asdict(c) for c in self.completed] if self.since else None,
+            "unreadable": self.unreadable,
+        }
+
+
+def versions_at(ref: str, paths: list[str]) -> dict[str, bytes]:
+    """Each path's contents where `ref` and HEAD meet (the ref itself when they do not), from a
+    fixed number of git processes: merge-base, ls-tree and one cat-file batch."""
+    from pathlib import PurePosixPath
+
+    from planbook.changes import git, read_blobs, repository
+
+    if repository(".") is None:
+        raise StatusError("--since needs a git repository, and this folder is not in one")
+    code, out, err = git(".", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if code != 0:
+        raise StatusError(f"--since {ref}: no such commit, branch or tag")
+    code, base, _ = git(".", "merge-base", ref, "HEAD")
+    rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
+    specs = sorted({str(PurePosixPath(p).parent) for p in paths}) or ["."]
+    code, listing, err = git(".", "ls-tree", "-r", "-z", rev, "--", *specs)
+    if code != 0:
+        raise StatusError(f"--since {ref}: {err.strip() or 'git ls-tree failed'}")
+    blobs: dict[str, str] = {}
+    for entry in listing.decode("utf-8", "replace").split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs[path] = parts[2]
+    wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
+    found = read_blobs(".", [blobs[p] for p in wanted if p in blobs])
+    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+
+
+def build(paths: list[str], linter, since: str | None = None) -> Report:
+    """The report for these plan files; `linter` decides each plan's doc type."""
+    from planbook.parse import parse_bytes, read_plan
+
+    report = Report(since=since or "")
+    before = versions_at(since, paths) if since else {}
+    for path in paths:
+        plan = read_plan(path)
+        broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
+        if broken:
+            report.unreadable.append(f"{path}: {broken[0]}")
+            continue
+        doctype = linter.doctype_for(plan)
+        report.plans.append(plan_status(plan, doctype))
+        if since:
+            old = parse_bytes(before[path], path) if path in before else None
+            done = completed_since(plan, old, doctype)
+            if done:
+                report.completed.append(done)
+    return report
+
+
+def _progress(done: int, total: int) -> str:
+    return f"{done}/{total}" if total else "-"
+
+
+def _rows(report: Report) -> list[list[str]]:
+    return [[p.path, p.doc_type or "?", p.status or "-", _progress(p.checked, p.items),
+             _progress(p.tasks_done, p.tasks) if p.tasks_tracked else "-",
+             str(len(p.high_risks)), p.next_step or ("finished" if p.finished else "-")]
+            for p in report.plans]
+
+
+HEADER = ["Plan", "Type", "Status", "Checklist", "Tasks", "High risks", "Next step"]
+
+
+def render_table(report: Report) -> str:
+    rows = [HEADER, *_rows(report)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
+    out = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+           for row in rows]
+    out += _details(report, bullet="  - ", heading=lambda text: f"\n{text}")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    out = ["## Plan status", "", "| " + " | ".join(HEADER) + " |",
+           "| " + " | ".join("---" for _ in HEADER) + " |"]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in _rows(report)]
+    out += _details(report, bullet="- ", heading=lambda text: f"\n### {text.rstrip(':')}\n")
+    return "\n".join(out) + "\n"
+
+
+def _details(report: Report, bullet: str, heading) -> list[str]:
+    out: list[str] = []
+    if report.since:
+        out.append(heading(f"Completed since {report.since}:"))
+        if not report.completed:
+            out.append(f"{bullet}nothing")
+        for done in report.completed:
+            moved = (f"{done.status_before or 'new'} → {done.status_now or '-'}"
+                     if done.status_before != done.status_now else done.status_now or "-")
+            out.append(f"{bullet}{done.path} ({moved})")
+            out += [f"{bullet}  {text}" if bullet.startswith(" ") else f"  - {text}"
+                    for text in [*done.tasks, *done.items]]
+    risks = [(p.path, r) for p in report.plans if not p.finished for r in p.high_risks]
+    if risks:
+        out.append(heading("Open high risks:"))
+        out += [f"{bullet}{path}:{risk.line}: {risk.text} ({risk.level})" for path, risk in risks]
+    debt = [(p.path, item) for p in report.plans for item in p.debt]
+    if debt:
+        out.append(heading("Technical debt:"))
+        out += [f"{bullet}{path}: {item}" for path, item in debt]
+    steps = [p for p in report.plans if p.next_step]
+    if steps:
+        out.append(heading("Next steps:"))
+        out += [f"{bullet}{p.path}: {p.next_step}" for p in steps]
+    if report.unreadable:
+        out.append(heading("Not read:"))
+        out += [f"{bullet}{text}" for text in report.unreadable]
+    return out
+
+
+def render_json(report: Report) -> str:
+    import json
+
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
