@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import types
 import typing
 from typing import Any, Literal
@@ -23,7 +24,7 @@ def load(cls, data: Any, where: str = ""):
     if not isinstance(data, dict):
         raise DeclarationError(f"{where or '(top)'}: expected a table of keys, got "
                                f"{type(data).__name__}")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = {f.name for f in dataclasses.fields(cls) if f.init}
     values = {}
     for key, value in data.items():
@@ -37,6 +38,12 @@ def load(cls, data: Any, where: str = ""):
         if field.init and field.name not in values and _required(field):
             raise DeclarationError(f"{_join(where, field.name)}: required key is missing")
     return cls(**values)
+
+
+@functools.cache
+def _hints(cls) -> dict:
+    """A class's resolved annotations; resolving them costs more than loading the data."""
+    return typing.get_type_hints(cls)
 
 
 def _required(field: dataclasses.Field) -> bool:

@@ -171,12 +171,12 @@ def done_with_open_work(plan, ctx: Context):
     - [x] T-2 Rules
     ```
     """
-    from planbook.status import open_tasks, tasks
-
     life = ctx.doctype.lifecycle
     status = _status(plan, life.field)
     if status not in {s.lower() for s in life.done}:
         return
+    from planbook.status import open_tasks, tasks
+
     found = tasks(plan, ctx.doctype)
     undone, early = open_tasks(found) if found and found[0].tracked else ([], [])
     for task in undone:
