@@ -239,3 +239,15 @@ def test_as_a_subprocess_it_writes_and_never_waits_for_input(tmp_path):
                              stdin=subprocess.DEVNULL)
     assert waiting.returncode == 2
     assert "missing --component, --prd, --scope, --by" in waiting.stderr
+
+
+def test_a_type_file_names_its_template_relative_to_itself(tmp_path):
+    write(tmp_path / "planbook.toml", 'type-files = ["types/note.yaml"]\n')
+    write(tmp_path / "types" / "note.yaml", "name: note\nfilename: NOTE-{issue}.md\n"
+          "template-file: note.md\nfields:\n  title: {required: true}\n")
+    write(tmp_path / "types" / "note.md", "---\ntitle: {{title}}\ndoc_type: {{doc_type}}\n"
+          "---\n\nIssue {{issue}} by {{by}}.\n")
+    result = run("--type", "note", "--title", "Cache keys", "--by", "Ana", "--issue", "7")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "plans" / "NOTE-7.md").read_text(encoding="utf-8") == (
+        '---\ntitle: "Cache keys"\ndoc_type: "note"\n---\n\nIssue 7 by Ana.\n')
