@@ -250,8 +250,9 @@ def test_hostile_plan_is_harmless_text(page, server):
     assert page.locator(".pb-board a", has_text=XSS).count() == 1
 
 
-def test_uncommitted_plan_is_marked_after_an_edit(site, tmp_path):
-    """The built site marks nothing uncommitted: every plan was committed before the build."""
+def test_committed_plans_are_not_marked_and_the_site_is_static(site, tmp_path):
+    """Every plan was committed before the build, so none is marked uncommitted; and the site
+    is plain files, search index included, that can be copied anywhere."""
     index = (site / "plans" / "index.html").read_text()
     assert "uncommitted" not in index
     shutil.copytree(site, tmp_path / "copy")  # the site is static: it reads as files too

@@ -318,3 +318,27 @@ def test_tasks_done_from_a_status_column(plans):
     site, _ = build(plans.root)
     assert [t.done for t in site.entries[0].tasks] == [True, True, False, False, False, False]
     assert site.entries[0].task_progress() == (2, 6)
+
+
+@pytest.mark.parametrize(("heading", "text"), [
+    ("4. Use `code` and **bold**", "4. Use code and bold"),
+    ("[Link](x.md) and _it_ in snake_case_name", "Link and it in snake_case_name"),
+    ("Tags <b>go</b> &amp; entities stay", "Tags go & entities stay"),
+])
+def test_heading_text_is_plain(heading, text):
+    from planbook.site.markup import inline_text
+
+    assert inline_text(heading) == text
+
+
+def test_parallel_build_renders_exactly_what_a_plain_render_does(plans):
+    for n in range(1, 51):  # enough plans for worker processes
+        plans(f"IP-{n}-plan.md", clean_plan(title=f'"Plan {n}"', depends_on=f'["IP-{n + 1}"]'))
+    options = pages.Options(source_url="https://example.org/r/blob/main")
+    site, built = pages.build(plans.root / "plans", options, config=Config(root=plans.root),
+                              git=False, jobs=2)
+    assert all(e.prepared == options for e in site.entries)  # bodies came from the workers
+    assert [e.rel for e in site.entries] == sorted(e.rel for e in site.entries)
+    plain = pages.render(pages.load(plans.root / "plans", config=Config(root=plans.root),
+                                    git=False, jobs=1), options)
+    assert built == plain

@@ -64,14 +64,13 @@ def export(folder: str | Path, settings: Settings, root: Path) -> int:
     already has them) and the stylesheet and script under `folder`; return the file count."""
     folder = Path(folder)
     plans_dir = (root / settings.plans_dir).resolve()
-    site = pages.load(plans_dir, git=settings.git, root=root)
     docs = (root / settings.docs_dir).resolve()
     options = pages.Options(
         output_dir=settings.output_dir, rules_dir=settings.rules_dir.strip("/"),
         directory_urls=settings.directory_urls, diagrams=settings.diagrams,
         source_url=settings.source_url,
         docs_dir=Path(os.path.relpath(docs, plans_dir)).as_posix())
-    files = pages.render(site, options)
+    site, files = pages.build(plans_dir, options, git=settings.git, root=root)
     if not (folder / options.rules_dir / "index.md").is_file():
         from planbook.docs import index_page, rule_page
         from planbook.rules import all_rules

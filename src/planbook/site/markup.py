@@ -48,6 +48,14 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|])")  # what Python-Markdown lets a backslash escape
 LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))")
 TAG = re.compile(r"<[^>]*>")
+INLINE = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url) and ![alt](src)
+    (re.compile(r"(`+)(.+?)\1"), r"\2"),  # code spans
+    (TAG, ""),
+    (re.compile(r"(\*\*|~~|\*)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis
+    (re.compile(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),  # not inside words
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~])"), r"\1"),  # backslash escapes
+]
 
 # the link rewriter of the plan being cleaned; the sanitiser itself is built once
 Rewrite = Callable[[str, str], "str | None"]  # (tag, url) → url to use, or None to drop
@@ -131,9 +139,8 @@ def render(markdown: str, rewrite: Rewrite | None = None) -> str:
 
 
 def inline_text(markdown: str) -> str:
-    """The plain text of one line of inline Markdown, such as a heading."""
-    try:
-        rendered = _MARKDOWN("# " + " ".join(markdown.split()))  # a heading: no list markers
-    except RecursionError:
-        rendered = markdown
-    return " ".join(html.unescape(TAG.sub("", rendered)).split())
+    """The plain text of one line of inline Markdown, such as a heading: links and images
+    keep their text, code spans their content, emphasis and tags go."""
+    for pattern, keep in INLINE:
+        markdown = pattern.sub(keep, markdown)
+    return " ".join(html.unescape(markdown).split())

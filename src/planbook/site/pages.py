@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from planbook.model import Finding, Plan, normalize
+from planbook.model import ChecklistItem, Finding, Plan, normalize
 from planbook.site import diagrams, markup
 from planbook.site.diagrams import ID_LIKE, Task
 
@@ -64,6 +64,10 @@ class Entry:
     history: object | None = None  # gitmeta.History
     uncommitted: bool = False
     source: str = ""  # path of the file from the repository root (or the project root)
+    # the plan's own part of its page, made where it was parsed (see `load`), for these options
+    body: list[str] | None = None
+    sketches: list[str] | None = None
+    prepared: Options | None = None
 
     @property
     def id(self) -> str:
@@ -117,14 +121,17 @@ class Site:
 
 
 def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
-         root: str | os.PathLike | None = None) -> Site:
+         root: str | os.PathLike | None = None, options: Options | None = None,
+         jobs: int | None = None) -> Site:
     """Parse and lint every plan under `plans_dir` once, and read git history in one walk.
 
     `root` is the project folder that source paths are given from when git cannot say (by
-    default the configuration's folder)."""
+    default the configuration's folder). With `options`, each plan's body and diagrams are
+    rendered right after it is parsed, in worker processes when there are many plans: that
+    is most of the work, and it needs nothing from the other plans.
+    """
     from planbook.config import load_config
-    from planbook.lint import Linter, discover, plan_names
-    from planbook.parse import read_plan
+    from planbook.lint import PARALLEL_FROM, Linter, discover, plan_names
 
     folder = Path(plans_dir)
     if not folder.is_dir():
@@ -132,35 +139,88 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
     config = config or load_config(start=folder)
     files = discover([str(folder)], config)
     linter = Linter(config, plan_names=plan_names(files))
-    site = Site()
-    for path in files:
-        plan = read_plan(path)
-        findings, _ = linter.lint_plan(plan)
-        rel = Path(os.path.relpath(path, folder)).as_posix()
-        entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key))
-        entry.tasks = tasks_of(plan, linter.doctype_for(plan))
-        site.entries.append(entry)
-    site.attachments = _attachments(folder)
-    rels = [e.rel for e in site.entries]
-    base = Path(root or config.root).resolve()
+    site = Site(attachments=_attachments(folder))
+    rels = [Path(os.path.relpath(path, folder)).as_posix() for path in files]
     facts = None
     if git:
         from planbook import gitmeta
 
         facts = gitmeta.facts(folder, rels)
         site.shallow, site.in_repo = facts.shallow, facts.in_repo
+    base = Path(root or config.root).resolve()
+    sources = {}
+    for rel in rels:
+        if facts and facts.in_repo:
+            sources[rel] = facts.prefix + rel
+        else:
+            try:
+                sources[rel] = (folder / rel).resolve().relative_to(base).as_posix()
+            except ValueError:
+                sources[rel] = rel
+    layout = Layout(rels, site.attachments, options) if options else None
+    work = list(zip(files, rels, strict=True))
+    jobs = jobs or min(os.cpu_count() or 1, 8)
+    state = (linter, layout, sources)
+    if jobs > 1 and len(work) >= PARALLEL_FROM:
+        import multiprocessing
+
+        chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+            entries = [e for chunk in pool.imap_unordered(_read_chunk, chunks) for e in chunk]
+    else:
+        _init_worker(state)
+        entries = _read_chunk(work)
+    order = {rel: i for i, rel in enumerate(rels)}
+    site.entries = sorted(entries, key=lambda e: order[e.rel])
     for entry in site.entries:
         if facts and facts.in_repo:
             entry.history = facts.histories.get(entry.rel)
             entry.uncommitted = entry.rel in facts.uncommitted
-            entry.source = facts.prefix + entry.rel
-        else:
-            full = (folder / entry.rel).resolve()
-            try:
-                entry.source = full.relative_to(base).as_posix()
-            except ValueError:
-                entry.source = entry.rel
     return site
+
+
+_worker_state: tuple | None = None
+
+
+def _init_worker(state: tuple) -> None:
+    global _worker_state
+    _worker_state = state
+
+
+def _read_chunk(work: list[tuple[str, str]]) -> list[Entry]:
+    from planbook.parse import read_plan
+
+    linter, layout, sources = _worker_state
+    entries = []
+    for path, rel in work:
+        plan = read_plan(path)
+        findings, _ = linter.lint_plan(plan)
+        entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
+        entry.tasks = tasks_of(plan, linter.doctype_for(plan))
+        if layout is not None:
+            entry.body = _body(layout, entry, layout.page[rel])
+            entry.sketches = _sketches(entry) if layout.options.diagrams else []
+            entry.prepared = layout.options
+            entry.plan = _slim(plan)
+        entries.append(entry)
+    return entries
+
+
+def _slim(plan: Plan) -> Plan:
+    """What pages still need of a plan once its body is rendered: cheap to send between
+    processes."""
+    checklist = [ChecklistItem(i.checked, i.text, i.line, i.column) for i in plan.checklist]
+    return Plan(path=plan.path, text=plan.text, meta=plan.meta, checklist=checklist,
+                has_frontmatter=plan.has_frontmatter, doc_type=plan.doc_type)
+
+
+def build(plans_dir: str | os.PathLike, options: Options | None = None, **kwargs) \
+        -> tuple[Site, dict[str, str]]:
+    """`load` and `render` with the same options, the plans' own parts made in parallel."""
+    options = options or Options()
+    site = load(plans_dir, options=options, **kwargs)
+    return site, render(site, options)
 
 
 def _attachments(folder: Path) -> list[str]:
@@ -252,21 +312,34 @@ def href(from_page: str, to_path: str, directory_urls: bool) -> str:
 # -- rendering -------------------------------------------------------------------------------
 
 
-class _Pages:
-    """Shared lookups for one render: where each plan's page is, and who depends on whom."""
+class Layout:
+    """Where every page goes, known from the file names alone, before any plan is parsed."""
 
-    def __init__(self, site: Site, options: Options):
-        self.site, self.options = site, options
+    def __init__(self, rels, attachments, options: Options):
+        self.options = options
         self.out = options.output_dir.strip("/")
+        self.rels = set(rels)
+        self.attachments = set(attachments)
         self.page: dict[str, str] = {}
-        for entry in site.entries:
-            folder, name = posixpath.split(entry.rel)
+        for rel in rels:
+            folder, name = posixpath.split(rel)
             if Path(name).stem.lower() in RESERVED and not folder:
                 name = f"plan-{name}"
-            self.page[entry.rel] = posixpath.join(self.out, folder, name)
+            self.page[rel] = posixpath.join(self.out, folder, name)
         self.index = posixpath.join(self.out, "index.md")
         self.board = posixpath.join(self.out, "board.md")
         self.graph = posixpath.join(self.out, "dependencies.md")
+
+    def link(self, from_page: str, to_path: str) -> str:
+        return href(from_page, to_path, self.options.directory_urls)
+
+
+class _Pages(Layout):
+    """The layout, plus what one render needs across plans: names and who depends on whom."""
+
+    def __init__(self, site: Site, options: Options):
+        super().__init__([e.rel for e in site.entries], site.attachments, options)
+        self.site = site
         self.names: dict[str, Entry] = {}
         for entry in site.entries:  # later entries never shadow earlier ones
             stem = Path(entry.rel).stem
@@ -284,9 +357,6 @@ class _Pages:
         key = name.strip().lower()
         key = key[:-3] if key.endswith(".md") else key
         return self.names.get(key) or self.names.get(posixpath.basename(key))
-
-    def link(self, from_page: str, to_path: str) -> str:
-        return href(from_page, to_path, self.options.directory_urls)
 
     def waiting_on(self, entry: Entry) -> list[tuple[str, str]]:
         """The plans this one depends on that are not done: (name, their status or why)."""
@@ -493,7 +563,7 @@ def dependencies_page(pages: _Pages) -> str:
         svg = diagrams.graph_svg(_plan_nodes(pages, entries, pages.graph),
                                  _plan_edges(pages, entries), "Plans linked by depends_on",
                                  "pb-arrow-plans")
-        lines += [f'<figure class="pb-diagram">{svg}</figure>', ""]
+        lines += [_figure(svg), ""]
     if missing:
         lines += ["Dependencies that name no plan:", ""]
         lines += [f"- {markup.md_escape(e.plan.title)}: {markup.md_escape(name)}"
@@ -535,11 +605,15 @@ def plans_json(pages: _Pages) -> str:
 
 def plan_page(pages: _Pages, entry: Entry) -> str:
     page = pages.page[entry.rel]
+    ready = entry.prepared == pages.options
     parts = [f"# {markup.md_escape(entry.plan.title)}", "", _card(pages, entry, page), ""]
     parts += _findings(pages, entry, page)
     if pages.options.diagrams:
-        parts += _diagrams(pages, entry, page)
-    parts += _body(pages, entry, page)
+        sketches = entry.sketches if ready else _sketches(entry)
+        related = _related(pages, entry, page)
+        if sketches or related:
+            parts += ["## Diagrams", "", *sketches, *related]
+    parts += entry.body if ready else _body(pages, entry, page)
     return "\n".join(parts)
 
 
@@ -633,12 +707,18 @@ def _findings(pages: _Pages, entry: Entry, page: str) -> list[str]:
     return out + [""]
 
 
-def _diagrams(pages: _Pages, entry: Entry, page: str) -> list[str]:
+def _figure(svg: str) -> str:
+    """A diagram, kept out of the search index: its labels repeat the page's text."""
+    return f'<figure class="pb-diagram" data-search-exclude>{svg}</figure>'
+
+
+def _sketches(entry: Entry) -> list[str]:
+    """The diagrams drawn from the plan alone: its task graph and its gantt."""
     out: list[str] = []
     tasks = entry.tasks
     if tasks:
         out += ["### Task dependencies", "",
-                f'<figure class="pb-diagram">{diagrams.task_graph_svg(tasks)}</figure>', ""]
+                _figure(diagrams.task_graph_svg(tasks)), ""]
     gantt = _gantt(entry.plan)
     if gantt is not None:
         out += ["### Implementation sequence", ""]
@@ -654,7 +734,12 @@ def _diagrams(pages: _Pages, entry: Entry, page: str) -> list[str]:
                     "matches the task's Dependencies.</p>", ""]
         svg = diagrams.gantt_svg(gantt, {key for key, _ in problems}, "Implementation sequence")
         if svg:
-            out += [f'<figure class="pb-diagram">{svg}</figure>', ""]
+            out += [_figure(svg), ""]
+    return out
+
+
+def _related(pages: _Pages, entry: Entry, page: str) -> list[str]:
+    """The plans this one depends on and those that depend on it, as a graph."""
     neighbours = [entry]
     for name in entry.depends_on:
         target = pages.resolve(name)
@@ -665,8 +750,8 @@ def _diagrams(pages: _Pages, entry: Entry, page: str) -> list[str]:
         svg = diagrams.graph_svg(_plan_nodes(pages, neighbours, page, entry.rel),
                                  _plan_edges(pages, neighbours), "Plans this plan is linked to",
                                  "pb-arrow-plans")
-        out += ["### Related plans", "", f'<figure class="pb-diagram">{svg}</figure>', ""]
-    return ["## Diagrams", "", *out] if out else []
+        return ["### Related plans", "", _figure(svg), ""]
+    return []
 
 
 def _gantt(plan: Plan):
@@ -685,7 +770,7 @@ def _gantt(plan: Plan):
     return found
 
 
-def _body(pages: _Pages, entry: Entry, page: str) -> list[str]:
+def _body(layout: Layout, entry: Entry, page: str) -> list[str]:
     """The plan's own text: headings as Markdown (for the table of contents), the rest as
     sanitised HTML. The leading H1 repeats the title and is left out."""
     plan = entry.plan
@@ -696,7 +781,7 @@ def _body(pages: _Pages, entry: Entry, page: str) -> list[str]:
         blocks = blocks[1:]
     headings = [b for b in blocks if b.type == "heading"]
     shift = 2 - min((b.token["attrs"]["level"] for b in headings), default=2)
-    rewrite = _rewriter(pages, entry, page)
+    rewrite = _rewriter(layout, entry, page)
     out: list[str] = []
     pending: list[int] = []  # first and last line of the text since the last heading
 
@@ -720,12 +805,11 @@ def _body(pages: _Pages, entry: Entry, page: str) -> list[str]:
     return out
 
 
-def _rewriter(pages: _Pages, entry: Entry, page: str):
+def _rewriter(layout: Layout, entry: Entry, page: str):
     """Links in a plan body, made to work on the site: to other plans' pages, to files beside
     the plans, or (outside the plans folder) to the repository when its URL is known."""
     folder = posixpath.dirname(entry.rel)
-    by_rel = {e.rel: e for e in pages.site.entries}
-    attachments = set(pages.site.attachments)
+    options = layout.options
 
     def rewrite(tag: str, url: str) -> str | None:
         if not url or url.startswith(("#", "/")) or SCHEME.match(url):
@@ -734,21 +818,21 @@ def _rewriter(pages: _Pages, entry: Entry, page: str):
         path = unquote(path.partition("?")[0])
         target = posixpath.normpath(posixpath.join(folder, path)) if path else entry.rel
         anchor = hash_ + fragment
-        docs = pages.options.docs_dir.strip("/")
+        docs = options.docs_dir.strip("/")
         if docs and target.startswith(docs + "/"):
-            return pages.link(page, target[len(docs) + 1:]) + anchor
+            return layout.link(page, target[len(docs) + 1:]) + anchor
         if target.startswith("../") or target == "..":
-            if pages.options.source_url:
+            if options.source_url:
                 base = posixpath.dirname(entry.source)
                 repo_path = posixpath.normpath(posixpath.join(base, path))
                 if not repo_path.startswith("../"):
-                    return pages.options.source_url.rstrip("/") + "/" + quote(repo_path) + anchor
+                    return options.source_url.rstrip("/") + "/" + quote(repo_path) + anchor
             return None  # it would point outside the site
-        if target in by_rel:
-            return pages.link(page, pages.page[target]) + anchor
-        if target not in attachments:
+        if target in layout.rels:
+            return layout.link(page, layout.page[target]) + anchor
+        if target not in layout.attachments:
             return None  # not published (a Markdown file that is no plan, or nothing at all)
-        return pages.link(page, posixpath.join(pages.out, target)) + anchor
+        return layout.link(page, posixpath.join(layout.out, target)) + anchor
 
     return rewrite
 

@@ -48,8 +48,14 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     def on_files(self, files: Files, config) -> Files:
         from planbook.config import ConfigError
 
+        options = pages.Options(
+            output_dir=self.config.output_dir, rules_dir=self.config.rules_dir.strip("/"),
+            directory_urls=config.use_directory_urls, diagrams=self.config.diagrams,
+            source_url=self.config.source_url,
+            docs_dir=Path(os.path.relpath(config.docs_dir, self.plans_dir)).as_posix())
         try:
-            site = pages.load(self.plans_dir, git=self.config.git, root=self.root)
+            site, generated = pages.build(self.plans_dir, options, git=self.config.git,
+                                          root=self.root)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -57,12 +63,6 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 "the plans come from a shallow git clone: first-commit dates and authors are "
                 "cut off at the clone's depth. Fetch the whole history (for example "
                 "'fetch-depth: 0' on a CI checkout) or set 'git: false' for the planbook plugin.")
-        options = pages.Options(
-            output_dir=self.config.output_dir, rules_dir=self.config.rules_dir.strip("/"),
-            directory_urls=config.use_directory_urls, diagrams=self.config.diagrams,
-            source_url=self.config.source_url,
-            docs_dir=Path(os.path.relpath(config.docs_dir, self.plans_dir)).as_posix())
-        generated = pages.render(site, options)
         out = options.output_dir.strip("/")
         sources = {f"{out}/{rel}": str(self.plans_dir / rel) for rel in site.attachments}
         sources.update({f"{ASSET_DIR}/{p.name}": str(p) for p in ASSETS.iterdir() if p.is_file()})
