@@ -61,17 +61,45 @@ class Config:
                 return name
         return None
 
+    def team_doctypes(self) -> dict:
+        """The team's own doc types, validated once; a bad declaration fails here, at start."""
+        cached = self.__dict__.get("_team_doctypes")
+        if cached is None:
+            from planbook import doctypes
+
+            cached = {}
+            for name, data in self.types.items():
+                declared = doctypes.from_data({"name": name, **data},
+                                              f"{self.source} [types.{name}]")
+                cached[declared.name] = declared
+            for file in self.type_files:
+                declared = doctypes.from_file(self.root / file)
+                cached[declared.name] = declared
+            self.__dict__["_team_doctypes"] = cached
+        return cached
+
+    def doctype(self, name: str):
+        """A doc type by name, any case: the team's first, then a built-in one read on demand."""
+        from planbook import doctypes
+
+        wanted = name.strip().lower()
+        team = self.team_doctypes()
+        found = next((d for n, d in team.items() if n.lower() == wanted), None)
+        if found is None and wanted in {n.lower() for n in doctypes.builtin_names()}:
+            found = doctypes.builtin(name)
+        return found
+
+    def doctype_names(self) -> list[str]:
+        from planbook import doctypes
+
+        return sorted({*doctypes.builtin_names(), *self.team_doctypes()}, key=str.lower)
+
     def load_doctypes(self) -> dict:
         """Every doc type by name: the built-in ones, then the team's (which may replace them)."""
         from planbook import doctypes
 
         found = {name: doctypes.builtin(name) for name in doctypes.builtin_names()}
-        for name, data in self.types.items():
-            declared = doctypes.from_data({"name": name, **data}, f"{self.source} [types.{name}]")
-            found[declared.name] = declared
-        for file in self.type_files:
-            declared = doctypes.from_file(self.root / file)
-            found[declared.name] = declared
+        found.update(self.team_doctypes())
         return found
 
 

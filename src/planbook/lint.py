@@ -105,7 +105,7 @@ class Linter:
         self.config = config
         self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
-        self.doctypes = config.load_doctypes()
+        config.team_doctypes()  # a team's bad declaration is a usage error before any lint
         self.today = today()
         self.plan_names = plan_names
         self.histories: dict = {}  # display path → changes.PlanHistory, filled for GT rules
@@ -114,12 +114,11 @@ class Linter:
     def doctype_for(self, plan: Plan):
         by_glob = self.config.type_for(plan.path)
         if by_glob:
-            return self.doctypes.get(by_glob)
+            return self.config.doctype(by_glob)
         declared = plan.meta.get("doc_type")
         if isinstance(declared, str) and declared.strip():
-            wanted = declared.strip().lower()
-            return next((d for n, d in self.doctypes.items() if n.lower() == wanted), None)
-        return self.doctypes.get(self.config.default_type)
+            return self.config.doctype(declared)
+        return self.config.doctype(self.config.default_type)
 
     def exists(self, folder: str, target: str) -> bool:
         full = os.path.join(folder, target)
@@ -146,7 +145,7 @@ class Linter:
             today=self.today,
             exists=lambda target: self.exists(folder, target),
             plan_names=self.plan_names,
-            known_types=tuple(self.doctypes),
+            known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
         )
 
