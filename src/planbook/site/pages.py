@@ -2,8 +2,9 @@
 
 `load` reads a plans folder once through the linter (so the site shows exactly the findings
 `planbook lint` reports) and asks git once for history; `render` turns that into a mapping of
-page path → Markdown text. The MkDocs plugin and `planbook site export` both take that mapping
-as it is, so the two can never drift apart.
+page path → Markdown text; `build` does both, rendering each plan's own text in the worker
+that parsed it. The MkDocs plugin and `planbook site export` both take that mapping as it is,
+so the two can never drift apart.
 
 Pages mix Markdown (titles, headings and the findings table, so MkDocs builds the table of
 contents and checks the rule links) with HTML blocks we write ourselves. Every value from a
