@@ -342,3 +342,15 @@ def test_parallel_build_renders_exactly_what_a_plain_render_does(plans):
     plain = pages.render(pages.load(plans.root / "plans", config=Config(root=plans.root),
                                     git=False, jobs=1), options)
     assert built == plain
+
+
+def test_task_progress_agrees_with_planbook_status(plans):
+    from planbook import doctypes, status
+    from planbook.parse import read_plan
+
+    text = clean_plan().replace("- [x] Contract suite for `AttemptStore` (UT-1)",
+                                "- [x] T-1, T-2 and T-3 are merged")
+    path = plans("IP-1-retry.md", text)
+    site, _ = build(plans.root)
+    reported = status.plan_status(read_plan(str(path)), doctypes.builtin("IP"))
+    assert site.entries[0].task_progress() == (reported.tasks_done, reported.tasks) == (3, 6)

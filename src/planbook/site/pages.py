@@ -24,14 +24,13 @@ from urllib.parse import quote, unquote
 
 from planbook.model import ChecklistItem, Finding, Plan, normalize
 from planbook.site import diagrams, markup
-from planbook.site.diagrams import ID_LIKE, Task
+from planbook.site.diagrams import Task
 
 STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
 STATUS_TITLES = {"draft": "Draft", "review": "Review", "approved": "Approved",
                  "in-progress": "In progress", "done": "Done", "abandoned": "Abandoned",
                  "other": "No known status"}
 FINISHED = {"done"}
-DONE_WORDS = ("done", "complete", "completed", "finished", "x", "✅", "✓", "✔")
 RESERVED = {"index", "readme", "board", "dependencies"}  # names our own pages take
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
@@ -236,53 +235,12 @@ def _attachments(folder: Path) -> list[str]:
 
 
 def tasks_of(plan: Plan, doctype) -> list[Task]:
-    """The rows of the plan's tasks tables, as the doc type's report sources define them: the
-    table kind named there (or any kind with a dependency column), its optional status column
-    and the words that mean done."""
-    report = getattr(doctype, "report", None)
-    kinds = [s for s in getattr(doctype, "tables", ()) if s.depends]
-    wanted = getattr(report, "tasks", "tasks")
-    kinds = [s for s in kinds if s.name == wanted] or kinds
-    specs = [(normalize(s.section), s.depends) for s in kinds] or [("", "Dependencies")]
-    status_column = getattr(report, "task_status", "Status")
-    done_words = {w.lower() for w in getattr(report, "done_values", DONE_WORDS)}
-    tasks: list[Task] = []
-    seen: set[str] = set()
-    for table in plan.tables:
-        titles = {normalize(s.title) for s in table.section.path()} if table.section else set()
-        for section, depends in specs:
-            if section and section not in titles:
-                continue
-            ids, deps = table.column_index("ID"), table.column_index(depends)
-            if ids is None or deps is None:
-                continue
-            names = table.column_index("Task")
-            state = table.column_index(status_column)
-            for row in table.rows:
-                task_id = _cell(row.cells, ids)
-                if not task_id or task_id in seen:
-                    continue
-                seen.add(task_id)
-                done = None
-                if state is not None:
-                    done = _cell(row.cells, state).lower() in done_words
-                tasks.append(Task(task_id, _cell(row.cells, names) if names is not None else "",
-                                  ID_LIKE.findall(_cell(row.cells, deps)), row.line, done))
-            break
-    mentioned: dict[str, bool] = {}
-    for item in plan.checklist:
-        for task_id in ID_LIKE.findall(item.text):
-            mentioned[task_id] = mentioned.get(task_id, False) or item.checked
-    if any(t.id in mentioned for t in tasks):
-        for task in tasks:
-            task.done = bool(task.done) or mentioned.get(task.id, False)
-    return tasks
+    """The plan's tasks as `planbook status` reads them, so the site and `status` agree on
+    what is done. A plan that does not record task progress gets `done=None` for each."""
+    from planbook import status
 
-
-def _cell(cells: list[str], index: int | None) -> str:
-    if index is None or index >= len(cells):
-        return ""
-    return re.sub(r"[`*_~]", "", cells[index]).strip()
+    return [Task(t.id, t.title, list(t.depends), t.line, t.done if t.tracked else None)
+            for t in status.tasks(plan, doctype)]
 
 
 # -- URLs ------------------------------------------------------------------------------------
