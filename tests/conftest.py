@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -77,3 +78,17 @@ def codes_at(findings: list[Finding]) -> set[tuple[str, int]]:
 
 def describe(findings: list[Finding]) -> str:
     return "\n".join(f"{f.line}:{f.column} {f.code} {f.message}" for f in findings) or "(none)"
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "khive"
+
+
+def require_corpus(module: bool = False) -> Path:
+    """The real-plan corpus beside the repo. Missing, it skips locally with a reason and fails
+    where PLANBOOK_REQUIRE_CORPUS is set (CI sets it), so CI never skips it silently."""
+    if CORPUS.is_dir():
+        return CORPUS
+    message = f"the khive corpus is not beside the repo ({CORPUS})"
+    if os.environ.get("PLANBOOK_REQUIRE_CORPUS"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=module)

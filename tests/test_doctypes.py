@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, require_corpus
 from planbook import doctypes
 from planbook.config import load_config
 from planbook.doctypes import DocTypeError, from_data, from_file
@@ -15,7 +16,6 @@ from planbook.lint import Linter, lint_paths
 
 HERE = Path(__file__).resolve().parent
 TEAM = HERE / "fixtures" / "doctypes"
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/khive"
 DOCS = HERE.parent / "docs" / "doctypes.md"
 
 
@@ -247,6 +247,7 @@ def test_yaml_declaration_errors_name_the_file_and_key(tmp_path, text, words):
 # -- the khive corpus, declared without Python ---------------------------------------------
 
 
+@pytest.mark.usefixtures("corpus_dir")
 def test_corpus_tds_and_crr_lint_with_declared_types(fixed_today):
     config = load_config(TEAM / "planbook.toml")
     assert set(config.load_doctypes()) >= {"TDS", "CRR", "IP"}
@@ -268,6 +269,7 @@ def test_corpus_tds_and_crr_lint_with_declared_types(fixed_today):
     assert {f[2] for f in found} <= {"ST001", "ST005", "FM011", "FM012", "RF004"}
 
 
+@pytest.mark.usefixtures("corpus_dir")
 def test_corpus_types_catch_a_bad_rating_and_a_wrong_doc_type(tmp_path, fixed_today):
     config = load_config(TEAM / "planbook.toml")
     text = (CORPUS / "other" / "CRR-81.md").read_text(encoding="utf-8")
@@ -302,3 +304,8 @@ def test_docs_describe_every_key_of_the_format():
     text = DOCS.read_text(encoding="utf-8")
     undocumented = sorted(k for k in _keys(doctypes.DocType) if f"`{k}`" not in text)
     assert undocumented == []
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return require_corpus()

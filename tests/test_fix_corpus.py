@@ -4,19 +4,17 @@ line, never breaks a file that parsed, and a second run changes nothing."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
+from conftest import require_corpus
 from planbook.config import Config
 from planbook.fix import FIXERS, fix_file, write
 from planbook.lint import Linter
 from planbook.parse import parse_text
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/khive"
+CORPUS = require_corpus(module=True)
 FILES = sorted(CORPUS.rglob("*.md"))
-if not FILES:
-    pytest.fail(f"the corpus is missing: {CORPUS}", pytrace=False)
 
 
 @pytest.fixture(scope="module")

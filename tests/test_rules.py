@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLEAN, codes_at, describe
+from conftest import CLEAN, CORPUS, codes_at, describe, require_corpus
 from planbook import parse
 from planbook.rules import REGISTRY, all_rules
 
 IP_TOML = Path(parse.__file__).parent / "doctypes" / "ip.toml"
-CORPUS = Path(__file__).parents[2] / "shared/corpus/khive"
 
 Edit = Callable[[str], "str | bytes"]
 
@@ -618,7 +617,12 @@ def test_io001_messages(clean, plan_dir, lint_file):
 
 # -- the real corpus -----------------------------------------------------------------------
 
-corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the khive corpus is not beside the repo")
+@pytest.fixture
+def corpus_dir() -> Path:
+    return require_corpus()
+
+
+corpus = pytest.mark.usefixtures("corpus_dir")
 
 
 @pytest.fixture
