@@ -116,23 +116,6 @@ def parse_raw(out: bytes) -> list[Change]:
     return changes
 
 
-def parse_status_codes(out: bytes) -> dict[str, str]:
-    """`git status --porcelain -z`: path → two-letter code ('??' for untracked)."""
-    found: dict[str, str] = {}
-    tokens = out.decode("utf-8", "replace").split("\0")
-    i = 0
-    while i < len(tokens):
-        entry = tokens[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        if "R" in code or "C" in code:
-            i += 1
-        found[path] = code
-    return found
-
-
 def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
     """The contents of many blobs from one `git cat-file --batch`."""
     shas = list(dict.fromkeys(s for s in shas if s))
@@ -205,7 +188,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
         changes = parse_raw(out)
         code, status, _ = git(".", "status", "--porcelain", "-z", "--untracked-files=all",
                               "--", *specs)
-        codes = parse_status_codes(status) if code == 0 else {}
+        codes = gitmeta.parse_status_codes(status) if code == 0 else {}
         for path, letters in codes.items():
             if not path.startswith(prefix):
                 continue

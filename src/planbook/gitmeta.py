@@ -178,10 +178,11 @@ def uncommitted(root: str | os.PathLike, paths, prefix: str | None = None) -> se
     return parse_status(out, prefix) & set(rel)
 
 
-def parse_status(out: str, prefix: str = "") -> set[str]:
-    """Paths from `git status --porcelain -z`, made relative to the folder at `prefix`."""
-    changed: set[str] = set()
-    tokens = out.split("\0")
+def parse_status_codes(out: bytes | str) -> dict[str, str]:
+    """`git status --porcelain -z`: path → two-letter code ('??' for untracked)."""
+    text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+    found: dict[str, str] = {}
+    tokens = text.split("\0")
     i = 0
     while i < len(tokens):
         entry = tokens[i]
@@ -191,9 +192,14 @@ def parse_status(out: str, prefix: str = "") -> set[str]:
         code, path = entry[:2], entry[3:]
         if "R" in code or "C" in code:
             i += 1  # the next token is the old name
-        if code.strip() and path.startswith(prefix):
-            changed.add(path[len(prefix):])
-    return changed
+        found[path] = code
+    return found
+
+
+def parse_status(out: str, prefix: str = "") -> set[str]:
+    """Changed paths from `git status --porcelain -z`, relative to the folder at `prefix`."""
+    return {path[len(prefix):] for path, code in parse_status_codes(out).items()
+            if code.strip() and path.startswith(prefix)}
 
 
 def facts(root: str | os.PathLike, paths, history: bool = True) -> GitFacts:
