@@ -321,11 +321,22 @@ CASES = [
          At("| AC-4 |"), sub("| UT-5 and IT-3          |", "| Manual replay, staging |")),
     # -- references
     Case("RF001", sub("| T-5          | Low ", "| T-9          | Low "), At("| T-6 |"),
-         sub("| T-5          | Low ", "| n/a          | Low ")),
+         chain(sub("| T-5          | Low ", "| n/a          | Low "),
+               sub(":t6, after t5,", ":t6, 2026-03-16,"))),
     Case("RF002", sub("| None         | High     | Low        |",
                       "| T-2          | High     | Low        |"), At("| T-1 |"),
-         sub("| None         | Medium   | Low        |",
-             "| T-1          | Medium   | Low        |")),
+         chain(sub("| None         | Medium   | Low        |",
+                   "| T-1          | Medium   | Low        |"),
+               sub(":t3, 2026-03-10,", ":t3, after t1,"))),
+    # -- the implementation sequence
+    Case("SQ001", sub(":t4, after t2 t3,", ":t4, after t2,"), At(":t4, after t2,"),
+         sub(":t4, after t2 t3,", ":t4, after t3 t2,")),
+    Case("SQ001", sub("    Operator command    :t6, after t5, 2d\n", ""), At("| T-6 |"),
+         id="unscheduled-task"),
+    Case("SQ002", sub(":t3, 2026-03-10,", ":t3, after t1,"), At(":t3, after t1,"),
+         chain(sub(":t3, 2026-03-10,", ":t3, after t1,"),
+               sub("| None         | Medium   | Low        |",
+                   "| T-1          | Medium   | Low        |"))),
     Case("RF003", sub("| IT-1                   |", "| IT-7                   |"),
          At("| AC-1 |"), sub("| IT-1                   |", "| IT-1 (see RFC-9110)    |")),
     Case("RF004", sub("[retry queue design notes](notes.md)",
@@ -590,7 +601,8 @@ def test_a_failing_rule_becomes_pb002_and_the_others_still_report(clean, plan_di
     path.write_text(text, encoding="utf-8")
     findings, failures = Linter(Config(root=plan_dir)).lint_path(str(path))
     assert failures == 1
-    assert codes_at(findings) == {("PB002", 1), ("RF001", At("| T-6 |").resolve(text))}
+    assert codes_at(findings) == {("PB002", 1), ("RF001", At("| T-6 |").resolve(text)),
+                                  ("SQ002", At(":t6, after t5,").resolve(text))}
     assert only(findings, "PB002").message == (
         "rule TB004 [value-not-allowed] failed: RuntimeError: boom")
 

@@ -77,7 +77,8 @@ def site(tmp_path_factory) -> Path:
     draft = clean.replace('title: "Webhook Retry Queue"', 'title: "Export Service"').replace(
         'status: "in-progress"', 'status: "draft"').replace("zephyrine-", "").replace(
         'version: "1.0"', "version: 1.10").replace('doc_type: "IP"', 'doc_type: "IP"\n'
-                                                    'depends_on: ["IP-1"]')
+                                                    'depends_on: ["IP-1"]').replace(
+        ":t4, after t2 t3,", ":t4, after t2,")  # the sequence forgets that T-4 needs T-3
     (root / "plans" / "IP-2-export.md").write_text(draft)
     hostile = clean.replace('title: "Webhook Retry Queue"', f'title: "{XSS}"').replace(
         'status: "in-progress"', 'status: "review"').replace("zephyrine-", "").replace(
@@ -205,13 +206,14 @@ def test_plan_page_shows_progress_findings_and_diagrams(page, server):
     findings = page.locator("#findings ~ table tbody tr, h2#findings + div table tbody tr")
     texts = " ".join(findings.all_inner_texts())
     assert "FM011" in texts  # version: 1.10 loads as the number 1.1
+    assert "SQ001" in texts  # the gantt lets T-4 start before T-3 ends
     diagrams = page.locator("figure.pb-diagram svg")
     assert diagrams.count() == 3  # tasks, sequence, related plans
     for index in range(3):
         box = diagrams.nth(index).bounding_box()
         assert box and box["width"] > 100 and box["height"] > 30
     assert page.locator("figure.pb-diagram svg .pb-node").count() >= 6
-    assert page.locator(".pb-mismatch").is_visible()  # the fixture's gantt misses T-3 for T-4
+    assert page.locator(".pb-mismatch").is_visible()  # the same mismatch, on the drawing
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "site-plan.png"), full_page=True)
     page.locator("a[href$='rules/FM011.html']").first.click()

@@ -25,6 +25,7 @@ FAMILIES = {
     "TB": "Tables",
     "RF": "References",
     "CK": "Checklists",
+    "SQ": "Implementation sequence",
     "GT": "Git history and other plans",
     "AP": "Approval",
     "PB": "planbook itself",
@@ -104,6 +105,7 @@ def all_rules() -> dict[str, Rule]:
         history,
         planbook,
         references,
+        sequence,
         structure,
         tables,
     )

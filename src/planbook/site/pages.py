@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from planbook.model import ChecklistItem, Finding, Plan, normalize
+from planbook import sequence
+from planbook.model import ChecklistItem, Finding, Plan
+from planbook.sequence import Task
 from planbook.site import diagrams, markup
-from planbook.site.diagrams import Task
 
 STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
 STATUS_TITLES = {"draft": "Draft", "review": "Review", "approved": "Approved",
@@ -197,7 +198,7 @@ def _read_chunk(work: list[tuple[str, str]]) -> list[Entry]:
         plan = read_plan(path)
         findings, _ = linter.lint_plan(plan)
         entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
-        entry.tasks = tasks_of(plan, linter.doctype_for(plan))
+        entry.tasks = sequence.tasks_of(plan, linter.doctype_for(plan))
         if layout is not None:
             entry.body = _body(layout, entry, layout.page[rel])
             entry.sketches = _sketches(entry) if layout.options.diagrams else []
@@ -232,15 +233,6 @@ def _attachments(folder: Path) -> list[str]:
             if not name.endswith(".md") and not name.startswith("."):
                 found.append(Path(os.path.relpath(os.path.join(current, name), folder)).as_posix())
     return found
-
-
-def tasks_of(plan: Plan, doctype) -> list[Task]:
-    """The plan's tasks as `planbook status` reads them, so the site and `status` agree on
-    what is done. A plan that does not record task progress gets `done=None` for each."""
-    from planbook import status
-
-    return [Task(t.id, t.title, list(t.depends), t.line, t.done if t.tracked else None)
-            for t in status.tasks(plan, doctype)]
 
 
 # -- URLs ------------------------------------------------------------------------------------
@@ -678,11 +670,11 @@ def _sketches(entry: Entry) -> list[str]:
     if tasks:
         out += ["### Task dependencies", "",
                 _figure(diagrams.task_graph_svg(tasks)), ""]
-    gantt = _gantt(entry.plan)
+    gantt = sequence.find_gantt(entry.plan)
     if gantt is not None:
         out += ["### Implementation sequence", ""]
-        problems = diagrams.check_sequence(gantt, tasks) if tasks else []
-        notes = problems and [message for _, message in problems]
+        problems = sequence.check_sequence(gantt, tasks) if tasks else []
+        notes = [f"line {line}: {message}" for _, line, message, _ in problems]
         if notes or gantt.notes:
             items = "".join(f"<li>{markup.escape(n)}</li>" for n in [*notes, *gantt.notes])
             out += ['<div class="admonition warning pb-mismatch"><p class="admonition-title">'
@@ -691,7 +683,8 @@ def _sketches(entry: Entry) -> list[str]:
         elif tasks:
             out += ['<p class="pb-ok">Every task is scheduled, and every <code>after</code> '
                     "matches the task's Dependencies.</p>", ""]
-        svg = diagrams.gantt_svg(gantt, {key for key, _ in problems}, "Implementation sequence")
+        svg = diagrams.gantt_svg(gantt, {key for key, *_ in problems},
+                                 "Implementation sequence")
         if svg:
             out += [_figure(svg), ""]
     return out
@@ -711,22 +704,6 @@ def _related(pages: _Pages, entry: Entry, page: str) -> list[str]:
                                  "pb-arrow-plans")
         return ["### Related plans", "", _figure(svg), ""]
     return []
-
-
-def _gantt(plan: Plan):
-    """The plan's gantt: the one in its Implementation Sequence section, else the first."""
-    found = None
-    for block in plan.code_blocks:
-        if block.info.split()[:1] != ["mermaid"]:
-            continue
-        gantt = diagrams.parse_gantt(block.text, block.line + 1)
-        if gantt is None:
-            continue
-        titles = {normalize(s.title) for s in block.section.path()} if block.section else set()
-        if "implementation sequence" in titles:
-            return gantt
-        found = found or gantt
-    return found
 
 
 def _body(layout: Layout, entry: Entry, page: str) -> list[str]:

@@ -1,0 +1,78 @@
+"""Sequence rules: the Implementation Sequence gantt agrees with the tasks table.
+
+Both rules read one check (planbook.sequence.check_sequence), the same one the plan site
+draws, so the site never shows a mismatch that lint does not report.
+"""
+
+from __future__ import annotations
+
+from planbook.rules import Context, rule
+
+
+def _problems(plan, ctx: Context):
+    if "sequence" not in ctx.cache:
+        found = []
+        if plan.code_blocks:
+            from planbook import sequence
+
+            gantt = sequence.find_gantt(plan)
+            tasks = sequence.tasks_of(plan, ctx.doctype) if gantt is not None else []
+            if tasks:
+                found = sequence.check_sequence(gantt, tasks)
+        ctx.cache["sequence"] = found
+    return ctx.cache["sequence"]
+
+
+@rule("SQ001", "sequence-mismatch")
+def sequence_mismatch(plan, ctx: Context):
+    """The Implementation Sequence gantt does not schedule the tasks table faithfully.
+
+    Every task is scheduled once in the mermaid gantt (its bar's id is the task ID without the
+    dash, such as `t1` for T-1, or the bar's name holds the ID), no bar stands for a task that
+    does not exist, and each bar waits (`after`) for every task its Dependencies list, directly
+    or through other tasks. Otherwise the sequence lets work start before what it needs.
+
+    **Bad**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
+
+        Lint plans :t2, 2026-03-02, 2d
+    ```
+
+    **Good**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
+
+        Lint plans :t2, after t1, 2d
+    ```
+    """
+    for _, line, message, code in _problems(plan, ctx):
+        if code == "SQ001":
+            yield line, 1, message
+
+
+@rule("SQ002", "sequence-extra-wait", "warning")
+def sequence_extra_wait(plan, ctx: Context):
+    """A gantt bar waits (`after`) for a task its Dependencies do not lead to.
+
+    The sequence then says more than the tasks table: either the table lacks a dependency, or
+    the wait is a staffing choice worth a word in the plan. Add the dependency to the table, or
+    start the bar on its own.
+
+    **Bad**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | None | High | Medium |
+
+        Lint plans :t2, after t1, 2d
+    ```
+
+    **Good**
+    ```markdown
+    | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
+
+        Lint plans :t2, after t1, 2d
+    ```
+    """
+    for _, line, message, code in _problems(plan, ctx):
+        if code == "SQ002":
+            yield line, 1, message
