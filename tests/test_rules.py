@@ -502,6 +502,14 @@ def test_rf004_points_at_the_link_column(clean, lint_text):
     assert (finding.line, finding.column) == (At("(nots.md)").resolve(text(clean)), 3)
 
 
+def test_a_remark_in_brackets_after_a_section_title_still_matches(clean, lint_text):
+    text = chain(sub("### 9.1 External Libraries", "### 9.1 External Libraries (pinned)"),
+                 sub("## 4. Implementation Tasks", "## 4. Implementation Tasks (first release)"))
+    assert lint_text(text(clean)) == []  # the sections, and the tasks table in them, are found
+    renamed = sub("### 9.1 External Libraries", "### 9.1 External Libraries Used")(clean)
+    assert "ST001" in {f.code for f in lint_text(renamed)}
+
+
 def test_links_in_code_are_not_checked(clean, lint_text):
     text = after("- The HTTP status codes", "- Not a link: `[x](missing.md)`")(clean)
     assert lint_text(text) == []

@@ -44,7 +44,12 @@ class Section:
 
     def __post_init__(self):
         if not self.key:
-            self.key = normalize(self.title).replace("&", "and")
+            self.key = title_key(self.title)
+
+    def titled(self, wanted: str) -> bool:
+        """Whether this is the section a doc type calls `wanted` (a `title_key`)."""
+        key = self.key
+        return key == wanted or (key.startswith(wanted) and key[len(wanted):].startswith(" ("))
 
     def path(self) -> list[Section]:
         out: list[Section] = []
@@ -221,12 +226,19 @@ class Plan:
         return self.section_list[index - 1] if index else None
 
     def find_section(self, title: str, within: Section | None = None) -> Section | None:
-        """The first section with this title, matched loosely, anywhere under `within`."""
-        wanted = normalize(title).replace("&", "and")
+        """The first section with this title anywhere under `within`, matched loosely: case,
+        markup and '&' for 'and' aside, and a trailing remark in brackets allowed
+        ("External Libraries (pinned)")."""
+        wanted = title_key(title)
         for section in (within or self.root).walk():
-            if section.key == wanted:
+            if section.titled(wanted):
                 return section
         return None
+
+
+def title_key(title: str) -> str:
+    """A heading title as doc types match it: loosely, with '&' read as 'and'."""
+    return normalize(title).replace("&", "and")
 
 
 def normalize(text: str) -> str:

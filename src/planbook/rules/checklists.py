@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from planbook.model import normalize
 from planbook.rules import Context, rule
-from planbook.rules.structure import _find
 
 
 def _items_in(plan, title: str):
-    section = _find(plan.root, title)
+    section = plan.find_section(title)
     if section is None:
         return None, []
     return section, [i for i in plan.checklist if section.line <= i.line <= section.end_line]

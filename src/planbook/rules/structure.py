@@ -55,18 +55,10 @@ parser_rule("IO003", "markdown-too-deep", doc="""
 """)
 
 
-def _find(parent: Section, title: str) -> Section | None:
-    wanted = normalize(title).replace("&", "and")
-    for section in parent.walk():
-        if section.key == wanted:
-            return section
-    return None
-
-
 def _found_top(plan, ctx):
     """The doc type's top-level sections, each with the plan's section or None."""
     if "top" not in ctx.cache:
-        ctx.cache["top"] = [(spec, _find(plan.root, spec.title)) for spec in ctx.doctype.sections]
+        ctx.cache["top"] = [(spec, plan.find_section(spec.title)) for spec in ctx.doctype.sections]
     return ctx.cache["top"]
 
 
@@ -104,7 +96,7 @@ def missing_section(plan, ctx: Context):
                 yield plan.body_start, 1, f"missing section '{_label(spec)}'"
             continue
         for child in spec.children:
-            if child.required and _find(section, child.title) is None:
+            if child.required and plan.find_section(child.title, section) is None:
                 yield section.line, 1, (f"section '{section.heading}' lacks its subsection "
                                         f"'{child.number} {child.title}'".replace("  ", " "))
 
@@ -168,7 +160,7 @@ def empty_section(plan, ctx: Context):
             yield section.line, 1, f"section '{section.heading}' is empty"
             continue
         for child in spec.children:
-            sub = _find(section, child.title)
+            sub = plan.find_section(child.title, section)
             if sub is not None and not _has_content(sub):
                 yield sub.line, 1, f"section '{sub.heading}' is empty"
 
@@ -329,7 +321,7 @@ def phase_incomplete(plan, ctx: Context):
     spec = ctx.doctype.phases
     if spec is None:
         return
-    section = _find(plan.root, spec.section)
+    section = plan.find_section(spec.section)
     if section is None:
         return
     heading = re.compile(spec.heading, re.IGNORECASE)

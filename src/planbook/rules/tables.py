@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from planbook.model import Plan, Table, normalize
+from planbook.model import Plan, Table, normalize, title_key
 from planbook.rules import Context, rule
 
 ID_LIKE = re.compile(r"\b[A-Z]{1,4}(?:-[A-Z][A-Z0-9]*)?-\d+\b")
@@ -32,14 +32,13 @@ def classify(plan: Plan, ctx: Context) -> list[tuple[Table, object]]:
     for table in plan.tables:
         if table.section is None:
             continue
-        titles = [s.key for s in table.section.path()]
+        path = table.section.path()
         best, depth = None, -1
         for spec in specs:
-            wanted = normalize(spec.section).replace("&", "and")
-            if wanted in titles:
-                where = titles.index(wanted)
-                if where > depth:
-                    best, depth = spec, where
+            wanted = title_key(spec.section)
+            where = next((i for i, s in enumerate(path) if s.titled(wanted)), -1)
+            if where > depth:
+                best, depth = spec, where
         if best is None:
             continue
         header = {normalize(h) for h in table.header}
