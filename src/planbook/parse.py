@@ -4,7 +4,8 @@ mistune's tokens carry no positions, so the block parser is given a state that r
 each top-level block starts; everything finer (table rows, checklist items, links, suppression
 comments) is read from the exact source lines of the block it belongs to. The body is fed to
 mistune with the frontmatter lines blanked, not removed, so every offset is already a line of
-the original file.
+the original file. The frontmatter is split here rather than by python-frontmatter, whose
+`parse` strips the text and returns values without the node marks that give each key its line.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ except ImportError:  # pragma: no cover
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_YAML_NODES = 10_000  # expanded through aliases; more is an alias bomb, not a plan
-FENCE = re.compile(r"^-{3,}\s*$")  # the frontmatter delimiter, as python-frontmatter reads it
+FENCE = re.compile(r"^-{3,}\s*$")  # a frontmatter delimiter: three or more dashes
 HEADING_NUMBER = re.compile(r"^((?:\d+\.)*\d+)\.?(?:\s+|$)")
 TASK = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+)\[([ xX])\](?:\s+|$)(.*)$")
 LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
