@@ -238,10 +238,10 @@ def find_gantt(plan: Plan) -> Gantt | None:
     return found
 
 
-def tasks_of(plan: Plan, doctype) -> list[Task]:
+def tasks_of(plan: Plan, doctype, classified=None) -> list[Task]:
     """The plan's tasks as `planbook status` reads them, so the site, `status` and the lint
     rule agree on them. A plan that does not record task progress gets `done=None`."""
     from planbook import status
 
     return [Task(t.id, t.title, list(t.depends), t.line, t.done if t.tracked else None)
-            for t in status.tasks(plan, doctype)]
+            for t in status.tasks(plan, doctype, classified)]

@@ -85,8 +85,9 @@ def _classified(plan: Plan, doctype: DocType):
     return classify(plan, Context(doctype=doctype, today=None))
 
 
-def tasks(plan: Plan, doctype: DocType | None) -> list[Task]:
-    """The plan's tasks in table order, each marked done or not."""
+def tasks(plan: Plan, doctype: DocType | None, classified=None) -> list[Task]:
+    """The plan's tasks in table order, each marked done or not. `classified` is the plan's
+    tables already matched to the doc type (lint has them), so they are not matched twice."""
     if doctype is None or not doctype.report.tasks:
         return []
     from planbook.rules.tables import ID_LIKE
@@ -98,7 +99,7 @@ def tasks(plan: Plan, doctype: DocType | None) -> list[Task]:
     with_status = False
     found: list[Task] = []
     seen: set[str] = set()
-    for table, spec in _classified(plan, doctype):
+    for table, spec in classified if classified is not None else _classified(plan, doctype):
         if spec.name != report.tasks:
             continue
         ids = table.column_index("ID")

@@ -14,9 +14,11 @@ def _problems(plan, ctx: Context):
         found = []
         if plan.code_blocks:
             from planbook import sequence
+            from planbook.rules.tables import _classified
 
             gantt = sequence.find_gantt(plan)
-            tasks = sequence.tasks_of(plan, ctx.doctype) if gantt is not None else []
+            tasks = (sequence.tasks_of(plan, ctx.doctype, _classified(plan, ctx))
+                     if gantt is not None else [])
             if tasks:
                 found = sequence.check_sequence(gantt, tasks)
         ctx.cache["sequence"] = found
