@@ -25,7 +25,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-XSS = "<img src=x onerror=alert(1)>"
+XSS = "</title><script>window.pwned = 1</script><img src=x onerror=alert(1)>"
 MKDOCS = """\
 site_name: Team plans
 theme:
@@ -246,7 +246,9 @@ def test_hostile_plan_is_harmless_text(page, server):
     assert page.locator("article script").count() == 0
     assert page.locator("article [onerror], article [onclick]").count() == 0
     assert page.locator("article a[href^='javascript']").count() == 0
-    assert page.title().startswith(XSS)
+    assert page.title().startswith(XSS)  # the title element holds the whole title as text
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("head script:not([src])").filter(has_text="pwned").count() == 0
     # the index and the board show the same title as text too
     page.goto(f"{server}/plans/board.html")
     assert page.locator(".pb-board a", has_text=XSS).count() == 1

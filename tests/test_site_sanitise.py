@@ -214,3 +214,15 @@ def test_md_escape_round_trips_through_markdown():
                   "- not a list", "# not a heading", "a | b", "&amp; stays &amp;", XSS, "C#"):
         rendered = markdown.markdown(f"# {markup.md_escape(value)}", extensions=["tables"])
         assert html.unescape(re.sub(r"<[^>]+>", "", rendered)) == value, rendered
+
+
+def test_title_element_keeps_a_hostile_title_as_text():
+    """Material writes `page.title | striptags` into <title>, which decodes the escaped title:
+    the plugin escapes it again there, and leaves safe titles alone."""
+    title = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"
+    themed = "<head><title></title><script>alert(1)</script> & more - Site</title></head>"
+    fixed = markup.safe_title_element(themed, title)
+    assert fixed == ("<head><title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; "
+                     "&amp; more - Site</title></head>")
+    safe = "<head><title>Search API - Site</title></head>"
+    assert markup.safe_title_element(safe, "Search API") == safe

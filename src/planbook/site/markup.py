@@ -144,3 +144,24 @@ def inline_text(markdown: str) -> str:
     for pattern, keep in INLINE:
         markdown = pattern.sub(keep, markdown)
     return " ".join(html.unescape(markdown).split())
+
+
+def safe_title_element(page_html: str, title: str) -> str:
+    """The page with its `<title>` element holding `title` as text.
+
+    Themes write `{{ page.title | striptags }}` there, and `striptags` turns the escaped
+    title back into markup: a plan titled `</title><script>…` would close the element and run
+    the script. The theme's `<title>` is found where it begins with what the filter made of
+    the title, and that text is escaped again; a safe title leaves the page as it was.
+    """
+    from markupsafe import Markup  # Jinja's own filter, so the text found is exactly it
+
+    shown = Markup(title).striptags()
+    if html.escape(shown, quote=False) == shown:
+        return page_html
+    start = page_html.find(f"<title>{shown}")
+    if start < 0:
+        return page_html
+    at = start + len("<title>")
+    return page_html[:at] + html.escape(shown, quote=False) + page_html[at + len(shown):]
+

@@ -75,6 +75,13 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), out)
         return files
 
+    def on_post_page(self, output: str, page, config) -> str:
+        """Keep a plan's title text inside the theme's `<title>` element."""
+        from planbook.site.markup import safe_title_element
+
+        title = (page.meta or {}).get("title") or page.title
+        return safe_title_element(output, str(title)) if title else output
+
     def on_serve(self, server, config, builder):
         if self.plans_dir.is_dir():
             server.watch(os.fspath(self.plans_dir))
