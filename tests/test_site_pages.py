@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -356,3 +357,32 @@ def test_task_progress_agrees_with_planbook_status(plans):
     site, _ = build(plans.root)
     reported = status.plan_status(read_plan(str(path)), doctypes.builtin("IP"))
     assert site.entries[0].task_progress() == (reported.tasks_done, reported.tasks) == (3, 6)
+
+
+def _tagged(prefix: str, item: int) -> str:
+    return f"{prefix}{item}:{os.getpid()}"
+
+
+def test_worker_pool_returns_results_in_item_order():
+    """The pool lint and the site loader share: results come back in the order of the items,
+    whether or not workers ran."""
+    from planbook.workers import PARALLEL_FROM, map_items
+
+    items = list(range(PARALLEL_FROM * 2 + 7))
+    parallel = map_items(_tagged, "n", items, jobs=2)
+    assert [r.split(":")[0] for r in parallel] == [f"n{i}" for i in items]
+    assert {r.split(":")[1] for r in parallel} != {str(os.getpid())}  # workers ran them
+    serial = map_items(_tagged, "n", items[:PARALLEL_FROM - 1], jobs=2)
+    assert {r.split(":")[1] for r in serial} == {str(os.getpid())}  # too few: no workers
+
+
+def test_parallel_lint_reports_what_a_serial_lint_does(plans):
+    for n in range(1, 51):
+        plans(f"IP-{n}-plan.md", clean_plan(status="shipped" if n % 3 else "draft",
+                                            depends_on=f'["IP-{n + 7}"]'))
+    config = Config(root=plans.root)
+    files = discover([str(plans.root / "plans")], config)
+    serial = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=1)
+    parallel = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=2)
+    assert serial.findings and serial.findings == parallel.findings
+    assert (serial.files, serial.internal_errors) == (parallel.files, parallel.internal_errors)

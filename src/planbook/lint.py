@@ -221,39 +221,11 @@ def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
 
 # -- many plans ----------------------------------------------------------------------------
 
-_worker: Linter | None = None
-
-
-def _init_worker(linter: Linter) -> None:
-    global _worker
-    _worker = linter
-
-
-def _lint_chunk(paths: list[str]) -> tuple[list[Finding], int]:
-    findings: list[Finding] = []
-    failures = 0
-    for path in paths:
-        found, failed = _worker.lint_path(path)
-        findings.extend(found)
-        failures += failed
-    return findings, failures
-
-
 def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Result:
-    result = Result(files=len(paths))
-    jobs = jobs or min(os.cpu_count() or 1, 8)
-    if jobs > 1 and len(paths) >= PARALLEL_FROM:
-        import multiprocessing
+    from planbook.workers import map_items
 
-        chunks = [paths[i::jobs * 4] for i in range(jobs * 4)]
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(linter,)) as pool:
-            for found, failed in pool.imap_unordered(_lint_chunk, chunks):
-                result.findings.extend(found)
-                result.internal_errors += failed
-    else:
-        _init_worker(linter)
-        found, failed = _lint_chunk(paths)
+    result = Result(files=len(paths))
+    for found, failed in map_items(Linter.lint_path, linter, paths, jobs):
         result.findings.extend(found)
         result.internal_errors += failed
     result.findings.sort(key=Finding.sort_key)

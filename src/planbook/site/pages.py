@@ -132,7 +132,8 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
     is most of the work, and it needs nothing from the other plans.
     """
     from planbook.config import load_config
-    from planbook.lint import PARALLEL_FROM, Linter, discover, plan_names
+    from planbook.lint import Linter, discover, plan_names
+    from planbook.workers import map_items
 
     folder = Path(plans_dir)
     if not folder.is_dir():
@@ -160,20 +161,7 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
                 sources[rel] = rel
     layout = Layout(rels, site.attachments, options) if options else None
     work = list(zip(files, rels, strict=True))
-    jobs = jobs or min(os.cpu_count() or 1, 8)
-    state = (linter, layout, sources)
-    if jobs > 1 and len(work) >= PARALLEL_FROM:
-        import multiprocessing
-
-        chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
-            entries = [e for chunk in pool.imap_unordered(_read_chunk, chunks) for e in chunk]
-    else:
-        _init_worker(state)
-        entries = _read_chunk(work)
-    order = {rel: i for i, rel in enumerate(rels)}
-    site.entries = sorted(entries, key=lambda e: order[e.rel])
+    site.entries = map_items(_read, (linter, layout, sources), work, jobs)
     for entry in site.entries:
         if facts and facts.in_repo:
             entry.history = facts.histories.get(entry.rel)
@@ -181,31 +169,21 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
     return site
 
 
-_worker_state: tuple | None = None
-
-
-def _init_worker(state: tuple) -> None:
-    global _worker_state
-    _worker_state = state
-
-
-def _read_chunk(work: list[tuple[str, str]]) -> list[Entry]:
+def _read(state: tuple, work: tuple[str, str]) -> Entry:
     from planbook.parse import read_plan
 
-    linter, layout, sources = _worker_state
-    entries = []
-    for path, rel in work:
-        plan = read_plan(path)
-        findings, _ = linter.lint_plan(plan)
-        entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
-        entry.tasks = sequence.tasks_of(plan, linter.doctype_for(plan))
-        if layout is not None:
-            entry.body = _body(layout, entry, layout.page[rel])
-            entry.sketches = _sketches(entry) if layout.options.diagrams else []
-            entry.prepared = layout.options
-            entry.plan = _slim(plan)
-        entries.append(entry)
-    return entries
+    linter, layout, sources = state
+    path, rel = work
+    plan = read_plan(path)
+    findings, _ = linter.lint_plan(plan)
+    entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
+    entry.tasks = sequence.tasks_of(plan, linter.doctype_for(plan))
+    if layout is not None:
+        entry.body = _body(layout, entry, layout.page[rel])
+        entry.sketches = _sketches(entry) if layout.options.diagrams else []
+        entry.prepared = layout.options
+        entry.plan = _slim(plan)
+    return entry
 
 
 def _slim(plan: Plan) -> Plan:
