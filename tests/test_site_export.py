@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from planbook.cli import cli
 from planbook.config import Config
 from planbook.site import export, pages
+from planbook.site.load import load
+from planbook.site.urls import Options
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,8 +44,8 @@ def test_export_writes_the_pages_the_plugin_renders(project):
     result = CliRunner().invoke(cli, ["site", "export", "out", "--no-git"])
     assert result.exit_code == 0, result.output
     files = exported(project / "out")
-    site = pages.load(project / "plans", config=Config(root=project), git=False)
-    rendered = pages.render(site, pages.Options(docs_dir="../docs"))
+    site = load(project / "plans", config=Config(root=project), git=False)
+    rendered = pages.render(site, Options(docs_dir="../docs"))
     for path, text in rendered.items():
         assert files[path] == text, path
     assert "plans/chart.png" in files

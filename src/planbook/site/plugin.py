@@ -1,4 +1,4 @@
-"""The `planbook` MkDocs plugin: hands MkDocs the pages `planbook.site.pages` renders.
+"""The `planbook` MkDocs plugin: hands MkDocs the pages `planbook.site.pages` builds.
 
 All it does is MkDocs glue: read its config, load and render the plans once per build,
 add the results as generated files, ship the stylesheet and script, make sure the rule pages
