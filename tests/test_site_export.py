@@ -105,3 +105,21 @@ def test_lint_never_loads_the_site(project):
     proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                           text=True)
     assert "heavy: [] linted: True" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_export_writes_every_file_the_core_yields(project):
+    """The plugin and the export take their files from one function: the export writes
+    exactly those, generated text as text and the plans' own files as copies."""
+    settings = export.read_settings(None)
+    settings.git = False
+    site, files = pages.site_files(settings, project, in_docs=lambda path: False)
+    assert export.export(project / "out", settings, project) == len(files)
+    written = exported(project / "out")
+    assert set(written) == {f.path for f in files}
+    for file in files:
+        if file.text is not None:
+            assert written[file.path] == file.text, file.path
+        else:
+            assert (project / "out" / file.path).read_bytes() == file.source.read_bytes()
+    assert "plans/chart.png" in written and "rules/index.md" in written
+    assert len(site.entries) == 2

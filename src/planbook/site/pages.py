@@ -1,20 +1,85 @@
-"""Plans in, pages out: every generated page of the site as text, with no MkDocs in sight.
+"""Plans in, site files out: the one core behind the MkDocs plugin and `planbook site export`.
+
+`Settings` are the plugin's options as mkdocs.yml or MkDocs gives them; `Settings.options`
+derives the render options from them, the one way both callers get them. `site_files` yields
+every file of the site from there: the generated pages (index, board, dependencies, one per
+plan), plans.json, the `.txt` copy of each plan, the rule pages when the docs folder lacks
+them, the plans' own files and the stylesheet and script. The plugin hands them to MkDocs and
+the export writes them, so the two can never drift apart.
 
 `build` is `load` and `render` with the same options: each plan's own part of its page is
 made in the worker that parsed it (`plan_page.prepare`), the pages about all plans after.
-The MkDocs plugin and `planbook site export` both take the mapping it returns as it is, so
-the two can never drift apart.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from planbook.site import overview, plan_page
 from planbook.site.load import Site, load
 from planbook.site.urls import Options
 from planbook.site.view import SiteView
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/planbook"  # where the stylesheet and script go in the site
+
+
+@dataclass
+class Settings:
+    """The plugin's options (mkdocs.yml's or their defaults), and the two MkDocs settings the
+    pages depend on. Paths are relative to the project folder (that of mkdocs.yml)."""
+
+    plans_dir: str = "plans"
+    output_dir: str = "plans"
+    rules_dir: str = "rules"
+    diagrams: bool = True
+    git: bool = True
+    source_url: str = ""
+    directory_urls: bool = True
+    docs_dir: str = "docs"
+
+    def plans_path(self, root: str | os.PathLike) -> Path:
+        return (Path(root) / self.plans_dir).resolve()
+
+    def options(self, root: str | os.PathLike) -> Options:
+        docs = (Path(root) / self.docs_dir).resolve()
+        return Options(
+            output_dir=self.output_dir, rules_dir=self.rules_dir.strip("/"),
+            directory_urls=self.directory_urls, diagrams=self.diagrams,
+            source_url=self.source_url,
+            docs_dir=Path(os.path.relpath(docs, self.plans_path(root))).as_posix())
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One file of the site: generated `text`, or a `source` file published as it is."""
+
+    path: str  # from the docs root, with forward slashes
+    text: str | None = None
+    source: Path | None = None
+
+
+def site_files(settings: Settings, root: str | os.PathLike,
+               in_docs: Callable[[str], bool]) -> tuple[Site, list[SiteFile]]:
+    """The plans as loaded, and every file of the site in the order MkDocs is given them.
+
+    `in_docs(path)` says whether the docs folder already has a file: the rule pages are
+    generated only when it has no `<rules_dir>/index.md`.
+    """
+    options = settings.options(root)
+    plans_dir = settings.plans_path(root)
+    site, generated = build(plans_dir, options, git=settings.git, root=root)
+    if not in_docs(f"{options.rules_dir}/index.md"):
+        generated.update(rule_pages(options.rules_dir))
+    out = options.output_dir.strip("/")
+    files = [SiteFile(path, text=text) for path, text in generated.items()]
+    files += [SiteFile(f"{out}/{rel}", source=plans_dir / rel) for rel in site.attachments]
+    files += [SiteFile(f"{ASSET_DIR}/{asset.name}", source=asset)
+              for asset in sorted(ASSETS.iterdir()) if asset.is_file()]
+    return site, files
 
 
 def build(plans_dir: str | os.PathLike, options: Options | None = None, **kwargs) \
@@ -41,11 +106,12 @@ def render(site: Site, options: Options | None = None) -> dict[str, str]:
     return out
 
 
-def write(files: dict[str, str], folder: str | os.PathLike) -> int:
-    """Write rendered files under `folder`; return how many."""
-    root = Path(folder)
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-    return len(files)
+def rule_pages(folder: str) -> dict[str, str]:
+    """The rule reference, for sites whose docs folder does not carry it."""
+    from planbook.docs import index_page, rule_page
+    from planbook.rules import all_rules
+
+    rules = all_rules()
+    out = {f"{folder}/{rule.code}.md": rule_page(rule) for rule in rules.values()}
+    out[f"{folder}/index.md"] = index_page(rules)
+    return out

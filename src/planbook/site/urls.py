@@ -18,7 +18,7 @@ RESERVED = {"index", "readme", "board", "dependencies"}  # names our own pages t
 
 @dataclass
 class Options:
-    """How pages are laid out and linked, and whether diagrams are drawn."""
+    """How pages are laid out and linked; `pages.Settings.options` derives them."""
 
     output_dir: str = "plans"  # folder of the generated pages, relative to the docs root
     rules_dir: str = "rules"  # where the rule pages are, relative to the docs root
