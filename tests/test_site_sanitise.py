@@ -80,7 +80,7 @@ gantt
 RUNNABLE_TAGS = {"script", "iframe", "object", "embed", "form", "style", "link", "meta", "base",
                  "frame", "frameset", "applet", "button", "textarea", "select", "math"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
-SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[A-Za-z0-9_%~-][^:]*$)")
+SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[A-Za-z0-9_%~-][^:]*$|$)")  # "": this page
 
 
 class Tags(HTMLParser):

@@ -52,7 +52,7 @@ def render(view: SiteView, entry: Entry) -> str:
     """The plan's page; its own part comes from `prepare` when that ran with these options."""
     page = view.page[entry.rel]
     ready = entry.prepared == view.options
-    parts = [f"# {markup.md_escape(entry.plan.title)}", "", _card(view, entry, page), ""]
+    parts = [f"# {_heading(entry)}", "", _card(view, entry, page), ""]
     parts += _findings(view, entry, page)
     if view.options.diagrams:
         sketches = entry.sketches if ready else _sketches(entry)
@@ -61,6 +61,14 @@ def render(view: SiteView, entry: Entry) -> str:
             parts += ["## Diagrams", "", *sketches, *related]
     parts += entry.body if ready else _body(view, entry, page)
     return "\n".join(parts)
+
+
+def _heading(entry: Entry) -> str:
+    """The page's H1, never blank: MkDocs titles a page whose H1 has no text after its file
+    name, and themes print that title as HTML, so a blank title would publish the file name
+    as markup."""
+    title = entry.plan.title if entry.plan.title.strip() else entry.rel
+    return markup.md_escape(title)
 
 
 def _card(view: SiteView, entry: Entry, page: str) -> str:
