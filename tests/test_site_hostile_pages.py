@@ -123,3 +123,35 @@ def test_a_blank_title_leaves_the_heading_to_the_file_name(rendered):
     entry = next(e for e in site.entries if not e.plan.title.strip())
     assert "onerror" in entry.rel
     assert out[f"plans/{entry.rel}"].startswith(f"# {markup.md_escape(entry.rel)}\n")
+
+
+def test_plan_folder_names_reach_the_nav_escaped(tmp_path):
+    """Without a `nav`, MkDocs titles a section after its folder and themes print it as HTML:
+    the plugin escapes the sections made of its own pages, and nothing else."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+
+    folder = "<img src=x onerror=alert(1)>"
+    (tmp_path / "docs" / "<i>mine").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "docs" / "<i>mine" / "page.md").write_text("# Mine\n")
+    site_hostile.write(tmp_path / "plans" / folder)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - planbook:\n"
+                                         "      git: false\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    plugin = config.plugins["planbook"]
+    config = plugin.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    nav = plugin.on_nav(get_navigation(files, config), config=config, files=files)
+
+    def sections(items):
+        for item in items:
+            if item.is_section:
+                yield item
+                yield from sections(item.children)
+
+    titles = {s.title for s in sections(nav.items)}
+    assert html.escape(folder) in titles and folder not in titles
+    assert "<i>mine" in titles  # a docs folder is the site's own, left as MkDocs made it
+    assert all(WORD not in t and "<img" not in t for t in titles)

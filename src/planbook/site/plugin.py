@@ -2,12 +2,14 @@
 
 It translates its config and MkDocs' into `pages.Settings`, adds the files the core yields,
 logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
-search worker shim local, escapes a plan's title in the theme's `<title>`, and has
-`mkdocs serve` watch the plans folder.
+search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
+as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
+watch the plans folder.
 """
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -76,6 +78,20 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
+    def on_nav(self, nav, config, files):
+        """Escape the nav titles MkDocs makes from the plans' folder names.
+
+        Without a `nav` in mkdocs.yml, each folder of plans becomes a section titled with the
+        folder's name, and themes print section titles as HTML: a folder named `<img src=x
+        onerror=…>` would run in every page's navigation.
+        """
+        if config.nav is None:
+            for section in _sections(nav.items):
+                if all(getattr(page.file, "generated_by", None) == "planbook"
+                       for page in _pages(section)):
+                    section.title = html.escape(section.title)
+        return nav
+
     def on_post_page(self, output: str, page, config) -> str:
         """Keep a plan's title text inside the theme's `<title>` element."""
         from planbook.site.markup import safe_title_element
@@ -103,6 +119,21 @@ def _local_worker_shim(config) -> None:
     if (remote or offline) and not any("iframe-worker" in str(p) for p in kept):
         kept.append(SHIM)
     config.extra["polyfills"] = kept
+
+
+def _sections(items):
+    for item in items:
+        if item.is_section:
+            yield item
+            yield from _sections(item.children)
+
+
+def _pages(section):
+    for item in section.children:
+        if item.is_section:
+            yield from _pages(item)
+        elif item.is_page:
+            yield item
 
 
 def _replace(files: Files, file: File) -> None:
