@@ -30,7 +30,7 @@ ASSET_DIR = "assets/planbook"  # where the stylesheet and script go in the site
 @dataclass
 class Settings:
     """The plugin's options (mkdocs.yml's or their defaults), and the two MkDocs settings the
-    pages depend on. Paths are relative to the project folder (that of mkdocs.yml)."""
+    pages depend on. Paths are relative to the project folder (that of mkdocs.yml), or absolute."""
 
     plans_dir: str = "plans"
     output_dir: str = "plans"
