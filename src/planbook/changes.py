@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from planbook import gitmeta
 from planbook.model import Plan
-from planbook.rules.history import HISTORY_CODES
+from planbook.rules import history_codes
 
 SHALLOW_NOTICE = (
     "planbook: this is a shallow clone, so git history is cut short and the history rules "
@@ -181,7 +181,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
                 result.files = list(candidates)
                 result.notice = (f"planbook: cannot find where {since} and HEAD meet in this "
                                  "shallow clone, so every plan was linted. "
-                                 + SHALLOW_NOTICE.format(codes=", ".join(HISTORY_CODES)))
+                                 + SHALLOW_NOTICE.format(codes=", ".join(history_codes())))
                 return result
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"
                            if err.strip() else f"--changed-since {since}: git diff failed")
@@ -242,7 +242,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     if not history:
         return result
     if shallow:
-        result.notice = SHALLOW_NOTICE.format(codes=", ".join(HISTORY_CODES))
+        result.notice = SHALLOW_NOTICE.format(codes=", ".join(history_codes()))
         return result
     lint_paths = {_posix(f): f for f in result.files}
     histories = walk.result() if walk else {}

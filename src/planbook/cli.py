@@ -146,10 +146,9 @@ def _load_baseline(path: str | None):
 
 def _lint_files(linting, linter, files, every, since, staged, jobs):
     """Lint `files`; when git chooses the plans or the GT rules need history, ask it first."""
-    from planbook.rules.approval import HISTORY_CODES as APPROVAL_CODES
-    from planbook.rules.history import HISTORY_CODES
+    from planbook.rules import history_codes
 
-    history = bool(set(HISTORY_CODES + APPROVAL_CODES) & linter.enabled)
+    history = bool(set(history_codes()) & linter.enabled)
     if not (since or staged or history):
         result = linting.lint_paths(files, linter, jobs)
         result.linted = list(files)
@@ -211,7 +210,7 @@ def _report_links_to_deleted(linting, linter, result, chosen, every):
               help="Write one Markdown page per rule, and an index, into this folder.")
 def rules(fmt, write_docs):
     """List every rule with its code, name, default severity and summary."""
-    from planbook.rules import FAMILIES, all_rules
+    from planbook.rules import all_rules
 
     registry = all_rules()
     if write_docs:
@@ -224,7 +223,7 @@ def rules(fmt, write_docs):
         import json
 
         click.echo(json.dumps([
-            {"code": r.code, "name": r.name, "severity": r.severity, "family": FAMILIES[r.family],
+            {"code": r.code, "name": r.name, "severity": r.severity, "family": r.family_title,
              "summary": r.summary} for r in registry.values()], indent=2))
         return
     for rule in registry.values():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planbook.config import Config
+from planbook.facts import PlanFacts
 from planbook.model import Finding, Plan
 from planbook.parse import parse_bytes, parse_text, read_plan
 from planbook.rules import Context, Rule, all_rules
@@ -147,6 +148,7 @@ class Linter:
             plan_names=self.plan_names,
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
+            facts=PlanFacts(plan, doctype),
         )
 
     def lint_plan(self, plan: Plan) -> tuple[list[Finding], int]:

@@ -1,9 +1,11 @@
-"""The rule registry. A rule is a plain function plus its code, name, severity and doc.
+"""The rule registry. A rule is a plain function plus its code, name, severity, what it needs
+and its doc.
 
-Each family lives in its own module. A rule's docstring is its documentation: the first line
-is the summary, the rest (with a bad and a good example) becomes docs/rules/<CODE>.md.
-Rules take the parsed plan and a context and yield (line, column, message); they print nothing
-and read no files.
+Each family lives in its own module, listed in FAMILIES. A rule's docstring is its
+documentation: the first line is the summary, the rest (with a bad and a good example) becomes
+docs/rules/<CODE>.md. Rules take the parsed plan and a context and yield (line, column,
+message); they print nothing and read no files. What the doc type makes of the plan (its
+tables, tasks, gantt, sections) comes from `ctx.facts`, never worked out again in a rule.
 """
 
 from __future__ import annotations
@@ -14,21 +16,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planbook.doctypes import DocType
+from planbook.facts import PlanFacts
 from planbook.model import Plan
 
 Hit = tuple[int, int, str]
 
+# code prefix → (title, the module that holds the family), in the order docs list them
 FAMILIES = {
-    "IO": "Reading files",
-    "FM": "Frontmatter",
-    "ST": "Structure",
-    "TB": "Tables",
-    "RF": "References",
-    "CK": "Checklists",
-    "SQ": "Implementation sequence",
-    "GT": "Git history and other plans",
-    "AP": "Approval",
-    "PB": "planbook itself",
+    "IO": ("Reading files", "io"),
+    "FM": ("Frontmatter", "frontmatter"),
+    "ST": ("Structure", "structure"),
+    "TB": ("Tables", "tables"),
+    "RF": ("References", "references"),
+    "CK": ("Checklists", "checklists"),
+    "SQ": ("Implementation sequence", "sequence"),
+    "GT": ("Git history and other plans", "history"),
+    "AP": ("Approval", "approval"),
+    "PB": ("planbook itself", "planbook"),
 }
 
 
@@ -39,10 +43,16 @@ class Rule:
     severity: str
     check: Callable[[Plan, Context], Iterable[Hit]] = field(repr=False)
     needs_doctype: bool = True
+    needs_history: bool = False  # judged against git history: skipped without it, and said so
+    reads: tuple[str, ...] = ()  # the doc-type parts it reads: "fields", "tables", "lifecycle"…
 
     @property
     def family(self) -> str:
         return self.code.rstrip("0123456789")
+
+    @property
+    def family_title(self) -> str:
+        return FAMILIES[self.family][0]
 
     @property
     def doc(self) -> str:
@@ -59,7 +69,8 @@ class Rule:
 
 @dataclass
 class Context:
-    """What a rule may know beyond its plan: the doc type, today, and the other plans."""
+    """What a rule may know beyond its plan: the doc type and what it makes of the plan,
+    today, the other plans, and git history."""
 
     doctype: DocType | None
     today: Any  # datetime.date
@@ -67,19 +78,26 @@ class Context:
     plan_names: frozenset[str] = frozenset()  # stems and IDs of every plan in the run
     known_types: tuple[str, ...] = ("IP",)
     history: Any = None  # changes.PlanHistory when git knows the plan's history, else None
-    cache: dict = field(default_factory=dict)  # per plan: work several rules share
+    facts: PlanFacts | None = None  # the plan read through its doc type, shared by all rules
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str = "error", *, needs_doctype: bool = True):
+def _register(rule_: Rule) -> None:
+    if rule_.family not in FAMILIES:
+        raise ValueError(f"rule code {rule_.code} is in no family ({', '.join(FAMILIES)})")
+    if rule_.code in REGISTRY:
+        raise ValueError(f"rule code {rule_.code} registered twice")
+    REGISTRY[rule_.code] = rule_
+
+
+def rule(code: str, name: str, severity: str = "error", *, needs_doctype: bool = True,
+         needs_history: bool = False, reads: tuple[str, ...] = ()):
     """Register a check function under a code, a kebab-case name and a default severity."""
 
     def register(check):
-        if code in REGISTRY:
-            raise ValueError(f"rule code {code} registered twice")
-        REGISTRY[code] = Rule(code, name, severity, check, needs_doctype)
+        _register(Rule(code, name, severity, check, needs_doctype, needs_history, reads))
         return check
 
     return register
@@ -94,23 +112,21 @@ def parser_rule(code: str, name: str, severity: str = "error", doc: str = "") ->
                 yield line, column, message
 
     check.__doc__ = doc
-    REGISTRY[code] = Rule(code, name, severity, check, needs_doctype=False)
+    _register(Rule(code, name, severity, check, needs_doctype=False))
 
 
 def all_rules() -> dict[str, Rule]:
-    from planbook.rules import (  # noqa: F401 - importing registers the rules
-        approval,
-        checklists,
-        frontmatter,
-        history,
-        planbook,
-        references,
-        sequence,
-        structure,
-        tables,
-    )
+    """Every rule by code; importing each family's module registers its rules."""
+    import importlib
 
+    for _title, module in FAMILIES.values():
+        importlib.import_module(f"planbook.rules.{module}")
     return dict(sorted(REGISTRY.items()))
+
+
+def history_codes() -> tuple[str, ...]:
+    """The rules that need git history, in code order."""
+    return tuple(code for code, r in all_rules().items() if r.needs_history)
 
 
 def find(code_or_name: str) -> Rule | None:

@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from planbook import sequence
+from planbook.facts import PlanFacts, Task
 from planbook.model import ChecklistItem, Finding, Plan
-from planbook.sequence import Task
 from planbook.site import diagrams, markup
 
 STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
@@ -198,7 +198,7 @@ def _read_chunk(work: list[tuple[str, str]]) -> list[Entry]:
         plan = read_plan(path)
         findings, _ = linter.lint_plan(plan)
         entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
-        entry.tasks = sequence.tasks_of(plan, linter.doctype_for(plan))
+        entry.tasks = PlanFacts(plan, linter.doctype_for(plan)).tasks
         if layout is not None:
             entry.body = _body(layout, entry, layout.page[rel])
             entry.sketches = _sketches(entry) if layout.options.diagrams else []
