@@ -11,7 +11,7 @@ changed since the last commit, a new plan) they have nothing to compare and stay
 from __future__ import annotations
 
 from planbook.facts import status_of
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
 def _where(plan, field: str) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planbook.model import normalize
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
 @rule("CK001", "missing-checklist-item")

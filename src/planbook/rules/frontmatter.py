@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 
-from planbook.rules import Context, parser_rule, rule
+from planbook.rules.registry import Context, parser_rule, rule
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VERSION = re.compile(r"^v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?$")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from planbook.rules import Context, rule
 from planbook.rules.frontmatter import _as_date
+from planbook.rules.registry import Context, rule
 
 
 @rule("GT001", "created-after-first-commit", needs_history=True, reads=("fields",))

@@ -4,7 +4,7 @@ The parser makes these findings itself (see `parse.read_plan` and `parse.parse_b
 with one of them gets no other finding, because nothing else about it can be known.
 """
 
-from planbook.rules import parser_rule
+from planbook.rules.registry import parser_rule
 
 parser_rule("IO001", "unreadable-file", doc="""
     The path cannot be read as a plan: it is a directory, a symbolic-link loop, a special file,

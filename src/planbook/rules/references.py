@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from planbook.facts import cell
 from planbook.ids import ID_LIKE
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

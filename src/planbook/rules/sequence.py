@@ -6,7 +6,7 @@ the plan site draws, so the site never shows a mismatch that lint does not repor
 
 from __future__ import annotations
 
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
 @rule("SQ001", "sequence-mismatch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from planbook.model import Section, normalize, title_key
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 ITALIC_LINE = re.compile(r"^\s*(?:_[^_\n].*_|\*[^*\n].*\*)\s*$")
 

@@ -7,7 +7,7 @@ import difflib
 from planbook.facts import cell
 from planbook.ids import ID_LIKE, clean, id_pattern
 from planbook.model import normalize
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
 @rule("TB001", "missing-column")
