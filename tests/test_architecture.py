@@ -117,3 +117,31 @@ def test_one_task_class_and_one_reader_of_the_tasks_table():
     assert classes == [("facts.py", "Task")]
     readers = [p.name for p in FILES if 'column_index("Task")' in p.read_text(encoding="utf-8")]
     assert readers == ["facts.py"]
+
+
+# what a facts attribute reads of the doc type
+FACT_PARTS = {"tables": {"tables"}, "value_cells": {"tables"}, "dependency_rows": {"tables"},
+              "tasks": {"tables", "report"}, "tasks_tracked": {"tables", "report"},
+              "risks": {"tables", "report"}, "sequence_problems": {"tables", "report"},
+              "open_tasks": {"tables", "report"}, "next_task": {"tables", "report"},
+              "top_sections": {"sections"}, "status": {"lifecycle"}, "items_in": set(),
+              "numbering": set(), "defined_ids": set(), "gantt": set()}
+DOCTYPE_PARTS = {"placeholder_res": "template", "example_row_res": "template"}
+
+
+def test_each_rule_declares_the_doc_type_parts_it_reads():
+    import inspect
+    import re
+
+    from planbook.rules import all_rules
+
+    for code, rule in all_rules().items():
+        if rule.check.__name__ == "check":  # a parser rule reads only the parser's findings
+            assert rule.reads == ()
+            continue
+        source = inspect.getsource(rule.check)
+        used = {DOCTYPE_PARTS.get(m, m) for m in re.findall(r"ctx\.doctype\.(\w+)", source)}
+        for attr in re.findall(r"ctx\.facts\.(\w+)", source):
+            assert attr in FACT_PARTS, f"{code}: ctx.facts.{attr} is not in FACT_PARTS"
+            used |= FACT_PARTS[attr]
+        assert used <= set(rule.reads), f"{code} reads {sorted(used - set(rule.reads))} too"

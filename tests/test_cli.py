@@ -138,3 +138,11 @@ def test_config_is_one_option_written_before_or_after_the_command(tmp_path):
     assert run("lint", "--format", "json", "plans").output != before.output
     missing = run("lint", "--config", str(tmp_path / "none.toml"), "plans")
     assert missing.exit_code == 2
+
+
+def test_rules_json_says_what_each_rule_needs():
+    rules = {r["code"]: r for r in json.loads(run("rules", "--format", "json").output)}
+    history = {code for code, r in rules.items() if r["needs_history"]}
+    assert history == {"AP001", "AP002", "AP004", "GT001", "GT002", "GT003"}
+    assert rules["TB001"]["reads"] == ["tables"]
+    assert rules["RF004"]["reads"] == []

@@ -161,7 +161,8 @@ def rules(fmt, write_docs):
 
         click.echo(json.dumps([
             {"code": r.code, "name": r.name, "severity": r.severity, "family": r.family_title,
-             "summary": r.summary} for r in registry.values()], indent=2))
+             "summary": r.summary, "needs_history": r.needs_history, "reads": list(r.reads)}
+            for r in registry.values()], indent=2))
         return
     for rule in registry.values():
         click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}")

@@ -120,7 +120,7 @@ def _empty(plan, key: str) -> bool:
     return value is None or str(value).strip() == ""
 
 
-@rule("AP003", "done-with-open-work", reads=("lifecycle", "tables", "checklists"))
+@rule("AP003", "done-with-open-work", reads=("lifecycle", "tables", "report", "checklists"))
 def done_with_open_work(plan, ctx: Context):
     """The plan is done, but a task is not, or a task counts as done before its dependencies.
 

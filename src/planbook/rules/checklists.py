@@ -6,7 +6,7 @@ from planbook.model import normalize
 from planbook.rules.registry import Context, rule
 
 
-@rule("CK001", "missing-checklist-item")
+@rule("CK001", "missing-checklist-item", reads=("checklists",))
 def missing_checklist_item(plan, ctx: Context):
     """A checklist the doc type requires is missing, or lacks one of its required items.
 

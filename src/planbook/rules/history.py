@@ -14,7 +14,7 @@ from planbook.rules.frontmatter import _as_date
 from planbook.rules.registry import Context, rule
 
 
-@rule("GT001", "created-after-first-commit", needs_history=True, reads=("fields",))
+@rule("GT001", "created-after-first-commit", needs_history=True)
 def created_after_first_commit(plan, ctx: Context):
     """`created` is later than the day the file first entered git history.
 
@@ -43,7 +43,7 @@ def created_after_first_commit(plan, ctx: Context):
                f"{history.first_day}; created cannot be later than that")
 
 
-@rule("GT002", "updated-not-bumped", needs_history=True, reads=("fields",))
+@rule("GT002", "updated-not-bumped", needs_history=True)
 def updated_not_bumped(plan, ctx: Context):
     """The plan changed on this branch, but `updated` is older than the change.
 
@@ -77,7 +77,7 @@ def _body(plan) -> list[str]:
     return [line.rstrip() for line in plan.lines[plan.body_start - 1:] if line.strip()]
 
 
-@rule("GT003", "version-not-bumped", "warning", needs_history=True, reads=("fields",))
+@rule("GT003", "version-not-bumped", "warning", needs_history=True)
 def version_not_bumped(plan, ctx: Context):
     """The plan's body changed on this branch, but `version` did not.
 

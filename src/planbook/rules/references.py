@@ -22,7 +22,7 @@ def _task_graph(ctx) -> dict[str, tuple[int, list[str]]]:
     return graph
 
 
-@rule("RF001", "unknown-task-dependency")
+@rule("RF001", "unknown-task-dependency", reads=("tables",))
 def unknown_task_dependency(plan, ctx: Context):
     """A task's Dependencies cell names a task ID that no task row defines.
 
@@ -44,7 +44,7 @@ def unknown_task_dependency(plan, ctx: Context):
                 yield task.line, 1, f"task {task.id} depends on {dep}, which no task defines"
 
 
-@rule("RF002", "dependency-cycle")
+@rule("RF002", "dependency-cycle", reads=("tables",))
 def dependency_cycle(plan, ctx: Context):
     """Tasks depend on each other in a circle, so none of them can start.
 
@@ -86,7 +86,7 @@ def dependency_cycle(plan, ctx: Context):
             yield from visit(task, [])
 
 
-@rule("RF003", "unknown-test-reference")
+@rule("RF003", "unknown-test-reference", reads=("tables",))
 def unknown_test_reference(plan, ctx: Context):
     """An acceptance criterion's validation method cites a test ID defined nowhere in the plan.
 

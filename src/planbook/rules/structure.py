@@ -13,7 +13,7 @@ def _label(spec) -> str:
     return f"{spec.number}. {spec.title}" if spec.number else spec.title
 
 
-@rule("ST001", "missing-section")
+@rule("ST001", "missing-section", reads=("sections",))
 def missing_section(plan, ctx: Context):
     """A section the doc type requires is missing, or one of its required subsections is.
 
@@ -48,7 +48,7 @@ def missing_section(plan, ctx: Context):
                                         f"'{child.number} {child.title}'".replace("  ", " "))
 
 
-@rule("ST002", "section-out-of-order")
+@rule("ST002", "section-out-of-order", reads=("sections",))
 def section_out_of_order(plan, ctx: Context):
     """Sections appear in a different order than the doc type gives.
 
@@ -80,7 +80,7 @@ def _has_content(section: Section) -> bool:
     return section.has_content or any(_has_content(child) for child in section.children)
 
 
-@rule("ST003", "empty-section")
+@rule("ST003", "empty-section", reads=("sections",))
 def empty_section(plan, ctx: Context):
     """A required section has a heading but nothing under it.
 
@@ -136,7 +136,7 @@ def section_numbering(plan, ctx: Context):
         yield line, 1, message
 
 
-@rule("ST005", "leftover-template", "warning")
+@rule("ST005", "leftover-template", "warning", reads=("template",))
 def leftover_template(plan, ctx: Context):
     """Text from the blank template is still in the plan.
 
@@ -201,7 +201,7 @@ def leftover_template(plan, ctx: Context):
                                       f"{block.text.strip()[:60]}")
 
 
-@rule("ST006", "phase-incomplete")
+@rule("ST006", "phase-incomplete", reads=("phases",))
 def phase_incomplete(plan, ctx: Context):
     """A phase does not give its key deliverables, dependencies and estimated complexity.
 

@@ -10,7 +10,7 @@ from planbook.model import normalize
 from planbook.rules.registry import Context, rule
 
 
-@rule("TB001", "missing-column")
+@rule("TB001", "missing-column", reads=("tables",))
 def missing_column(plan, ctx: Context):
     """A table the doc type declares lacks one of its columns.
 
@@ -39,7 +39,7 @@ def missing_column(plan, ctx: Context):
                                   f"{', '.join(repr(m) for m in missing)}")
 
 
-@rule("TB002", "invalid-id")
+@rule("TB002", "invalid-id", reads=("tables",))
 def invalid_id(plan, ctx: Context):
     """An ID in a table does not have the kind's format.
 
@@ -102,7 +102,7 @@ def duplicate_id(plan, ctx: Context):
                 seen[value] = row.line
 
 
-@rule("TB004", "value-not-allowed")
+@rule("TB004", "value-not-allowed", reads=("tables",))
 def value_not_allowed(plan, ctx: Context):
     """A cell holds a value outside the column's allowed set.
 
@@ -128,7 +128,7 @@ def value_not_allowed(plan, ctx: Context):
                             f"{', '.join(allowed.values())}{hint}")
 
 
-@rule("TB005", "empty-cell")
+@rule("TB005", "empty-cell", reads=("tables",))
 def empty_cell(plan, ctx: Context):
     """A cell the table kind requires is empty (or the row is short of cells).
 
