@@ -346,9 +346,10 @@ def hooks_install(force, hooks_path):
 def fix(paths, show_diff, select):
     """Fix what has one safe answer, editing only the spans concerned.
 
-    Sets `updated` on changed plans (GT002), quotes values YAML would mangle (FM003, FM011,
-    FM012), gives allowed values their declared case (FM007, TB004) and renumbers sections
-    (ST004). Comments, key order, line endings and all other bytes stay as they were.
+    Sets `updated` on plans whose content changed (GT002), quotes values YAML would mangle
+    (FM003, FM011, FM012), gives allowed values their declared case (FM007, TB004) and
+    renumbers sections (ST004); with `--select GT003`, raises the version's last number.
+    Comments, key order, line endings and all other bytes stay as they were.
     """
     from planbook import fix as fixing
     from planbook import lint as linting
@@ -360,14 +361,17 @@ def fix(paths, show_diff, select):
         codes = set(fixing.FIXERS) & linter.enabled
         if select:
             codes &= linting.selected(_codes(select), linter.rules)
+        else:
+            codes -= fixing.OPT_IN
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not files:
         raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
-    if "GT002" in codes:
+    if codes & {"GT002", "GT003"}:
         from planbook import changes
+        from planbook.parse import parse_bytes
 
-        chosen = changes.select(files, history=True, today=linter.today)
+        chosen = changes.select(files, history=True, today=linter.today, parse=parse_bytes)
         if chosen.notice:
             click.echo(chosen.notice, err=True)
         linter.histories = chosen.histories

@@ -119,6 +119,23 @@ def fix_updated(plan: Plan, ctx: Context):
                    "GT002")
 
 
+LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
+
+
+def fix_version(plan: Plan, ctx: Context):
+    """GT003: a plan whose body changed gets the last number of its version raised by one
+    ("1.2" → "1.3"). Only with `--select GT003`: which number to raise is the author's call."""
+    field_ = plan.fields.get("version")
+    if field_ is None or not _hits("GT003", plan, ctx):
+        return
+    written = field_.raw.split(" #", 1)[0]
+    match = LAST_NUMBER.search(written)
+    if match:
+        start = field_.value_column - 1 + match.start()
+        yield Edit(field_.value_line, start, start + len(match.group(1)),
+                   str(int(match.group(1)) + 1), "GT003")
+
+
 def fix_type_trap(plan: Plan, ctx: Context):
     """FM011: an unquoted number or boolean that should be text is quoted as written."""
     for line, column, _ in _hits("FM011", plan, ctx):
@@ -199,12 +216,14 @@ def fix_numbering(plan: Plan, ctx: Context):
             yield Edit(line, start, start + len(old), new, "ST004")
 
 
+OPT_IN = {"GT003"}  # fixers that run only when --select names them
 FIXERS = {
     "FM003": fix_reserved_start,
     "FM007": fix_field_case,
     "FM011": fix_type_trap,
     "FM012": fix_cut_by_comment,
     "GT002": fix_updated,
+    "GT003": fix_version,
     "ST004": fix_numbering,
     "TB004": fix_table_case,
 }
