@@ -145,3 +145,10 @@ def test_fix_dates_and_versions_only_plans_whose_content_changed(repo):
     text = (repo / "plans" / NAME).read_text(encoding="utf-8")
     assert 'version: "1.1"' in text and 'updated: "2026-03-09"' in text
     assert lint(repo) == [("GT002", next(m for c, m in lint(repo) if c == "GT002"))]
+
+
+def test_a_hard_break_written_either_way_is_the_same_text():
+    two_spaces = base().replace("Relay posts signed webhooks to customer endpoints.",
+                                "Relay posts signed webhooks  \nto customer endpoints.")
+    backslash = two_spaces.replace("webhooks  \n", "webhooks\\\n")
+    assert what_changed(parse_text(two_spaces, "a.md"), parse_text(backslash, "a.md")) == []

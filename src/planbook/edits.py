@@ -20,6 +20,7 @@ from planbook.ids import ID_LIKE, clean
 from planbook.model import Plan, Section
 
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape of ASCII punctuation
+HARD_BREAK = re.compile(r"\\$")  # a line break written as a backslash (or as two spaces)
 BOOKKEEPING = ("updated", "version")  # fields that record a change rather than make one
 
 
@@ -37,8 +38,10 @@ class Unit:
 
 
 def _words(text: str) -> str:
-    """Text as a reader sees it: escapes resolved, any run of whitespace one space."""
-    return " ".join(ESCAPE.sub(r"\1", text).split())
+    """Text as a reader sees it: escapes resolved, hard line breaks and any run of whitespace
+    one space."""
+    lines = [HARD_BREAK.sub("", line.rstrip()) for line in text.split("\n")]
+    return " ".join(ESCAPE.sub(r"\1", " ".join(lines)).split())
 
 
 def _value(value) -> str:
@@ -98,7 +101,7 @@ def content(plan: Plan, body_only: bool = False) -> list[Unit]:
                 else:
                     text.append(QUOTE.sub("", line) if block.type == "block_quote" else line)
             if "".join(text).strip():
-                add(where, "text", _words(" ".join(text)))
+                add(where, "text", _words("\n".join(text)))
     return units
 
 
@@ -116,7 +119,7 @@ def _items(lines: list[str]) -> list[str]:
         if mark:
             items.append(CHECKBOX.sub("[x]", line[mark.end():]))
         elif items:
-            items[-1] += " " + line
+            items[-1] += "\n" + line
         elif line.strip():
             items.append(line)
     return items
