@@ -1,0 +1,143 @@
+"""planbook.git, the one module that starts git: its answers in real repositories."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from gitrepo import commit, git, make_repo, plan, write
+from planbook import git as gitmodule
+
+# -- the runner --------------------------------------------------------------------------------
+
+
+def test_run_answers_code_bytes_and_text_with_no_locks_and_the_c_locale(tmp_path):
+    code, out, err = gitmodule.run(tmp_path, "-c", "alias.show-env=!env", "show-env")
+    assert code == 0 and isinstance(out, bytes) and isinstance(err, str)
+    lines = out.decode().splitlines()
+    assert "GIT_OPTIONAL_LOCKS=0" in lines and "LC_ALL=C" in lines
+    code, out, err = gitmodule.run(tmp_path, "rev-parse", "--show-prefix")
+    assert code == 128 and out == b"" and "not a git repository" in err
+
+
+def test_run_without_git_answers_127_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    answer = gitmodule.run(tmp_path, "status")
+    assert answer == (gitmodule.MISSING, b"", answer.err) and answer.code == 127
+    assert answer.err  # the reason, for a message
+    assert gitmodule.repository(tmp_path) is None
+
+
+# -- repository, paths and pathspecs --------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md", plan())
+    commit(root, "Add a plan", "2026-03-09T10:00:00+00:00")
+    return root
+
+
+def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo, tmp_path):
+    assert gitmodule.repository(repo) == ("", False)
+    assert gitmodule.repository(repo / "plans") == gitmodule.Repository("plans/", False)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True, capture_output=True)
+    assert gitmodule.repository(clone).shallow is True
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert gitmodule.repository(outside) is None
+
+
+def test_one_pathspec_per_folder_and_paths_relative_to_root(tmp_path):
+    rel = ["plans/a.md", "plans/b.md", "plans/vendor/c.md", "docs/e.md", "top.md"]
+    assert gitmodule.pathspecs(rel) == [".", "docs", "plans", "plans/vendor"]
+    assert gitmodule.pathspecs([]) == ["."]
+    assert gitmodule.relative([tmp_path / "plans" / "a.md", "plans/b.md", "/elsewhere/c.md"],
+                              tmp_path) == ["plans/a.md", "plans/b.md"]
+
+
+# -- reading git's answers ------------------------------------------------------------------
+
+
+def test_parse_raw_reads_renames_and_additions():
+    zero = "0" * 40
+    out = (f":100644 100644 {'a' * 40} {'b' * 40} R087\0plans/old.md\0plans/new.md\0"
+           f":000000 100644 {zero} {'c' * 40} A\0plans/added.md\0").encode()
+    renamed, added = gitmodule.parse_raw(out)
+    assert (renamed.status, renamed.old_path, renamed.path) == ("R", "plans/old.md",
+                                                                 "plans/new.md")
+    assert (added.old_blob, added.new_blob) == ("", "c" * 40)
+    assert gitmodule.parse_raw(b":100644 100644 x y R100\0only-one-name") == []
+
+
+def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo, monkeypatch):
+    (repo / "x.txt").write_bytes(b"line one\n\0binary\n")
+    second = git(repo, "hash-object", "-w", "x.txt").strip()
+    first = git(repo, "rev-parse", "HEAD:plans/IP-1-retry-queue.md").strip()
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3])
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    found = gitmodule.read_blobs(repo, [first, second, "f" * 40, first, ""])
+    assert calls == ["cat-file"]
+    assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
+                     second: b"line one\n\0binary\n"}
+    assert gitmodule.read_blobs(repo, []) == {} and calls == ["cat-file"]  # no process
+
+
+def test_status_codes_by_path_from_the_top(repo):
+    write(repo, "IP-1-retry-queue.md", plan(title='"Edited"'))
+    write(repo, "IP-2-new.md", plan())
+    assert gitmodule.status(repo / "plans", ["."]) == {
+        "plans/IP-1-retry-queue.md": " M", "plans/IP-2-new.md": "??"}
+    assert gitmodule.changed_paths({"plans/a.md": " M", "docs/b.md": "??"}, "plans/") == {
+        "a.md"}
+    outside = repo.parent / "outside"
+    outside.mkdir()
+    assert gitmodule.status(outside, ["."]) is None
+
+
+# -- the files at a ref ---------------------------------------------------------------------
+
+
+def test_files_at_reads_where_the_ref_and_head_meet(repo, monkeypatch):
+    before = (repo / "plans" / "IP-1-retry-queue.md").read_bytes()
+    git(repo, "switch", "-q", "-c", "feature")
+    write(repo, "IP-1-retry-queue.md", plan(title='"On the branch"'))
+    write(repo, "IP-2-new.md", plan())
+    commit(repo, "Branch work", "2026-03-10T10:00:00+00:00")
+    git(repo, "switch", "-q", "main")
+    write(repo, "IP-1-retry-queue.md", plan(title='"Main moved on"'))
+    commit(repo, "Main work", "2026-03-11T10:00:00+00:00")
+    git(repo, "switch", "-q", "feature")
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3])
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.chdir(repo)
+    paths = ["plans/IP-1-retry-queue.md", "./plans/IP-2-new.md"]
+    # the merge base holds plan 1 as first committed, and no plan 2
+    assert gitmodule.files_at("main", paths) == {"plans/IP-1-retry-queue.md": before}
+    assert calls == ["rev-parse", "rev-parse", "merge-base", "ls-tree", "cat-file"]
+
+
+def test_files_at_errors_read_after_the_option_that_asked(repo, tmp_path):
+    with pytest.raises(gitmodule.GitError, match=r"^nope: no such commit, branch or tag$"):
+        gitmodule.files_at("nope", ["plans/IP-1-retry-queue.md"], root=repo)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    with pytest.raises(gitmodule.GitError,
+                       match=r"^needs a git repository, and this folder is not in one$"):
+        gitmodule.files_at("main", ["x.md"], root=outside)
