@@ -1,13 +1,79 @@
-"""planbook.git, the one module that starts git: its answers in real repositories."""
+"""planbook.git, the one module that starts git: its answers in real repositories, and a scan
+of the source that keeps every other module from starting git or any other process."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
+from pathlib import Path
 
 import pytest
 
+import planbook
 from gitrepo import commit, git, make_repo, plan, write
 from planbook import git as gitmodule
+
+SOURCE = Path(planbook.__file__).parent
+SPAWNING = ("subprocess", "pty", "asyncio.subprocess")
+OS_SPAWN = ("system", "popen", "exec", "spawn", "posix_spawn", "fork")
+
+
+def starts_processes(text: str, name: str) -> list[str]:
+    """Where a module's source imports a process-starting module (or names one to import),
+    calls os.system and kin, or spells a git command line: a list or tuple starting with
+    "git", or shutil.which("git")."""
+    found = []
+    for node in ast.walk(ast.parse(text, name)):
+        where = f"{name}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Import):
+            found += [f"{where}: import {a.name}" for a in node.names
+                      if a.name.startswith(SPAWNING)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [f"{module}.{a.name}" for a in node.names]
+            if module.startswith(SPAWNING) or any(n.startswith(SPAWNING) for n in names) \
+                    or module == "os" and any(a.name.startswith(OS_SPAWN) for a in node.names):
+                found.append(f"{where}: from {module} import {', '.join(names)}")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "os" and node.attr.startswith(OS_SPAWN) or \
+                    node.value.id == "asyncio" and node.attr.startswith("create_subprocess"):
+                found.append(f"{where}: {node.value.id}.{node.attr}")
+        elif isinstance(node, ast.Constant) and node.value in SPAWNING:
+            found.append(f"{where}: the name {node.value!r}")
+        elif isinstance(node, ast.List | ast.Tuple) and node.elts:
+            first = node.elts[0]
+            if isinstance(first, ast.Constant) and first.value == "git":
+                found.append(f"{where}: a git command line")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "which" and any(
+                    isinstance(a, ast.Constant) and a.value == "git" for a in node.args):
+            found.append(f"{where}: shutil.which('git')")
+    return found
+
+
+def scan(path: Path) -> list[str]:
+    return starts_processes(path.read_text(encoding="utf-8"),
+                            path.relative_to(SOURCE.parent).as_posix())
+
+
+def test_only_the_git_module_starts_git_or_any_other_process():
+    modules = sorted(SOURCE.rglob("*.py"))
+    assert len(modules) > 20 and SOURCE / "git.py" in modules
+    offenders = [hit for path in modules if path != SOURCE / "git.py" for hit in scan(path)]
+    assert offenders == [], "start git through planbook.git instead:\n" + "\n".join(offenders)
+
+
+def test_the_scan_sees_what_it_forbids():
+    own = scan(SOURCE / "git.py")  # the one runner is found, so the scan does look
+    assert any("import subprocess" in hit for hit in own)
+    assert any("git command line" in hit for hit in own)
+    probe = ("import os\nimport shutil\nfrom subprocess import run\nimport pty as p\n"
+             "os.system('git status')\nshutil.which('git')\nrun(('git', 'log'))\n"
+             "os.execvp('git', ['git'])\n__import__('subprocess')\n")
+    hits = starts_processes(probe, "probe.py")
+    # every line after the two harmless imports, the last-but-one twice (os.execvp, ['git'])
+    assert sorted(int(h.split(":")[1]) for h in hits) == [3, 4, 5, 6, 7, 8, 8, 9], hits
+
 
 # -- the runner --------------------------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""Which plans a run lints when git chooses them, and what git says about each for the GT rules.
+"""Which plans a lint run judges when git chooses them, and what git says about each plan for
+the history rules (GT, and the approval rules' previous version).
 
-A pull request should be judged on the plans it changes, a commit on the plans it stages; the
-history rules need each plan's first commit and what it looked like before this change. All of
-it comes from a fixed number of git processes whatever the number of plans:
+This module owns the selection for `--staged` and `--changed-since` (the plans changed, the
+plans deleted, the staged contents) and each plan's `PlanHistory`. A pull request should be
+judged on the plans it changes, a commit on the plans it stages; the history rules need each
+plan's first commit and what it looked like before this change. All of it comes from a fixed
+number of git processes, started by `planbook.git`, whatever the number of plans:
 
 - `git rev-parse`: is this a repository, and is it shallow;
 - one `git diff --raw` for the range being judged (merge-base to working tree, HEAD to index,
@@ -18,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from planbook import gitmeta
+from planbook import git, gitmeta
+from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
 from planbook.model import Plan
 from planbook.rules.history import HISTORY_CODES
 
@@ -32,10 +35,6 @@ SHALLOW_NOTICE = (
     "`git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` on actions/checkout; in "
     "GitLab CI: `GIT_DEPTH: 0`)."
 )
-
-
-class GitError(Exception):
-    """A git option that cannot be honoured here; the message says why and what to do."""
 
 
 @dataclass(slots=True)
@@ -59,85 +58,6 @@ class Selection:
     notice: str = ""  # said once on standard error
 
 
-@dataclass(slots=True)
-class Change:
-    status: str  # A, M, D, R, C, T
-    path: str  # relative to the working folder, forward slashes
-    old_path: str
-    old_blob: str  # "" when the plan did not exist before
-    new_blob: str  # "" when the contents are in the working tree
-
-
-def git(root: str | os.PathLike, *args: str, input: bytes | None = None
-        ) -> tuple[int, bytes, str]:
-    """Run git in `root`: (exit code, stdout bytes, stderr text). 127 when git is missing."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], input=input, capture_output=True, timeout=120,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        return 127, b"", str(exc)
-    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
-
-
-def repository(root: str | os.PathLike = ".") -> tuple[str, bool] | None:
-    """(root's path inside its repository, shallow?) or None outside a repository."""
-    code, out, _ = git(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
-    if code != 0:
-        return None
-    lines = out.decode("utf-8", "replace").split("\n")
-    return lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true"
-
-
-def parse_raw(out: bytes) -> list[Change]:
-    """Entries of `git diff --raw -z --no-abbrev`, paths as git prints them."""
-    tokens = out.decode("utf-8", "replace").split("\0")
-    changes: list[Change] = []
-    i = 0
-    while i < len(tokens):
-        head = tokens[i]
-        i += 1
-        if not head.startswith(":"):
-            continue
-        parts = head[1:].split()
-        if len(parts) < 5:
-            continue
-        old_blob, new_blob, status = parts[2], parts[3], parts[4][0]
-        if status in "RC":
-            old, new = tokens[i], tokens[i + 1]
-            i += 2
-        else:
-            old = new = tokens[i]
-            i += 1
-        zero = set("0")
-        changes.append(Change(status, new, old, "" if set(old_blob) <= zero else old_blob,
-                              "" if set(new_blob) <= zero else new_blob))
-    return changes
-
-
-def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
-    """The contents of many blobs from one `git cat-file --batch`."""
-    shas = list(dict.fromkeys(s for s in shas if s))
-    if not shas:
-        return {}
-    code, out, _ = git(root, "cat-file", "--batch", input="\n".join(shas).encode() + b"\n")
-    if code != 0:
-        return {}
-    found: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            continue
-        size = int(header[2])
-        found[header[0].decode()] = out[pos:pos + size]
-        pos += size + 1
-    return found
-
-
 def _posix(path: str) -> str:
     return Path(os.path.normpath(path)).as_posix()
 
@@ -159,7 +79,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     `parse(bytes, path) -> Plan` parses the earlier contents for the version rule.
     """
     today = today or dt.date.today()
-    found = repository(".")
+    found = git.repository(".")
     if found is None:
         if staged or since:
             raise GitError(f"{'--staged' if staged else '--changed-since'} needs a git "
@@ -170,12 +90,12 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     walk = _Walk([c for c in candidates if os.path.isfile(c)]) if history and not shallow \
         else None
     wanted = {_posix(p): p for p in candidates}
-    specs = sorted({str(PurePosixPath(p).parent) for p in wanted}) or ["."]
+    specs = git.pathspecs(list(wanted))
     result = Selection()
     uncommitted: set[str] = set()
     if since:
-        code, out, err = git(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                             "--merge-base", since, "--", *specs)
+        code, out, err = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
+                                 "--merge-base", since, "--", *specs)
         if code != 0:
             if shallow:  # the base may simply not have been fetched
                 result.files = list(candidates)
@@ -185,10 +105,8 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
                 return result
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"
                            if err.strip() else f"--changed-since {since}: git diff failed")
-        changes = parse_raw(out)
-        code, status, _ = git(".", "status", "--porcelain", "-z", "--untracked-files=all",
-                              "--", *specs)
-        codes = gitmeta.parse_status_codes(status) if code == 0 else {}
+        changes = git.parse_raw(out)
+        codes = git.status(".", specs) or {}
         for path, letters in codes.items():
             if not path.startswith(prefix):
                 continue
@@ -198,17 +116,17 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
                 changes.append(Change("A", rel, rel, "", ""))
         against = since
     elif staged:
-        code, out, err = git(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
-                             "--relative", "--", *specs)
+        code, out, err = git.run(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
+                                 "--relative", "--", *specs)
         if code != 0:
             raise GitError(f"--staged: {err.strip() or 'git diff --cached failed'}")
-        changes = parse_raw(out)
+        changes = git.parse_raw(out)
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     elif history:
-        code, out, _ = git(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                           "HEAD", "--", *specs)
-        changes = parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
+        code, out, _ = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
+                               "HEAD", "--", *specs)
+        changes = git.parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     else:
@@ -233,7 +151,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:
         blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
-    blobs = read_blobs(".", blobs_needed)
+    blobs = git.read_blobs(".", blobs_needed)
     if staged:
         for path, change in by_path.items():
             if path in wanted and change.new_blob in blobs:

@@ -5,7 +5,7 @@ folder sits in its repository (`repository`), the paths and pathspecs git is giv
 `git status --porcelain -z` and `git diff --raw -z`, reading many blobs from one
 `git cat-file --batch`, and the plan files as they were at a ref (`files_at`). What the
 answers mean (which plans to lint, a plan's history, hooks) belongs to `changes`, `gitmeta`,
-`hooks` and `status`.
+`hooks` and `status`; tests/test_git_module.py keeps every other module from starting git.
 
 Every question costs a fixed number of git processes whatever the number of plans: pathspecs
 name folders, not files, and blobs are read in one batch.
