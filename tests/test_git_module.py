@@ -118,10 +118,16 @@ def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo
     assert gitmodule.repository(outside) is None
 
 
-def test_one_pathspec_per_folder_and_paths_relative_to_root(tmp_path):
-    rel = ["plans/a.md", "plans/b.md", "plans/vendor/c.md", "docs/e.md", "top.md"]
-    assert gitmodule.pathspecs(rel) == [".", "docs", "plans", "plans/vendor"]
-    assert gitmodule.pathspecs([]) == ["."]
+def test_one_pathspec_per_folder_and_a_nested_repository_by_its_own_folder(tmp_path):
+    (tmp_path / "plans" / "vendor" / "deep").mkdir(parents=True)
+    (tmp_path / "plans" / "vendor" / ".git").write_text("gitdir: ../../.git/modules/x\n")
+    rel = ["plans/a.md", "plans/b.md", "plans/vendor/c.md", "plans/vendor/deep/d.md",
+           "docs/e.md", "top.md"]
+    assert gitmodule.pathspecs(rel, tmp_path) == [".", "docs", "plans", "plans/vendor"]
+    assert gitmodule.pathspecs([], tmp_path) == ["."]
+    assert gitmodule.own_repository("plans/vendor/deep", tmp_path) == "plans/vendor"
+    assert gitmodule.own_repository("plans", tmp_path) == ""
+    assert gitmodule.own_repository(str(tmp_path / "plans" / "vendor"), tmp_path) == ""
     assert gitmodule.relative([tmp_path / "plans" / "a.md", "plans/b.md", "/elsewhere/c.md"],
                               tmp_path) == ["plans/a.md", "plans/b.md"]
 
@@ -129,14 +135,17 @@ def test_one_pathspec_per_folder_and_paths_relative_to_root(tmp_path):
 # -- reading git's answers ------------------------------------------------------------------
 
 
-def test_parse_raw_reads_renames_and_additions():
+def test_parse_raw_reads_renames_additions_and_submodules():
     zero = "0" * 40
     out = (f":100644 100644 {'a' * 40} {'b' * 40} R087\0plans/old.md\0plans/new.md\0"
-           f":000000 100644 {zero} {'c' * 40} A\0plans/added.md\0").encode()
-    renamed, added = gitmodule.parse_raw(out)
+           f":000000 100644 {zero} {'c' * 40} A\0plans/added.md\0"
+           f":160000 160000 {'d' * 40} {zero} M\0plans/vendor\0").encode()
+    renamed, added, link = gitmodule.parse_raw(out)
     assert (renamed.status, renamed.old_path, renamed.path) == ("R", "plans/old.md",
                                                                  "plans/new.md")
-    assert (added.old_blob, added.new_blob) == ("", "c" * 40)
+    assert (added.old_blob, added.new_blob, added.submodule) == ("", "c" * 40, False)
+    assert (link.path, link.old_blob, link.new_blob, link.submodule) == (
+        "plans/vendor", "d" * 40, "", True)
     assert gitmodule.parse_raw(b":100644 100644 x y R100\0only-one-name") == []
 
 

@@ -14,6 +14,10 @@ number of git processes, started by `planbook.git`, whatever the number of plans
 - the history walk of `gitmeta.collect` (one `git log` for every plan);
 - one `git cat-file --batch` for the earlier contents and the staged contents together.
 
+Plans inside a submodule (or any repository nested in this one) are not in this repository's
+index: git here can only say that the submodule changed. When it did, the selection names it
+in `unchecked` and the notice says how to check its plans, rather than skip them silently.
+
 Imported only when a git option or a GT rule needs it, so a plain lint never pays for it.
 """
 
@@ -22,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from planbook import git, gitmeta
 from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
@@ -56,6 +60,9 @@ class Selection:
     deleted: list[str] = field(default_factory=list)  # plans deleted in the judged range
     histories: dict[str, PlanHistory] = field(default_factory=dict)
     notice: str = ""  # said once on standard error
+    # submodules (nested repositories) holding plans that the change touched, which were not
+    # checked: folder → the command that checks them, run in that folder
+    unchecked: dict[str, str] = field(default_factory=dict)
 
 
 def _posix(path: str) -> str:
@@ -78,6 +85,25 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     With neither `staged` nor `since`, every candidate is linted and only the history is read.
     `parse(bytes, path) -> Plan` parses the earlier contents for the version rule.
     """
+    result = _select(candidates, staged=staged, since=since, history=history, today=today,
+                     parse=parse)
+    if result.unchecked:  # said first: it is about what this run did not look at
+        option = "--staged" if staged else "--changed-since"
+        told = [UNCHECKED_NOTICE.format(folder=folder, option=option, command=command)
+                for folder, command in result.unchecked.items()]
+        result.notice = "\n".join([*told, result.notice] if result.notice else told)
+    return result
+
+
+UNCHECKED_NOTICE = (
+    "planbook: the plans in {folder} were not checked: it is a git repository of its own "
+    "(a submodule) whose contents changed, and {option} judges only this repository's files. "
+    "Check them by running `{command}` in {folder}."
+)
+
+
+def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
+            today: dt.date | None, parse) -> Selection:
     today = today or dt.date.today()
     found = git.repository(".")
     if found is None:
@@ -93,9 +119,10 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     specs = git.pathspecs(list(wanted))
     result = Selection()
     uncommitted: set[str] = set()
+    worktree: dict[str, str] = {}  # `git status` code by path, with --changed-since
     if since:
         code, out, err = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                                 "--merge-base", since, "--", *specs)
+                                 "--ignore-submodules=none", "--merge-base", since, "--", *specs)
         if code != 0:
             if shallow:  # the base may simply not have been fetched
                 result.files = list(candidates)
@@ -106,18 +133,19 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"
                            if err.strip() else f"--changed-since {since}: git diff failed")
         changes = git.parse_raw(out)
-        codes = git.status(".", specs) or {}
+        codes = git.status(".", specs, "--ignore-submodules=none") or {}
         for path, letters in codes.items():
             if not path.startswith(prefix):
                 continue
             rel = path[len(prefix):]
             uncommitted.add(rel)
+            worktree[rel] = letters
             if letters == "??":
                 changes.append(Change("A", rel, rel, "", ""))
         against = since
     elif staged:
         code, out, err = git.run(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
-                                 "--relative", "--", *specs)
+                                 "--relative", "--ignore-submodules=none", "--", *specs)
         if code != 0:
             raise GitError(f"--staged: {err.strip() or 'git diff --cached failed'}")
         changes = git.parse_raw(out)
@@ -132,6 +160,10 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     else:
         return Selection(files=list(candidates))
 
+    if since or staged:
+        nested = {git.own_repository(str(PurePosixPath(p).parent)) for p in wanted} - {""}
+        result.unchecked = _unchecked(nested, changes, worktree)
+    changes = [c for c in changes if not c.submodule]  # a submodule's commit is no plan here
     by_path = {c.path: c for c in changes if c.status != "D"}
     if since or staged:
         result.deleted = sorted({_display(c.old_path) for c in changes
@@ -195,6 +227,24 @@ class _Walk:
     def result(self) -> dict:
         self.thread.join()
         return self.found
+
+
+def _unchecked(nested: set[str], changes: list[Change], worktree: dict[str, str]
+               ) -> dict[str, str]:
+    """The nested repositories holding plans that the judged change touched (a submodule's
+    commit moved or its working tree differs), each with the command that checks its plans
+    from inside it: since the commit the change started from, when there is one."""
+    found: dict[str, str] = {}
+    for change in changes:
+        if change.submodule and change.path in nested and change.status != "D":
+            found[change.path] = (f"planbook lint --changed-since {change.old_blob}"
+                                  if change.old_blob else "planbook lint")
+    for path, code in worktree.items():
+        folder = path.rstrip("/")  # git status names an untracked repository as a folder/
+        if folder in nested and folder not in found:
+            found[folder] = "planbook lint" if code == "??" else \
+                "planbook lint --changed-since HEAD"
+    return {_display(folder): found[folder] for folder in sorted(found)}
 
 
 def _in_specs(path: str, specs: list[str]) -> bool:

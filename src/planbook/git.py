@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 MISSING = 127  # the code `run` answers when git cannot be started, as a shell would
 TIMEOUT = 120  # seconds; a hung git (a credential prompt, a lock) must not hang planbook
+GITLINK = "160000"  # the mode git gives a submodule's entry in its superproject
 
 
 class GitError(Exception):
@@ -50,6 +51,7 @@ class Change:
     old_path: str
     old_blob: str  # "" when the file did not exist before
     new_blob: str  # "" when the contents are in the working tree
+    submodule: bool = False  # a submodule's commit, not a file: its sha names no blob here
 
 
 def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answer:
@@ -92,10 +94,33 @@ def relative(paths, root: str | os.PathLike) -> list[str]:
     return out
 
 
-def pathspecs(rel: list[str]) -> list[str]:
-    """The folders that hold the plans at `rel`: one pathspec per folder keeps the command
-    line short whatever the number of plans."""
-    return sorted({str(PurePosixPath(path).parent) for path in rel}) or ["."]
+def own_repository(folder: str, root: str | os.PathLike = ".") -> str:
+    """The outermost folder from `folder` up (both relative to `root`, which is not itself in a
+    nested repository) that is a git repository of its own, such as a submodule; "" when none.
+
+    Its files are not in the enclosing repository's index, so git there can only say whether
+    that folder changed. Found on disk (a `.git` entry), without starting git. Absolute
+    folders and folders outside root are not looked at."""
+    parts = PurePosixPath(folder).parts
+    if not parts or parts[0] in ("/", "..") or os.path.isabs(folder):
+        return ""
+    for depth in range(1, len(parts) + 1):
+        inner = "/".join(parts[:depth])
+        if os.path.lexists(os.path.join(root, inner, ".git")):
+            return inner
+    return ""
+
+
+def pathspecs(rel: list[str], root: str | os.PathLike = ".") -> list[str]:
+    """The folders that hold the plans at `rel` (relative to `root`): one pathspec per folder
+    keeps the command line short whatever the number of plans. A folder inside a nested
+    repository is named by that repository's folder, the only path git sees there."""
+    found: dict[str, str] = {}
+    for path in rel:
+        folder = str(PurePosixPath(path).parent)
+        if folder not in found:
+            found[folder] = own_repository(folder, root) or folder
+    return sorted(set(found.values())) or ["."]
 
 
 # -- reading git's answers -------------------------------------------------------------------
@@ -154,7 +179,8 @@ def parse_raw(out: bytes) -> list[Change]:
         parts = head[1:].split()
         if len(parts) < 5:
             continue
-        old_blob, new_blob, status = parts[2], parts[3], parts[4][0]
+        old_mode, new_mode, old_blob, new_blob = parts[:4]
+        status = parts[4][0]
         if status in "RC":
             if i + 1 >= len(tokens):
                 break
@@ -166,7 +192,8 @@ def parse_raw(out: bytes) -> list[Change]:
             old = new = tokens[i]
             i += 1
         changes.append(Change(status, new, old, "" if set(old_blob) <= zero else old_blob,
-                              "" if set(new_blob) <= zero else new_blob))
+                              "" if set(new_blob) <= zero else new_blob,
+                              GITLINK in (old_mode, new_mode)))
     return changes
 
 
@@ -214,7 +241,7 @@ def files_at(ref: str, paths: list[str], root: str | os.PathLike = ".") -> dict[
     rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
     wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
     code, listing, err = run(root, "ls-tree", "-r", "-z", rev, "--",
-                             *pathspecs(list(wanted)))
+                             *pathspecs(list(wanted), root))
     if code != 0:
         raise GitError(f"{ref}: {err.strip() or 'git ls-tree failed'}")
     blobs: dict[str, str] = {}

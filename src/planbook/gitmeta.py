@@ -64,7 +64,7 @@ def collect(root: str | os.PathLike, paths) -> dict[str, History]:
     if not rel:
         return {}
     code, out, _ = git.run(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}",
-                           "--name-status", "-M", "--", *git.pathspecs(rel))
+                           "--name-status", "-M", "--", *git.pathspecs(rel, root))
     if code != 0:
         return {}
     return parse_log(out.decode("utf-8", "replace"), set(rel))
@@ -131,7 +131,7 @@ def uncommitted(root: str | os.PathLike, paths, prefix: str | None = None) -> se
         prefix = found.prefix
     if not rel:
         return set()
-    codes = git.status(root, git.pathspecs(rel))
+    codes = git.status(root, git.pathspecs(rel, root))
     if codes is None:
         return set()
     return git.changed_paths(codes, prefix) & set(rel)
