@@ -169,32 +169,14 @@ class Report:
 
 
 def versions_at(ref: str, paths: list[str]) -> dict[str, bytes]:
-    """Each path's contents where `ref` and HEAD meet (the ref itself when they do not), from a
-    fixed number of git processes: merge-base, ls-tree and one cat-file batch."""
-    from pathlib import PurePosixPath
+    """Each path's contents where `ref` and HEAD meet (the ref itself when they do not), as
+    `planbook.git` reads them from a fixed number of git processes."""
+    from planbook import git
 
-    from planbook.changes import git, read_blobs, repository
-
-    if repository(".") is None:
-        raise StatusError("--since needs a git repository, and this folder is not in one")
-    code, out, err = git(".", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if code != 0:
-        raise StatusError(f"--since {ref}: no such commit, branch or tag")
-    code, base, _ = git(".", "merge-base", ref, "HEAD")
-    rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
-    specs = sorted({str(PurePosixPath(p).parent) for p in paths}) or ["."]
-    code, listing, err = git(".", "ls-tree", "-r", "-z", rev, "--", *specs)
-    if code != 0:
-        raise StatusError(f"--since {ref}: {err.strip() or 'git ls-tree failed'}")
-    blobs: dict[str, str] = {}
-    for entry in listing.decode("utf-8", "replace").split("\0"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            blobs[path] = parts[2]
-    wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
-    found = read_blobs(".", [blobs[p] for p in wanted if p in blobs])
-    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+    try:
+        return git.files_at(ref, paths)
+    except git.GitError as exc:
+        raise StatusError(f"--since {exc}") from None
 
 
 def build(paths: list[str], linter, since: str | None = None) -> Report:
