@@ -110,8 +110,8 @@ def test_shallow_clone_is_detected(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
                    check=True, capture_output=True)
-    assert gitmeta.is_shallow(clone) is True
-    assert gitmeta.is_shallow(repo) is False
+    assert gitmeta.facts(clone, ["plans/IP-1-search.md"]).shallow is True
+    assert gitmeta.facts(repo, ["plans/IP-1-search.md"]).shallow is False
     found = gitmeta.collect(clone, ["plans/IP-1-search.md"])
     # only the newest commit is there, so that is all git can say
     assert found["plans/IP-1-search.md"].commits == 1
@@ -123,7 +123,6 @@ def test_outside_a_repository_nothing_is_known(tmp_path):
     paths = ["plans/IP-1.md"]
     assert gitmeta.collect(tmp_path, paths) == {}
     assert gitmeta.uncommitted(tmp_path, paths) == set()
-    assert gitmeta.is_shallow(tmp_path) is False
     assert gitmeta.facts(tmp_path, paths) == gitmeta.GitFacts()
 
 

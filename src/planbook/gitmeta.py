@@ -51,12 +51,6 @@ class GitFacts:
     prefix: str = ""  # the root folder's path inside the repository, "" or ending in "/"
 
 
-def is_shallow(root: str | os.PathLike) -> bool:
-    """True for a shallow clone, whose oldest commits (and so creation dates) are cut off."""
-    found = git.repository(root)
-    return bool(found and found.shallow)
-
-
 def collect(root: str | os.PathLike, paths) -> dict[str, History]:
     """Histories keyed by each path relative to `root` (forward slashes), for the paths git
     has commits for. One `git log` process, whatever the number of paths."""
