@@ -12,8 +12,7 @@ from pathlib import Path
 import click
 
 from planbook import __version__
-
-FORMAT_CHOICES = ("text", "json", "github", "sarif", "junit")
+from planbook.report import FORMATS
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -79,7 +78,7 @@ def main() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these rules: codes, prefixes (FM, TB00) or names; comma-separated.")
