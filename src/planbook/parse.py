@@ -384,32 +384,56 @@ def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
     plan.section_list = list(root.walk())
 
 
-def _cells(row: str) -> list[str]:
-    row = row.strip()
-    if row.startswith("|"):
-        row = row[1:]
-    if row.endswith("|") and not row.endswith("\\|"):
-        row = row[:-1]
-    if "`" not in row and "\\" not in row:
-        return [cell.strip() for cell in row.split("|")]
-    cells, current, in_code = [], [], False
-    i = 0
-    while i < len(row):
-        ch = row[i]
-        if ch == "\\" and i + 1 < len(row) and row[i + 1] == "|":
-            current.append("|")
+def split_row(line: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """A table row's cells and where each stands in the line, columns [start, end).
+
+    The outer pipes are dropped; a pipe inside a code span or written `\\|` belongs to its
+    cell. `fix` edits cells at these spans, so it changes exactly what lint read.
+    """
+    start = len(line) - len(line.lstrip())
+    end = len(line.rstrip())
+    if line.startswith("|", start):
+        start += 1
+    if end > start and line[end - 1] == "|" and line[end - 2:end] != "\\|":
+        end -= 1
+    spans: list[tuple[int, int]] = []
+    begin = start
+    if "`" not in line and "\\" not in line:
+        at = line.find("|", begin, end)
+        while at >= 0:
+            spans.append((begin, at))
+            begin = at + 1
+            at = line.find("|", begin, end)
+        spans.append((begin, end))
+        return [line[a:b].strip() for a, b in spans], spans
+    in_code = False
+    i = begin
+    while i < end:
+        ch = line[i]
+        if ch == "\\" and i + 1 < end and line[i + 1] == "|":
             i += 2
             continue
         if ch == "`":
             in_code = not in_code
-        if ch == "|" and not in_code:
-            cells.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
+        elif ch == "|" and not in_code:
+            spans.append((begin, i))
+            begin = i + 1
         i += 1
-    cells.append("".join(current).strip())
-    return cells
+    spans.append((begin, end))
+    return [_unescaped(line[a:b]).strip() for a, b in spans], spans
+
+
+def _unescaped(text: str) -> str:
+    """A cell's text with `\\|` read as a pipe, the way the row was split."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and text[i + 1:i + 2] == "|":
+            out.append("|")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
@@ -418,12 +442,13 @@ def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | 
     while number < block.end_line:
         header, delimiter = lines[number - 1], lines[number]
         if "|" in header and DELIMITER_ROW.match(delimiter):
-            columns = _cells(header)
-            if len(_cells(delimiter)) == len(columns):
+            columns, _ = split_row(header)
+            if len(split_row(delimiter)[0]) == len(columns):
                 rows = []
                 number += 2
                 while number <= block.end_line and lines[number - 1].strip():
-                    rows.append(Row(_cells(lines[number - 1]), number))
+                    cells, spans = split_row(lines[number - 1])
+                    rows.append(Row(cells, number, spans))
                     number += 1
                 plan.tables.append(Table(columns, rows, number - len(rows) - 2, section))
                 continue

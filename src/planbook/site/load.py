@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planbook import sequence
+from planbook.facts import PlanFacts, Task
 from planbook.model import Finding, Plan
-from planbook.sequence import Task
 from planbook.site import markup
 from planbook.site.urls import Layout, Options
 
@@ -152,7 +151,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     plan = read_plan(path)
     findings, _ = linter.lint_plan(plan)
     entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
-    entry.tasks = sequence.tasks_of(plan, linter.doctype_for(plan))
+    entry.tasks = PlanFacts(plan, linter.doctype_for(plan)).tasks
     if prepare is not None:
         prepare(layout, entry)
     return entry
