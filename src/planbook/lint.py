@@ -20,7 +20,6 @@ from planbook.model import Finding, Plan
 from planbook.parse import parse_bytes, parse_text, read_plan
 from planbook.rules import Context, Rule, all_rules
 
-PARALLEL_FROM = 48  # files; below this one process is faster than starting workers
 LINE_REF = re.compile(r"\bline \d+")
 
 
@@ -137,10 +136,16 @@ class Linter:
     def lint_bytes(self, data: bytes, path: str) -> tuple[list[Finding], int]:
         return self.lint_plan(parse_bytes(data, path))
 
-    def context(self, plan: Plan) -> Context:
-        """What the rules may know about `plan` beyond its text; decides its doc type."""
+    def facts(self, plan: Plan) -> PlanFacts:
+        """The plan read through the doc type that applies to it (which this decides)."""
         doctype = self.doctype_for(plan)
         plan.doc_type = doctype.name if doctype else ""
+        return PlanFacts(plan, doctype)
+
+    def context(self, plan: Plan, facts: PlanFacts | None = None) -> Context:
+        """What the rules may know about `plan` beyond its text."""
+        facts = facts or self.facts(plan)
+        doctype = facts.doctype
         folder = os.path.dirname(plan.path)
         return Context(
             doctype=doctype,
@@ -149,12 +154,14 @@ class Linter:
             plan_names=self.plan_names,
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
-            facts=PlanFacts(plan, doctype),
+            facts=facts,
         )
 
-    def lint_plan(self, plan: Plan) -> tuple[list[Finding], int]:
-        """Findings for one plan, and how many rules failed internally."""
-        ctx = self.context(plan)
+    def lint_plan(self, plan: Plan, facts: PlanFacts | None = None
+                  ) -> tuple[list[Finding], int]:
+        """Findings for one plan, and how many rules failed internally; `facts` when the
+        caller has read the plan through its doc type already (the site does)."""
+        ctx = self.context(plan, facts)
         doctype = ctx.doctype
         ignored = self.config.ignored_for(plan.path) if self.config.per_file_ignores else ()
         unreadable = any(code.startswith("IO") for code, *_ in plan.parse_findings)

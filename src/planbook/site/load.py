@@ -15,14 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planbook.doctypes import LifecycleSpec
 from planbook.facts import PlanFacts, Task
 from planbook.model import Finding, Plan
 from planbook.site import markup
 from planbook.site.urls import Layout, Options
 
 STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
-FINISHED = {"done"}
 PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
+UNTYPED = LifecycleSpec(finished=("done", "abandoned"))
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Entry:
     history: object | None = None  # gitmeta.History
     uncommitted: bool = False
     source: str = ""  # path of the file from the repository root (or the project root)
+    facts: PlanFacts | None = None  # the plan read through its doc type, until `prepare`
+    done: bool = False  # its lifecycle says the work is complete
+    finished: bool = False  # its lifecycle says nothing is left to do (done, abandoned…)
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
     sketches: list[str] | None = None
@@ -149,9 +153,14 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     linter, sources, layout, prepare = state
     path, rel = work
     plan = read_plan(path)
-    findings, _ = linter.lint_plan(plan)
-    entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
-    entry.tasks = PlanFacts(plan, linter.doctype_for(plan)).tasks
+    facts = linter.facts(plan)
+    findings, _ = linter.lint_plan(plan, facts)
+    entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel],
+                  facts=facts)
+    entry.tasks = facts.tasks
+    # a plan of no known type is read as an implementation plan would be
+    life = facts.doctype.lifecycle if facts.doctype else UNTYPED
+    entry.done, entry.finished = life.is_done(plan.status), life.is_finished(plan.status)
     if prepare is not None:
         prepare(layout, entry)
     return entry

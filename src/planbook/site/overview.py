@@ -12,7 +12,7 @@ import posixpath
 from collections import Counter
 
 from planbook.site import diagrams, markup
-from planbook.site.load import FINISHED, STATUSES, Entry
+from planbook.site.load import STATUSES, Entry
 from planbook.site.urls import url_of
 from planbook.site.view import (
     STATUS_TITLES,
@@ -112,8 +112,7 @@ def board_page(view: SiteView) -> str:
         cards = []
         for entry in members:
             errors = entry.counts["error"]
-            waiting = view.waiting_on(entry) if entry.plan.status not in FINISHED | \
-                {"abandoned"} else []
+            waiting = [] if entry.finished else view.waiting_on(entry)
             css = "pb-tile" + (" pb-has-errors" if errors else "") + \
                 (" pb-blocked" if waiting else "")
             done, total = entry.progress()

@@ -13,7 +13,7 @@ import posixpath
 import re
 from urllib.parse import quote, unquote
 
-from planbook import sequence
+from planbook.facts import PlanFacts
 from planbook.model import ChecklistItem, Plan
 from planbook.site import diagrams, markup
 from planbook.site.load import Entry
@@ -38,6 +38,7 @@ def prepare(layout: Layout, entry: Entry) -> None:
     entry.sketches = _sketches(entry) if layout.options.diagrams else []
     entry.prepared = layout.options
     entry.plan = _slim(entry.plan)
+    entry.facts = None  # what pages still need of them is in the entry now
 
 
 def _slim(plan: Plan) -> Plan:
@@ -168,10 +169,11 @@ def _sketches(entry: Entry) -> list[str]:
     if tasks:
         out += ["### Task dependencies", "",
                 figure(diagrams.task_graph_svg(tasks)), ""]
-    gantt = sequence.find_gantt(entry.plan)
+    facts = entry.facts or PlanFacts(entry.plan, None)
+    problems = facts.sequence_problems  # ties each bar to its task, for the drawing too
+    gantt = facts.gantt
     if gantt is not None:
         out += ["### Implementation sequence", ""]
-        problems = sequence.check_sequence(gantt, tasks) if tasks else []
         notes = [f"line {line}: {message}" for _, line, message, _ in problems]
         if notes or gantt.notes:
             items = "".join(f"<li>{markup.escape(n)}</li>" for n in [*notes, *gantt.notes])

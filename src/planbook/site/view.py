@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from planbook.site import diagrams, markup
-from planbook.site.load import FINISHED, STATUSES, Entry, Site
+from planbook.site.load import STATUSES, Entry, Site
 from planbook.site.urls import Layout, Options
 
 STATUS_TITLES = {"draft": "Draft", "review": "Review", "approved": "Approved",
@@ -51,7 +51,7 @@ class SiteView(Layout):
             target = self.resolve(name)
             if target is None:
                 out.append((name, "not found"))
-            elif target.plan.status not in FINISHED:
+            elif not target.done:
                 out.append((name, target.plan.status or "no status"))
         return out
 
