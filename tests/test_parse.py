@@ -135,3 +135,43 @@ def test_duplicate_keys_and_yaml_error_lines():
     code, line, column, message = plan.parse_findings[0]
     assert (code, line, column) == ("FM003", 3, 9)
     assert "quote the value" in message
+
+
+# -- section lookups -----------------------------------------------------------------------
+
+SECTIONS = """\
+# Plan
+## 1. Overview
+### 1.1 Purpose
+### External Libraries (pinned)
+## 2. Tasks & Risks
+### 2.1 Purpose
+#### Deep
+## 3. External Libraries
+"""
+
+
+def test_find_section_matches_loosely_and_in_order():
+    plan = parse_text(SECTIONS)
+    title, overview, purpose, libraries, tasks, purpose2, deep, libraries2 = plan.sections
+    assert plan.find_section("purpose") is purpose
+    assert plan.find_section("Purpose", within=tasks) is purpose2
+    assert plan.find_section("Deep", within=overview) is None
+    assert plan.find_section("deep", within=title) is deep
+    assert plan.find_section("External Libraries") is libraries
+    assert plan.find_section("External Libraries", within=tasks) is None
+    assert plan.find_section("external libraries (pinned)") is libraries
+    assert plan.find_section("Tasks and Risks") is tasks
+    assert plan.find_section("Purpose", within=deep) is None
+    assert [s.title for s in plan.root.walk()] == [s.title for s in plan.sections]
+
+
+def test_section_lookups_follow_a_new_section_list():
+    plan = parse_text(SECTIONS)
+    assert plan.section_at(3).title == "Purpose"
+    deep = plan.find_section("Deep")
+    assert plan.section_at(7) is deep
+    deep.parent.children.remove(deep)
+    plan.section_list = list(plan.root.walk())
+    assert plan.section_at(7).number == "2.1"
+    assert plan.find_section("Deep") is None
