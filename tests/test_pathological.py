@@ -107,3 +107,13 @@ def test_many_enables_close_only_their_own_codes():
         (("A8",), FIRST + 16, enable_all),
     ]
     assert all(s.end == enable_all for s in plan.suppressions if s.codes != ("A7",))
+
+
+def test_a_paragraph_of_many_lines_is_one_block():
+    plan = parse_text(HEAD + "A paragraph\n" + "    that goes on\n" * 20_000 + "\n## 2. Next\n")
+    paragraph = plan.blocks[1]
+    assert (paragraph.type, paragraph.line, paragraph.end_line) == (
+        "paragraph", FIRST, FIRST + 20_000)
+    assert paragraph.text == "A paragraph\n" + "    that goes on\n" * 20_000
+    assert [(s.title, s.line) for s in plan.sections] == [
+        ("Overview", FIRST - 2), ("Next", FIRST + 20_002)]

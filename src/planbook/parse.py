@@ -57,14 +57,31 @@ CELL_SPLIT = re.compile(r"(\\\||`|\|)")  # what splits or escapes a table cell, 
 
 
 class _State(BlockState):
-    """A block state that remembers where each paragraph starts."""
+    """A block state that remembers where each paragraph starts, and grows a paragraph without
+    copying it: mistune adds a paragraph's lines one at a time to its text, which costs the
+    square of its length, so the lines wait in a list until `_join_paragraphs`."""
 
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
         if last and last["type"] == "paragraph":
-            last["text"] += text
+            last.setdefault("_more", []).append(text)
         else:
             self.tokens.append({"type": "paragraph", "text": text, "_start": self.cursor})
+
+    def append_paragraph(self) -> int | None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            end = self.find_line_end()
+            last.setdefault("_more", []).append(self.get_text(end))
+            return end
+        return None
+
+
+def _join_paragraphs(tokens: list[dict]) -> None:
+    for token in tokens:
+        more = token.pop("_more", None)
+        if more:
+            token["text"] += "".join(more)
 
 
 class _Parser(BlockParser):
@@ -332,6 +349,7 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
     except RecursionError:
         plan.parse_findings.append(("IO003", body_from + 1, 1, "Markdown nested too deeply"))
         return
+    _join_paragraphs(state.tokens)
 
     def line_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset)
