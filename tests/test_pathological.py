@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from planbook.cli import cli
-from planbook.parse import parse_text
+from planbook.parse import MAX_NESTING, parse_text
 
 HEAD = '---\ntitle: "x"\n---\n\n## 1. Overview\n\n'
 FIRST = HEAD.count("\n") + 1  # the line each shape starts on
@@ -64,6 +64,53 @@ def test_repeated_plan_keeps_every_line(clean):
         (x.url, x.column, x.line) for x in one.links)
     assert [(c.info, c.line) for c in many.code_blocks] == shifted(
         (c.info, c.line) for c in one.code_blocks)
+
+
+def test_list_nested_2000_deep_an_item_a_line_is_read():
+    plan = parse_text(HEAD + nested_list(2_000))
+    assert plan.parse_findings == []
+    assert [(b.type, b.line, b.end_line) for b in plan.blocks][-1] == (
+        "list", FIRST, FIRST + 1_999)
+    assert [(i.line, i.column) for i in plan.checklist] == [
+        (FIRST + level, 2 * level + 3) for level in range(2_000)]
+
+
+def test_quotes_nested_2000_deep_are_read():
+    quotes = "".join(">" * depth + f" - [x] quote {depth}\n" for depth in range(1, 2_001))
+    plan = parse_text(HEAD + quotes)
+    assert plan.parse_findings == []
+    assert [(b.type, b.line, b.end_line) for b in plan.blocks][-1] == (
+        "block_quote", FIRST, FIRST + 1_999)
+    assert [(i.line, i.column) for i in plan.checklist][-1] == (FIRST + 1_999, 2_004)
+
+
+def test_nesting_up_to_the_limit_is_read_and_past_it_is_one_finding(tmp_path):
+    path = tmp_path / "deep.md"
+    for unit in ("- ", "> ", "1. ", "> - "):
+        levels = len(unit.split())
+        at_limit = HEAD + "text\n\n" + unit * (MAX_NESTING // levels) + "item\n"
+        assert parse_text(at_limit).parse_findings == [], unit
+        path.write_text(at_limit.replace("item", unit + "item"), encoding="utf-8")
+        assert lint(path) == [("IO003", FIRST + 2, 1)], unit
+
+
+def test_ten_thousand_list_markers_on_one_line_are_one_finding(tmp_path):
+    path = tmp_path / "deep.md"
+    path.write_text(HEAD + "- " * 10_000 + "item\n", encoding="utf-8")
+    assert lint(path) == [("IO003", FIRST, 1)]
+
+
+def test_nesting_counts_the_items_a_line_sits_in(tmp_path):
+    path = tmp_path / "deep.md"
+    wall = "  " * 10 + "- " * (MAX_NESTING - 9) + "item\n"  # ten items deep, then 7,991 more
+    path.write_text(HEAD + nested_list(10) + wall + nested_list(3), encoding="utf-8")
+    assert lint(path) == [("IO003", FIRST + 10, 1)]
+
+
+def test_a_long_rule_inside_a_list_is_not_nesting():
+    plan = parse_text(HEAD + "- " + "* " * 500 + "\n- [ ] after\n")
+    assert plan.parse_findings == []
+    assert [i.line for i in plan.checklist] == [FIRST + 1]
 
 
 def test_twenty_thousand_headings():

@@ -39,6 +39,10 @@ except ImportError:  # pragma: no cover
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_YAML_NODES = 10_000  # expanded through aliases; more is an alias bomb, not a plan
+# Lists and quotes inside each other. Real plans nest under ten levels (the corpus at most
+# two) and the tests read 6,000 written on one line as a plan like any other; deeper is a
+# generated wall of markers, reported as the single finding IO003 and not read further.
+MAX_NESTING = 8_000
 FENCE = re.compile(r"^-{3,}\s*$")  # a frontmatter delimiter: three or more dashes
 HEADING_NUMBER = re.compile(r"^((?:\d+\.)*\d+)\.?(?:\s+|$)")
 # The body patterns below are possessive (*+, ++, ?+) wherever what follows can never match
@@ -53,7 +57,10 @@ BACKTICKS = re.compile(r"`+")
 URL_STOP = re.compile(r"[)\s>]")  # what ends a link's URL
 QUOTE_CHAR = re.compile(r"[\"']")
 SPACES = re.compile(r"\s*+")
+QUOTE_MARKERS = re.compile(r"(?: *+> ?+)*+")  # with the one space each may take
 CELL_SPLIT = re.compile(r"(\\\||`|\|)")  # what splits or escapes a table cell, kept
+LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?= |$)")
+LINE_OPENERS = frozenset(" \t>-*+0123456789")  # what a line that nests anything starts with
 
 
 class _State(BlockState):
@@ -363,6 +370,14 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
         while end > line and not lines[end - 1].strip():
             end -= 1
         blocks.append(Block(token["type"], line, max(end, line), token))
+    for block in blocks:
+        too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
+        if too_deep:
+            plan.parse_findings.append(
+                ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} levels "
+                 "deep here; planbook reads no plan nested this deeply")
+            )
+            return
     _build_sections(plan, lines, blocks)
     sections = plan.section_list
     before = 0  # sections that start at or before the current block; both run in order
@@ -383,6 +398,52 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
             _scan_lines(plan, lines, block, section, open_ranges)
     plan.blocks = blocks
     _scan_frontmatter_suppressions(plan, lines, open_ranges)
+
+
+def _first_too_deep(lines: list[str], block: Block) -> int:
+    """The first line of a list or quote nested more than MAX_NESTING deep, or 0.
+
+    A line's nesting is the list items it sits in (open items whose content column its
+    indentation reaches) plus the quote and list markers it starts with, in any order: what
+    CommonMark nests, for lists written an item a line or `> - > - …` on one. One pass.
+    """
+    items: list[int] = []  # content columns of the open list items, innermost last
+    for number, text in _fenced_lines(lines, block.line, block.end_line):
+        if not text or text[0] not in LINE_OPENERS and not items or not text.strip():
+            continue  # blank, or neither indented nor opening a list or quote
+        if "\t" in text:
+            text = text.expandtabs(4)
+        quotes = QUOTE_MARKERS.match(text)
+        start = quotes.end()  # columns of list items count from after the quote markers
+        at = SPACES.match(text, start).end()
+        while items and items[-1] > at - start:
+            items.pop()
+        depth = quotes.group().count(">")
+        rules: dict[str, int] = {}  # marker character -> where only it and spaces are left
+        while True:
+            marker = LIST_MARKER.match(text, at)
+            if marker is None:
+                more = QUOTE_MARKERS.match(text, at)
+                if ">" not in more.group():
+                    break
+                depth += more.group().count(">")  # a quote inside a list item: "- > - x"
+                at = SPACES.match(text, more.end()).end()
+                continue
+            char = text[at]
+            if char in "-*":
+                if char not in rules:
+                    rules[char] = len(text.rstrip(char + " "))
+                if at >= rules[char] and text.count(char, at) >= 3:
+                    break  # '- - -' and '* * *' are thematic breaks, not lists
+            after = SPACES.match(text, marker.end()).end()
+            gap = after - marker.end()
+            items.append(marker.end() - start + (gap if 0 < gap <= 4 else 1))
+            at = after
+            if gap > 4:
+                break  # the rest is code inside the item
+        if depth + len(items) > MAX_NESTING:
+            return number
+    return 0
 
 
 def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
