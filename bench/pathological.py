@@ -91,6 +91,12 @@ def paragraph_lines() -> str:
     return HEAD + "A paragraph\n" + "    that goes on\n" * 100_000
 
 
+def long_version() -> str:
+    """A frontmatter version of 20,000 dotted numbers and one bad character (40 KB): the
+    version pattern tried every way of splitting the dots."""
+    return HEAD.replace("---\n\n", 'version: "1' + ".1" * 20_000 + '!"\n---\n\n', 1)
+
+
 INPUTS = {
     "links-40k": links,
     "plan-5mb": plan_5mb,
@@ -102,6 +108,7 @@ INPUTS = {
     "code-spans": code_spans,
     "enables": enables,
     "paragraph-lines": paragraph_lines,
+    "version-40k": long_version,
 }
 
 

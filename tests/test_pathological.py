@@ -4,6 +4,8 @@ bench/pathological.py times the same shapes as whole processes; these tests only
 planbook reports about them.
 """
 
+import random
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -164,3 +166,19 @@ def test_a_paragraph_of_many_lines_is_one_block():
     assert paragraph.text == "A paragraph\n" + "    that goes on\n" * 20_000
     assert [(s.title, s.line) for s in plan.sections] == [
         ("Overview", FIRST - 2), ("Next", FIRST + 20_002)]
+
+
+def test_a_long_dotted_version_is_judged_at_once(tmp_path):
+    path = tmp_path / "version.md"
+    path.write_text('---\ntitle: "x"\nversion: "1' + ".1" * 20_000 + '!"\n---\n', encoding="utf-8")
+    assert ("FM007", 3, 10) in lint(path, "--select", "FM007")
+
+
+def test_the_version_pattern_accepts_what_it_accepted_before():
+    from planbook.rules.frontmatter import VERSION
+
+    before = re.compile(r"^v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?$")
+    rnd = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rnd.choice("v12.-+ax!") for _ in range(rnd.randint(0, 12)))
+        assert bool(VERSION.match(text)) == bool(before.match(text)), text
