@@ -68,7 +68,8 @@ def build(root: Path, plans: int, commits: int, seed: int) -> list[Path]:
 def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float]]:
     """Git processes and seconds for history of every plan, in each selection mode."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from planbook import changes, gitmeta
+    from planbook import changes
+    from planbook import git as gitmodule
     from planbook.parse import parse_bytes
 
     rel = [str(p.relative_to(root)) for p in paths]
@@ -82,7 +83,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
     out = []
     cwd = os.getcwd()
     os.chdir(root)
-    changes.subprocess.run = gitmeta.subprocess.run = spy
+    gitmodule.subprocess.run = spy
     try:
         for mode, kwargs in (("history", {}), ("staged", {"staged": True}),
                              ("since main", {"since": "main"})):
@@ -91,7 +92,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
             changes.select(rel, history=True, parse=parse_bytes, **kwargs)
             out.append((f"{mode}: {' '.join(calls)}", len(calls), time.perf_counter() - start))
     finally:
-        changes.subprocess.run = gitmeta.subprocess.run = real
+        gitmodule.subprocess.run = real
         os.chdir(cwd)
     return out
 

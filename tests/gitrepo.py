@@ -74,3 +74,10 @@ def planbook(repo: Path, *args: str, input: str | None = None,
     """Run the installed `planbook` command in `repo`, as a user would."""
     return subprocess.run([PLANBOOK, *args], cwd=repo, env=env(**extra), input=input,
                           capture_output=True, text=True)
+
+
+def add_submodule(repo: Path, source: Path, path: str) -> Path:
+    """Add the repository at `source` as a submodule of `repo` at `path`. git clones a local
+    path for a submodule only when the file protocol is allowed."""
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(source), path)
+    return repo / path

@@ -123,3 +123,26 @@ def test_as_a_subprocess_and_as_a_module():
         assert proc.returncode == 1
         assert proc.stdout == run("lint", "plans/broken.md").output
         assert proc.stderr == ""
+
+
+def test_config_is_one_option_written_before_or_after_the_command(tmp_path):
+    """`--config` is declared once, on the group; it may follow the command's name too."""
+    (tmp_path / "team.toml").write_text('select = ["FM011"]\n', encoding="utf-8")
+    config = str(tmp_path / "team.toml")
+    before = run("--config", config, "lint", "--format", "json", "plans")
+    after = run("lint", "--format", "json", f"--config={config}", "plans")
+    spaced = run("lint", "--config", config, "--format", "json", "plans")
+    codes = {f["code"] for f in json.loads(before.output)}
+    assert codes == {"FM011"}
+    assert before.output == after.output == spaced.output
+    assert run("lint", "--format", "json", "plans").output != before.output
+    missing = run("lint", "--config", str(tmp_path / "none.toml"), "plans")
+    assert missing.exit_code == 2
+
+
+def test_rules_json_says_what_each_rule_needs():
+    rules = {r["code"]: r for r in json.loads(run("rules", "--format", "json").output)}
+    history = {code for code, r in rules.items() if r["needs_history"]}
+    assert history == {"AP001", "AP002", "AP004", "GT001", "GT002", "GT003"}
+    assert rules["TB001"]["reads"] == ["tables"]
+    assert rules["RF004"]["reads"] == []

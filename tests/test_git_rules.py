@@ -8,7 +8,8 @@ import subprocess
 import pytest
 
 from gitrepo import commit, git, make_repo, plan, planbook, write
-from planbook import changes, gitmeta
+from planbook import changes
+from planbook import git as gitmodule
 from planbook.parse import parse_bytes
 from planbook.rules import all_rules
 
@@ -222,8 +223,7 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
         calls.append(args[3])  # git -C DIR <command>
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(changes.subprocess, "run", spy)
-    monkeypatch.setattr(gitmeta.subprocess, "run", spy)
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
     monkeypatch.chdir(repo)
     paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))
     chosen = changes.select(paths, history=True, parse=parse_bytes)

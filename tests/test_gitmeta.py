@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from planbook import git as gitmodule
 from planbook import gitmeta
 
 if shutil.which("git") is None:  # pragma: no cover - git is part of every supported setup
@@ -76,7 +77,7 @@ def test_collect_uses_one_git_log_process(repo, monkeypatch):
         calls.append(args)
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitmeta.subprocess, "run", spy)
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
     many = [f"plans/IP-{n}.md" for n in range(200)] + ["plans/IP-1-search.md"]
     gitmeta.collect(repo, many)
     assert len(calls) == 1 and "log" in calls[0]
@@ -109,8 +110,8 @@ def test_shallow_clone_is_detected(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
                    check=True, capture_output=True)
-    assert gitmeta.is_shallow(clone) is True
-    assert gitmeta.is_shallow(repo) is False
+    assert gitmeta.facts(clone, ["plans/IP-1-search.md"]).shallow is True
+    assert gitmeta.facts(repo, ["plans/IP-1-search.md"]).shallow is False
     found = gitmeta.collect(clone, ["plans/IP-1-search.md"])
     # only the newest commit is there, so that is all git can say
     assert found["plans/IP-1-search.md"].commits == 1
@@ -122,7 +123,6 @@ def test_outside_a_repository_nothing_is_known(tmp_path):
     paths = ["plans/IP-1.md"]
     assert gitmeta.collect(tmp_path, paths) == {}
     assert gitmeta.uncommitted(tmp_path, paths) == set()
-    assert gitmeta.is_shallow(tmp_path) is False
     assert gitmeta.facts(tmp_path, paths) == gitmeta.GitFacts()
 
 

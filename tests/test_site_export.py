@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from planbook.cli import cli
 from planbook.config import Config
 from planbook.site import export, pages
+from planbook.site.load import load
+from planbook.site.urls import Options
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,8 +44,8 @@ def test_export_writes_the_pages_the_plugin_renders(project):
     result = CliRunner().invoke(cli, ["site", "export", "out", "--no-git"])
     assert result.exit_code == 0, result.output
     files = exported(project / "out")
-    site = pages.load(project / "plans", config=Config(root=project), git=False)
-    rendered = pages.render(site, pages.Options(docs_dir="../docs"))
+    site = load(project / "plans", config=Config(root=project), git=False)
+    rendered = pages.render(site, Options(docs_dir="../docs"))
     for path, text in rendered.items():
         assert files[path] == text, path
     assert "plans/chart.png" in files
@@ -103,3 +105,21 @@ def test_lint_never_loads_the_site(project):
     proc = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                           text=True)
     assert "heavy: [] linted: True" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_export_writes_every_file_the_core_yields(project):
+    """The plugin and the export take their files from one function: the export writes
+    exactly those, generated text as text and the plans' own files as copies."""
+    settings = export.read_settings(None)
+    settings.git = False
+    site, files = pages.site_files(settings, project, in_docs=lambda path: False)
+    assert export.export(project / "out", settings, project) == len(files)
+    written = exported(project / "out")
+    assert set(written) == {f.path for f in files}
+    for file in files:
+        if file.text is not None:
+            assert written[file.path] == file.text, file.path
+        else:
+            assert (project / "out" / file.path).read_bytes() == file.source.read_bytes()
+    assert "plans/chart.png" in written and "rules/index.md" in written
+    assert len(site.entries) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from planbook.config import Config
 from planbook.lint import Linter, discover, lint_paths, plan_names
 from planbook.site import diagrams, pages
+from planbook.site.load import Site, load
+from planbook.site.urls import Options, href
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -44,9 +47,9 @@ def plans(tmp_path, monkeypatch):
     return write
 
 
-def build(root: Path, **options) -> tuple[pages.Site, dict[str, str]]:
-    site = pages.load(root / "plans", config=Config(root=root), git=False)
-    return site, pages.render(site, pages.Options(**options))
+def build(root: Path, **options) -> tuple[Site, dict[str, str]]:
+    site = load(root / "plans", config=Config(root=root), git=False)
+    return site, pages.render(site, Options(**options))
 
 
 def html_of(page: str) -> str:
@@ -251,7 +254,7 @@ def test_empty_and_missing_plan_folders(tmp_path):
     empty = tmp_path / "plans"
     empty.mkdir()
     for folder in (empty, tmp_path / "missing"):
-        out = pages.render(pages.load(folder, config=Config(root=tmp_path), git=False))
+        out = pages.render(load(folder, config=Config(root=tmp_path), git=False))
         assert "No plans yet" in out["plans/index.md"]
         assert set(out) == {"plans/index.md", "plans/board.md", "plans/dependencies.md",
                             "plans/plans.json"}
@@ -277,7 +280,7 @@ def test_output_dir_and_rules_dir_move_links(plans):
     ("plans/IP-1.md", "plans/IP 2.md", True, "../IP%202/"),
 ])
 def test_href(source, target, directory_urls, expected):
-    assert pages.href(source, target, directory_urls) == expected
+    assert href(source, target, directory_urls) == expected
 
 
 def test_layers_survive_cycles():
@@ -336,12 +339,12 @@ def test_heading_text_is_plain(heading, text):
 def test_parallel_build_renders_exactly_what_a_plain_render_does(plans):
     for n in range(1, 51):  # enough plans for worker processes
         plans(f"IP-{n}-plan.md", clean_plan(title=f'"Plan {n}"', depends_on=f'["IP-{n + 1}"]'))
-    options = pages.Options(source_url="https://example.org/r/blob/main")
+    options = Options(source_url="https://example.org/r/blob/main")
     site, built = pages.build(plans.root / "plans", options, config=Config(root=plans.root),
                               git=False, jobs=2)
     assert all(e.prepared == options for e in site.entries)  # bodies came from the workers
     assert [e.rel for e in site.entries] == sorted(e.rel for e in site.entries)
-    plain = pages.render(pages.load(plans.root / "plans", config=Config(root=plans.root),
+    plain = pages.render(load(plans.root / "plans", config=Config(root=plans.root),
                                     git=False, jobs=1), options)
     assert built == plain
 
@@ -356,3 +359,32 @@ def test_task_progress_agrees_with_planbook_status(plans):
     site, _ = build(plans.root)
     reported = status.plan_status(read_plan(str(path)), doctypes.builtin("IP"))
     assert site.entries[0].task_progress() == (reported.tasks_done, reported.tasks) == (3, 6)
+
+
+def _tagged(prefix: str, item: int) -> str:
+    return f"{prefix}{item}:{os.getpid()}"
+
+
+def test_worker_pool_returns_results_in_item_order():
+    """The pool lint and the site loader share: results come back in the order of the items,
+    whether or not workers ran."""
+    from planbook.workers import PARALLEL_FROM, map_items
+
+    items = list(range(PARALLEL_FROM * 2 + 7))
+    parallel = map_items(_tagged, "n", items, jobs=2)
+    assert [r.split(":")[0] for r in parallel] == [f"n{i}" for i in items]
+    assert {r.split(":")[1] for r in parallel} != {str(os.getpid())}  # workers ran them
+    serial = map_items(_tagged, "n", items[:PARALLEL_FROM - 1], jobs=2)
+    assert {r.split(":")[1] for r in serial} == {str(os.getpid())}  # too few: no workers
+
+
+def test_parallel_lint_reports_what_a_serial_lint_does(plans):
+    for n in range(1, 51):
+        plans(f"IP-{n}-plan.md", clean_plan(status="shipped" if n % 3 else "draft",
+                                            depends_on=f'["IP-{n + 7}"]'))
+    config = Config(root=plans.root)
+    files = discover([str(plans.root / "plans")], config)
+    serial = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=1)
+    parallel = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=2)
+    assert serial.findings and serial.findings == parallel.findings
+    assert (serial.files, serial.internal_errors) == (parallel.files, parallel.internal_errors)

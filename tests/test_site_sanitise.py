@@ -16,6 +16,7 @@ import pytest
 
 from planbook.config import Config
 from planbook.site import markup, pages
+from planbook.site.load import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XSS = "<img src=x onerror=alert(1)>"
@@ -79,7 +80,7 @@ gantt
 RUNNABLE_TAGS = {"script", "iframe", "object", "embed", "form", "style", "link", "meta", "base",
                  "frame", "frameset", "applet", "button", "textarea", "select", "math"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
-SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[A-Za-z0-9_%~-][^:]*$)")
+SAFE_URL = re.compile(r"^(https?:|mailto:|#|/|\.|[A-Za-z0-9_%~-][^:]*$|$)")  # "": this page
 
 
 class Tags(HTMLParser):
@@ -129,7 +130,7 @@ def hostile(tmp_path, monkeypatch):
         'title: "Webhook Retry Queue"', 'title: "Friendly"').replace(
         "---\n\n#", 'depends_on: ["IP-1-hostile"]\n---\n\n#', 1)
     (folder / "IP-2-friendly.md").write_text(friendly, encoding="utf-8")
-    site = pages.load(folder, config=Config(root=tmp_path), git=False)
+    site = load(folder, config=Config(root=tmp_path), git=False)
     return site, pages.render(site)
 
 

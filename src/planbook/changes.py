@@ -1,8 +1,11 @@
-"""Which plans a run lints when git chooses them, and what git says about each for the GT rules.
+"""Which plans a lint run judges when git chooses them, and what git says about each plan for
+the history rules (GT, and the approval rules' previous version).
 
-A pull request should be judged on the plans it changes, a commit on the plans it stages; the
-history rules need each plan's first commit and what it looked like before this change. All of
-it comes from a fixed number of git processes whatever the number of plans:
+This module owns the selection for `--staged` and `--changed-since` (the plans changed, the
+plans deleted, the staged contents) and each plan's `PlanHistory`. A pull request should be
+judged on the plans it changes, a commit on the plans it stages; the history rules need each
+plan's first commit and what it looked like before this change. All of it comes from a fixed
+number of git processes, started by `planbook.git`, whatever the number of plans:
 
 - `git rev-parse`: is this a repository, and is it shallow;
 - one `git diff --raw` for the range being judged (merge-base to working tree, HEAD to index,
@@ -11,6 +14,10 @@ it comes from a fixed number of git processes whatever the number of plans:
 - the history walk of `gitmeta.collect` (one `git log` for every plan);
 - one `git cat-file --batch` for the earlier contents and the staged contents together.
 
+Plans inside a submodule (or any repository nested in this one) are not in this repository's
+index: git here can only say that the submodule changed. When it did, the selection names it
+in `unchecked` and the notice says how to check its plans, rather than skip them silently.
+
 Imported only when a git option or a GT rule needs it, so a plain lint never pays for it.
 """
 
@@ -18,13 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from planbook import gitmeta
+from planbook import git, gitmeta
+from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
 from planbook.model import Plan
-from planbook.rules.history import HISTORY_CODES
+from planbook.rules import history_codes
 
 SHALLOW_NOTICE = (
     "planbook: this is a shallow clone, so git history is cut short and the history rules "
@@ -32,10 +39,6 @@ SHALLOW_NOTICE = (
     "`git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` on actions/checkout; in "
     "GitLab CI: `GIT_DEPTH: 0`)."
 )
-
-
-class GitError(Exception):
-    """A git option that cannot be honoured here; the message says why and what to do."""
 
 
 @dataclass(slots=True)
@@ -57,85 +60,9 @@ class Selection:
     deleted: list[str] = field(default_factory=list)  # plans deleted in the judged range
     histories: dict[str, PlanHistory] = field(default_factory=dict)
     notice: str = ""  # said once on standard error
-
-
-@dataclass(slots=True)
-class Change:
-    status: str  # A, M, D, R, C, T
-    path: str  # relative to the working folder, forward slashes
-    old_path: str
-    old_blob: str  # "" when the plan did not exist before
-    new_blob: str  # "" when the contents are in the working tree
-
-
-def git(root: str | os.PathLike, *args: str, input: bytes | None = None
-        ) -> tuple[int, bytes, str]:
-    """Run git in `root`: (exit code, stdout bytes, stderr text). 127 when git is missing."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], input=input, capture_output=True, timeout=120,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        return 127, b"", str(exc)
-    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
-
-
-def repository(root: str | os.PathLike = ".") -> tuple[str, bool] | None:
-    """(root's path inside its repository, shallow?) or None outside a repository."""
-    code, out, _ = git(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
-    if code != 0:
-        return None
-    lines = out.decode("utf-8", "replace").split("\n")
-    return lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true"
-
-
-def parse_raw(out: bytes) -> list[Change]:
-    """Entries of `git diff --raw -z --no-abbrev`, paths as git prints them."""
-    tokens = out.decode("utf-8", "replace").split("\0")
-    changes: list[Change] = []
-    i = 0
-    while i < len(tokens):
-        head = tokens[i]
-        i += 1
-        if not head.startswith(":"):
-            continue
-        parts = head[1:].split()
-        if len(parts) < 5:
-            continue
-        old_blob, new_blob, status = parts[2], parts[3], parts[4][0]
-        if status in "RC":
-            old, new = tokens[i], tokens[i + 1]
-            i += 2
-        else:
-            old = new = tokens[i]
-            i += 1
-        zero = set("0")
-        changes.append(Change(status, new, old, "" if set(old_blob) <= zero else old_blob,
-                              "" if set(new_blob) <= zero else new_blob))
-    return changes
-
-
-def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
-    """The contents of many blobs from one `git cat-file --batch`."""
-    shas = list(dict.fromkeys(s for s in shas if s))
-    if not shas:
-        return {}
-    code, out, _ = git(root, "cat-file", "--batch", input="\n".join(shas).encode() + b"\n")
-    if code != 0:
-        return {}
-    found: dict[str, bytes] = {}
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            continue
-        size = int(header[2])
-        found[header[0].decode()] = out[pos:pos + size]
-        pos += size + 1
-    return found
+    # submodules (nested repositories) holding plans that the change touched, which were not
+    # checked: folder → the command that checks them, run in that folder
+    unchecked: dict[str, str] = field(default_factory=dict)
 
 
 def _posix(path: str) -> str:
@@ -158,8 +85,27 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     With neither `staged` nor `since`, every candidate is linted and only the history is read.
     `parse(bytes, path) -> Plan` parses the earlier contents for the version rule.
     """
+    result = _select(candidates, staged=staged, since=since, history=history, today=today,
+                     parse=parse)
+    if result.unchecked:  # said first: it is about what this run did not look at
+        option = "--staged" if staged else "--changed-since"
+        told = [UNCHECKED_NOTICE.format(folder=folder, option=option, command=command)
+                for folder, command in result.unchecked.items()]
+        result.notice = "\n".join([*told, result.notice] if result.notice else told)
+    return result
+
+
+UNCHECKED_NOTICE = (
+    "planbook: the plans in {folder} were not checked: it is a git repository of its own "
+    "(a submodule) whose contents changed, and {option} judges only this repository's files. "
+    "Check them by running `{command}` in {folder}."
+)
+
+
+def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
+            today: dt.date | None, parse) -> Selection:
     today = today or dt.date.today()
-    found = repository(".")
+    found = git.repository(".")
     if found is None:
         if staged or since:
             raise GitError(f"{'--staged' if staged else '--changed-since'} needs a git "
@@ -170,50 +116,54 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     walk = _Walk([c for c in candidates if os.path.isfile(c)]) if history and not shallow \
         else None
     wanted = {_posix(p): p for p in candidates}
-    specs = sorted({str(PurePosixPath(p).parent) for p in wanted}) or ["."]
+    specs = git.pathspecs(list(wanted))
     result = Selection()
     uncommitted: set[str] = set()
+    worktree: dict[str, str] = {}  # `git status` code by path, with --changed-since
     if since:
-        code, out, err = git(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                             "--merge-base", since, "--", *specs)
+        code, out, err = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
+                                 "--ignore-submodules=none", "--merge-base", since, "--", *specs)
         if code != 0:
             if shallow:  # the base may simply not have been fetched
                 result.files = list(candidates)
                 result.notice = (f"planbook: cannot find where {since} and HEAD meet in this "
                                  "shallow clone, so every plan was linted. "
-                                 + SHALLOW_NOTICE.format(codes=", ".join(HISTORY_CODES)))
+                                 + SHALLOW_NOTICE.format(codes=", ".join(history_codes())))
                 return result
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"
                            if err.strip() else f"--changed-since {since}: git diff failed")
-        changes = parse_raw(out)
-        code, status, _ = git(".", "status", "--porcelain", "-z", "--untracked-files=all",
-                              "--", *specs)
-        codes = gitmeta.parse_status_codes(status) if code == 0 else {}
+        changes = git.parse_raw(out)
+        codes = git.status(".", specs, "--ignore-submodules=none") or {}
         for path, letters in codes.items():
             if not path.startswith(prefix):
                 continue
             rel = path[len(prefix):]
             uncommitted.add(rel)
+            worktree[rel] = letters
             if letters == "??":
                 changes.append(Change("A", rel, rel, "", ""))
         against = since
     elif staged:
-        code, out, err = git(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
-                             "--relative", "--", *specs)
+        code, out, err = git.run(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
+                                 "--relative", "--ignore-submodules=none", "--", *specs)
         if code != 0:
             raise GitError(f"--staged: {err.strip() or 'git diff --cached failed'}")
-        changes = parse_raw(out)
+        changes = git.parse_raw(out)
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     elif history:
-        code, out, _ = git(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                           "HEAD", "--", *specs)
-        changes = parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
+        code, out, _ = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
+                               "HEAD", "--", *specs)
+        changes = git.parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     else:
         return Selection(files=list(candidates))
 
+    if since or staged:
+        nested = {git.own_repository(str(PurePosixPath(p).parent)) for p in wanted} - {""}
+        result.unchecked = _unchecked(nested, changes, worktree)
+    changes = [c for c in changes if not c.submodule]  # a submodule's commit is no plan here
     by_path = {c.path: c for c in changes if c.status != "D"}
     if since or staged:
         result.deleted = sorted({_display(c.old_path) for c in changes
@@ -233,7 +183,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:
         blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
-    blobs = read_blobs(".", blobs_needed)
+    blobs = git.read_blobs(".", blobs_needed)
     if staged:
         for path, change in by_path.items():
             if path in wanted and change.new_blob in blobs:
@@ -242,7 +192,7 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     if not history:
         return result
     if shallow:
-        result.notice = SHALLOW_NOTICE.format(codes=", ".join(HISTORY_CODES))
+        result.notice = SHALLOW_NOTICE.format(codes=", ".join(history_codes()))
         return result
     lint_paths = {_posix(f): f for f in result.files}
     histories = walk.result() if walk else {}
@@ -277,6 +227,24 @@ class _Walk:
     def result(self) -> dict:
         self.thread.join()
         return self.found
+
+
+def _unchecked(nested: set[str], changes: list[Change], worktree: dict[str, str]
+               ) -> dict[str, str]:
+    """The nested repositories holding plans that the judged change touched (a submodule's
+    commit moved or its working tree differs), each with the command that checks its plans
+    from inside it: since the commit the change started from, when there is one."""
+    found: dict[str, str] = {}
+    for change in changes:
+        if change.submodule and change.path in nested and change.status != "D":
+            found[change.path] = (f"planbook lint --changed-since {change.old_blob}"
+                                  if change.old_blob else "planbook lint")
+    for path, code in worktree.items():
+        folder = path.rstrip("/")  # git status names an untracked repository as a folder/
+        if folder in nested and folder not in found:
+            found[folder] = "planbook lint" if code == "??" else \
+                "planbook lint --changed-since HEAD"
+    return {_display(folder): found[folder] for folder in sorted(found)}
 
 
 def _in_specs(path: str, specs: list[str]) -> bool:

@@ -12,26 +12,55 @@ from pathlib import Path
 import click
 
 from planbook import __version__
-
-FORMAT_CHOICES = ("text", "json", "github", "sarif", "junit")
+from planbook.report import FORMATS
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-def _load_config(config_path: str | None, start: Path | None = None):
+def _load_config(start: Path | None = None):
+    """The configuration `--config` names, or the nearest one above `start` (the working
+    folder by default), or the defaults."""
     from planbook.config import ConfigError, load_config
 
+    config_path = click.get_current_context().find_root().params.get("config_path")
     try:
         return load_config(Path(config_path) if config_path else None, start=start)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The `planbook` group. Options every command shares are declared here once; they may
+    also be written after the command's name (`planbook lint --config x.toml`)."""
+
+    SHARED = ("--config",)
+
+    def parse_args(self, ctx, args):
+        args = list(args)
+        at = next((i for i, arg in enumerate(args) if arg in self.commands), None)
+        if at is not None:
+            head, tail, moved = args[:at], [], []
+            rest = iter(args[at:])
+            for arg in rest:
+                if arg == "--":
+                    tail += [arg, *rest]
+                    break
+                name = arg.split("=", 1)[0]
+                if name in self.SHARED:
+                    moved += [arg] if "=" in arg else [arg, next(rest, "")]
+                else:
+                    tail.append(arg)
+            args = head + moved + tail
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planbook")
-def cli() -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this planbook.toml or pyproject.toml (for every command).")
+def cli(config_path) -> None:
     """Lint, check and publish implementation plans that live in git."""
 
 
@@ -49,7 +78,7 @@ def main() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these rules: codes, prefixes (FM, TB00) or names; comma-separated.")
@@ -57,8 +86,6 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this planbook.toml or pyproject.toml.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the report to a file instead of standard output.")
 @click.option("--stdin", "use_stdin", is_flag=True,
@@ -75,52 +102,31 @@ def main() -> None:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the findings of this run in a baseline file and exit 0.")
-def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, output,
-         use_stdin, stdin_filename, jobs, since, staged, baseline_path, write_baseline):
+def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
+         stdin_filename, jobs, since, staged, baseline_path, write_baseline):
     """Check plans against their doc type. PATHS default to the configured plan folders."""
     from planbook import lint as linting
     from planbook.report import ReportContext, render
 
-    if since and staged:
-        raise click.UsageError("--changed-since and --staged cannot be combined")
-    if use_stdin and (since or staged):
-        raise click.UsageError("--stdin cannot be combined with --changed-since or --staged")
     start = Path(stdin_filename).parent if stdin_filename else None
-    config = _load_config(config_path, start)
+    config = _load_config(start)
+    request = linting.Request(
+        paths=list(paths), stdin=sys.stdin.buffer.read() if use_stdin else None,
+        stdin_filename=stdin_filename or "<stdin>", staged=staged, since=since,
+        select=_codes(select), ignore=_codes(ignore), baseline=baseline_path,
+        write_baseline=write_baseline, jobs=jobs)
     try:
-        files = [] if use_stdin else linting.discover(list(paths), config)
-        linter = linting.Linter(config, _codes(select), _codes(ignore))
-    except ValueError as exc:  # unknown codes, invalid doc type declarations
+        result = linting.run(request, config)
+    except linting.LintError as exc:
         raise click.UsageError(str(exc)) from None
-    baseline = _load_baseline(baseline_path)
-    if not use_stdin and not files and not paths:
-        raise click.UsageError(
-            f"no plans found: {', '.join(config.paths)} does not exist here; pass PATHS "
-            "or set paths in [tool.planbook]")
-    every = sorted(set(files) | set(linting.discover([], config))) if paths else files
-    linter.plan_names = linting.plan_names(every)
-    if use_stdin:
-        data = sys.stdin.buffer.read()
-        found, failed = linter.lint_bytes(data, stdin_filename or "<stdin>")
-        result = linting.Result(found, 1, failed)
-    else:
-        result = _lint_files(linting, linter, files, every, since, staged, jobs)
-    if write_baseline:
-        from planbook import baseline as baselines
-
-        # an existing file must be a baseline: never overwrite something else
-        previous = _load_baseline(write_baseline) if Path(write_baseline).exists() else {}
-        count = baselines.write(write_baseline, result.findings, set(result.linted), previous)
-        click.echo(f"wrote {count} findings to the baseline {write_baseline}", err=True)
+    for notice in result.notices:
+        click.echo(notice, err=True)
+    if result.wrote_baseline:
         sys.exit(2 if result.internal_errors else 0)
-    if baseline is not None:
-        from planbook import baseline as baselines
-
-        result.findings, hidden = baselines.apply(result.findings, baseline)
-        if hidden and not quiet:
-            click.echo(f"planbook: {hidden} known finding{'s' if hidden != 1 else ''} "
-                       f"hidden by the baseline {baseline_path}", err=True)
-    ctx = ReportContext(rules=linter.rules, files_checked=result.files, statistics=statistics,
+    if result.hidden and not quiet:
+        click.echo(f"planbook: {result.hidden} known finding{'s' if result.hidden != 1 else ''} "
+                   f"hidden by the baseline {baseline_path}", err=True)
+    ctx = ReportContext(rules=result.rules, files_checked=result.files, statistics=statistics,
                         quiet=quiet, version=__version__)
     text = render(fmt, result.findings, ctx)
     if output:
@@ -133,77 +139,6 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, config_path, out
     sys.exit(1 if any(f.severity in failing for f in result.findings) else 0)
 
 
-def _load_baseline(path: str | None):
-    if not path:
-        return None
-    from planbook.baseline import BaselineError, load
-
-    try:
-        return load(path)
-    except BaselineError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _lint_files(linting, linter, files, every, since, staged, jobs):
-    """Lint `files`; when git chooses the plans or the GT rules need history, ask it first."""
-    from planbook.rules.approval import HISTORY_CODES as APPROVAL_CODES
-    from planbook.rules.history import HISTORY_CODES
-
-    history = bool(set(HISTORY_CODES + APPROVAL_CODES) & linter.enabled)
-    if not (since or staged or history):
-        result = linting.lint_paths(files, linter, jobs)
-        result.linted = list(files)
-        return result
-    from planbook import changes
-    from planbook.parse import parse_bytes
-
-    try:
-        chosen = changes.select(files, staged=staged, since=since, history=history,
-                                today=linter.today, parse=parse_bytes)
-    except changes.GitError as exc:
-        raise click.UsageError(str(exc)) from None
-    if chosen.notice:
-        click.echo(chosen.notice, err=True)
-    linter.histories = chosen.histories
-    if chosen.staged:
-        result = linting.Result(files=len(chosen.files))
-        for path in chosen.files:
-            found, failed = linter.lint_bytes(chosen.staged[path], path)
-            result.findings.extend(found)
-            result.internal_errors += failed
-    else:
-        result = linting.lint_paths(chosen.files, linter, jobs)
-    result.linted = list(chosen.files)
-    if chosen.deleted:
-        _report_links_to_deleted(linting, linter, result, chosen, every)
-    result.findings.sort(key=lambda f: f.sort_key())
-    return result
-
-
-def _report_links_to_deleted(linting, linter, result, chosen, every):
-    """Plans the change did not touch can still link to a plan it deleted: lint the ones that
-    mention a deleted plan and keep only what they say about it."""
-    gone = linting.plan_names(chosen.deleted) - linting.plan_names(
-        [p for p in every if p not in chosen.deleted])
-    if not gone:
-        return
-    touched = set(chosen.files)
-    for path in every:
-        if path in touched:
-            continue
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            continue
-        if not any(name.encode() in data for name in gone):
-            continue
-        found, failed = linter.lint_bytes(data, path)
-        result.internal_errors += failed
-        result.findings.extend(
-            f for f in found if f.code in ("RF004", "GT004")
-            and any(name in f.message for name in gone))
-
-
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True)
@@ -211,7 +146,7 @@ def _report_links_to_deleted(linting, linter, result, chosen, every):
               help="Write one Markdown page per rule, and an index, into this folder.")
 def rules(fmt, write_docs):
     """List every rule with its code, name, default severity and summary."""
-    from planbook.rules import FAMILIES, all_rules
+    from planbook.rules import all_rules
 
     registry = all_rules()
     if write_docs:
@@ -224,8 +159,9 @@ def rules(fmt, write_docs):
         import json
 
         click.echo(json.dumps([
-            {"code": r.code, "name": r.name, "severity": r.severity, "family": FAMILIES[r.family],
-             "summary": r.summary} for r in registry.values()], indent=2))
+            {"code": r.code, "name": r.name, "severity": r.severity, "family": r.family_title,
+             "summary": r.summary, "needs_history": r.needs_history, "reads": list(r.reads)}
+            for r in registry.values()], indent=2))
         return
     for rule in registry.values():
         click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}")
@@ -283,10 +219,7 @@ def _doctype(config, name: str | None):
               help="Folder to write into (default: the first configured plan folder).")
 @click.option("--template", "template_path", type=click.Path(dir_okay=False),
               help="Use this template instead of the type's own.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this planbook.toml or pyproject.toml.")
-def new(title, component, prd, scope, by, issue, type_name, folder, template_path,
-        config_path):
+def new(title, component, prd, scope, by, issue, type_name, folder, template_path):
     """Write a new plan from a template, frontmatter filled in, status at its start.
 
     Options the template needs and you leave out are asked for in a terminal; without a
@@ -295,7 +228,7 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
     from planbook import new as scaffold
     from planbook.lint import today
 
-    config = _load_config(config_path)
+    config = _load_config()
     doctype = _doctype(config, type_name)
     is_default = doctype.name.lower() == config.default_type.lower()
     pattern = (config.filename if is_default and config.filename else doctype.filename)
@@ -335,17 +268,15 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
 @cli.command()
 @click.option("--type", "type_name", metavar="TYPE",
               help="Doc type (default: the configured one, IP unless set).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this planbook.toml or pyproject.toml.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the schema to a file instead of standard output.")
-def schema(type_name, config_path, output):
+def schema(type_name, output):
     """Print a doc type's frontmatter as JSON Schema, for editors and other tools."""
     import json
 
     from planbook.schema import frontmatter_schema
 
-    doctype = _doctype(_load_config(config_path), type_name)
+    doctype = _doctype(_load_config(), type_name)
     text = json.dumps(frontmatter_schema(doctype), indent=2, ensure_ascii=False) + "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -360,14 +291,12 @@ def schema(type_name, config_path, output):
                    "checklist items ticked.")
 @click.option("--format", "fmt", type=click.Choice(("table", "markdown", "json")),
               default="table", show_default=True, help="Output format.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this planbook.toml or pyproject.toml.")
-def status(paths, since, fmt, config_path):
+def status(paths, since, fmt):
     """Report where each plan stands: status, progress, high risks, debt and the next step."""
     from planbook import lint as linting
     from planbook import status as report
 
-    config = _load_config(config_path)
+    config = _load_config()
     try:
         files = linting.discover(list(paths), config)
         linter = linting.Linter(config)
@@ -413,33 +342,35 @@ def hooks_install(force, hooks_path):
               help="Print the changes as a unified diff and write nothing (exit 1 if any).")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only the fixes for these rules (codes, prefixes or names).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this planbook.toml or pyproject.toml.")
-def fix(paths, show_diff, select, config_path):
+def fix(paths, show_diff, select):
     """Fix what has one safe answer, editing only the spans concerned.
 
-    Sets `updated` on changed plans (GT002), quotes values YAML would mangle (FM003, FM011,
-    FM012), gives allowed values their declared case (FM007, TB004) and renumbers sections
-    (ST004). Comments, key order, line endings and all other bytes stay as they were.
+    Sets `updated` on plans whose content changed (GT002), quotes values YAML would mangle
+    (FM003, FM011, FM012), gives allowed values their declared case (FM007, TB004) and
+    renumbers sections (ST004); with `--select GT003`, raises the version's last number.
+    Comments, key order, line endings and all other bytes stay as they were.
     """
     from planbook import fix as fixing
     from planbook import lint as linting
 
-    config = _load_config(config_path)
+    config = _load_config()
     try:
         files = linting.discover(list(paths), config)
         linter = linting.Linter(config)
         codes = set(fixing.FIXERS) & linter.enabled
         if select:
             codes &= linting.selected(_codes(select), linter.rules)
+        else:
+            codes -= fixing.OPT_IN
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not files:
         raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
-    if "GT002" in codes:
+    if codes & {"GT002", "GT003"}:
         from planbook import changes
+        from planbook.parse import parse_bytes
 
-        chosen = changes.select(files, history=True, today=linter.today)
+        chosen = changes.select(files, history=True, today=linter.today, parse=parse_bytes)
         if chosen.notice:
             click.echo(chosen.notice, err=True)
         linter.histories = chosen.histories

@@ -12,7 +12,7 @@ def rule_page(rule: Rule) -> str:
     return (
         f"# {rule.code} {rule.name}\n\n"
         f"**{rule.summary}**\n\n"
-        f"Family: {FAMILIES[rule.family]} · Default severity: `{rule.severity}`\n\n"
+        f"Family: {rule.family_title} · Default severity: `{rule.severity}`\n\n"
         f"{rest.strip()}\n\n"
         f"Turn it off for one line with `<!-- planbook-disable-next-line {rule.code} -->`, "
         f"or everywhere with `ignore = [\"{rule.code}\"]` in `[tool.planbook]`.\n"
@@ -22,7 +22,7 @@ def rule_page(rule: Rule) -> str:
 def index_page(rules: dict[str, Rule]) -> str:
     lines = ["# Rules", "", "Every rule planbook checks, by family. `planbook explain CODE` "
              "prints the same page in a terminal.", ""]
-    for family, title in FAMILIES.items():
+    for family, (title, _module) in FAMILIES.items():
         members = [r for r in rules.values() if r.family == family]
         if not members:
             continue

@@ -119,6 +119,23 @@ def fix_updated(plan: Plan, ctx: Context):
                    "GT002")
 
 
+LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
+
+
+def fix_version(plan: Plan, ctx: Context):
+    """GT003: a plan whose body changed gets the last number of its version raised by one
+    ("1.2" → "1.3"). Only with `--select GT003`: which number to raise is the author's call."""
+    field_ = plan.fields.get("version")
+    if field_ is None or not _hits("GT003", plan, ctx):
+        return
+    written = field_.raw.split(" #", 1)[0]
+    match = LAST_NUMBER.search(written)
+    if match:
+        start = field_.value_column - 1 + match.start()
+        yield Edit(field_.value_line, start, start + len(match.group(1)),
+                   str(int(match.group(1)) + 1), "GT003")
+
+
 def fix_type_trap(plan: Plan, ctx: Context):
     """FM011: an unquoted number or boolean that should be text is quoted as written."""
     for line, column, _ in _hits("FM011", plan, ctx):
@@ -170,86 +187,26 @@ def fix_field_case(plan: Plan, ctx: Context):
             yield Edit(field_.value_line, column, column + len(value), canonical, "FM007")
 
 
-def _cell_spans(line: str) -> list[tuple[int, int]]:
-    """Where each cell of a table row stands in the line, as `parse` splits cells."""
-    spans, start, in_code, i = [], 0, False, 0
-    body_start = len(line) - len(line.lstrip())
-    if line[body_start:body_start + 1] == "|":
-        body_start += 1
-    start = i = body_start
-    while i < len(line):
-        ch = line[i]
-        if ch == "\\" and line[i + 1:i + 2] == "|":
-            i += 2
-            continue
-        if ch == "`":
-            in_code = not in_code
-        elif ch == "|" and not in_code:
-            spans.append((start, i))
-            start = i + 1
-        i += 1
-    if line[start:].strip():
-        spans.append((start, len(line)))
-    return spans
-
-
 def fix_table_case(plan: Plan, ctx: Context):
     """TB004: a table cell whose value is allowed in another case takes the declared case."""
-    if ctx.doctype is None:
-        return
-    from planbook.rules.tables import classify
-
-    for table, spec in classify(plan, ctx):
-        for column, allowed in spec.values.items():
-            index = table.column_index(column)
-            if index is None:
-                continue
-            lowered = {a.lower(): a for a in allowed}
-            for row in table.rows:
-                spans = _cell_spans(plan.lines[row.line - 1])
-                if index >= len(spans):
-                    continue
-                start, end = spans[index]
-                cell = plan.lines[row.line - 1][start:end]
-                value = cell.strip()
-                canonical = lowered.get(value.lower())
-                if canonical and canonical != value:
-                    at = start + cell.index(value)
-                    yield Edit(row.line, at, at + len(value), canonical, "TB004")
-
-
-def _renumbered(plan: Plan) -> dict[int, tuple[str, str]]:
-    """Section line → (number as written, number it should have), the way ST004 counts."""
-    out: dict[int, tuple[str, str]] = {}
-
-    def assign(parent, parent_number: str):
-        numbered = [c for c in parent.children if c.number]
-        if numbered:
-            first = numbered[0].number
-            if parent_number:
-                prefix, start = parent_number + ".", 1
-            elif "." in first:
-                prefix, start = first.rsplit(".", 1)[0] + ".", int(first.rsplit(".", 1)[1])
-            else:
-                prefix, start = "", 1
-            for i, child in enumerate(numbered):
-                out[child.line] = (child.number, f"{prefix}{start + i}")
-        for child in parent.children:
-            assign(child, out.get(child.line, ("", ""))[1] if child.number else "")
-
-    roots = plan.root.children
-    if len(roots) == 1 and not roots[0].number:
-        assign(roots[0], "")
-    else:
-        assign(plan.root, "")
-    return out
+    for _spec, row, _column, index, allowed in ctx.facts.value_cells():
+        if index >= len(row.spans):
+            continue
+        start, end = row.spans[index]
+        cell = plan.lines[row.line - 1][start:end]
+        value = cell.strip()
+        canonical = allowed.get(value.lower())
+        if canonical and canonical != value:
+            at = start + cell.index(value)
+            yield Edit(row.line, at, at + len(value), canonical, "TB004")
 
 
 def fix_numbering(plan: Plan, ctx: Context):
     """ST004: section numbers are rewritten to run 1, 2, 3 and to carry their parent's."""
-    if not _hits("ST004", plan, ctx):
+    numbering = ctx.facts.numbering
+    if ctx.doctype is None or not numbering.problems:  # what ST004 reports
         return
-    for line, (old, new) in sorted(_renumbered(plan).items()):
+    for line, (old, new) in sorted(numbering.expected.items()):
         if old == new:
             continue
         text = plan.lines[line - 1]
@@ -259,12 +216,14 @@ def fix_numbering(plan: Plan, ctx: Context):
             yield Edit(line, start, start + len(old), new, "ST004")
 
 
+OPT_IN = {"GT003"}  # fixers that run only when --select names them
 FIXERS = {
     "FM003": fix_reserved_start,
     "FM007": fix_field_case,
     "FM011": fix_type_trap,
     "FM012": fix_cut_by_comment,
     "GT002": fix_updated,
+    "GT003": fix_version,
     "ST004": fix_numbering,
     "TB004": fix_table_case,
 }

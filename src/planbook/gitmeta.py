@@ -1,9 +1,11 @@
-"""What git knows about each plan, from a fixed number of git processes per build.
+"""What git knows about each plan for the site: the history walk and `GitFacts`.
 
-One `git log --name-status -M` over the plan folders gives every path's first and last commit
-and its authors, following renames by walking the history from newest to oldest; one
-`git status` gives the plans that are not committed yet. Running git once per file, or blame,
-would make a site of hundreds of plans wait on hundreds of processes.
+This module owns reading plan histories out of one `git log --name-status -M` over the plan
+folders (every path's first and last commit and its authors, following renames by walking
+the history from newest to oldest) and gathering, for one build, those histories, the plans
+not committed yet (one `git status`) and whether the clone is shallow. Running git once per
+file, or blame, would make a site of hundreds of plans wait on hundreds of processes. The
+processes themselves are started by `planbook.git`.
 
 Outside a git repository, or without git installed, every function answers "nothing known"
 rather than failing: a plan site must still build from a tarball.
@@ -12,9 +14,10 @@ rather than failing: a plan site must still build from a tarball.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+
+from planbook import git
+from planbook.git import parse_status, parse_status_codes  # noqa: F401 - called as gitmeta.*
 
 RECORD = "\x1e"
 UNIT = "\x1f"
@@ -48,66 +51,17 @@ class GitFacts:
     prefix: str = ""  # the root folder's path inside the repository, "" or ending in "/"
 
 
-def _git(root: str | os.PathLike, *args: str) -> str | None:
-    """Run git in `root`; None when git is missing or the folder is not in a repository."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, timeout=120,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    return proc.stdout.decode("utf-8", "replace")
-
-
-def _prefix(root: str | os.PathLike) -> tuple[str, bool] | None:
-    """Where `root` sits inside its repository ("" at the top), and whether the clone is
-    shallow; None outside a repository."""
-    out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
-    if out is None:
-        return None
-    lines = out.split("\n")
-    return lines[0].strip(), (lines[1].strip() == "true" if len(lines) > 1 else False)
-
-
-def is_shallow(root: str | os.PathLike) -> bool:
-    """True for a shallow clone, whose oldest commits (and so creation dates) are cut off."""
-    found = _prefix(root)
-    return bool(found and found[1])
-
-
-def _relative(paths, root: str | os.PathLike) -> list[str]:
-    base = Path(root).resolve()
-    out = []
-    for path in paths:
-        full = Path(path) if os.path.isabs(path) else base / path
-        try:
-            out.append(full.resolve().relative_to(base).as_posix())
-        except ValueError:
-            continue  # outside root: git cannot tell us about it from here
-    return out
-
-
-def _pathspecs(rel: list[str]) -> list[str]:
-    """The folders that hold the plans: one pathspec per folder keeps the command line short
-    whatever the number of plans."""
-    folders = sorted({str(PurePosixPath(p).parent) for p in rel})
-    return folders or ["."]
-
-
 def collect(root: str | os.PathLike, paths) -> dict[str, History]:
     """Histories keyed by each path relative to `root` (forward slashes), for the paths git
     has commits for. One `git log` process, whatever the number of paths."""
-    rel = _relative(paths, root)
+    rel = git.relative(paths, root)
     if not rel:
         return {}
-    out = _git(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}", "--name-status",
-               "-M", "--", *_pathspecs(rel))
-    if out is None:
+    code, out, _ = git.run(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}",
+                           "--name-status", "-M", "--", *git.pathspecs(rel, root))
+    if code != 0:
         return {}
-    return parse_log(out, set(rel))
+    return parse_log(out.decode("utf-8", "replace"), set(rel))
 
 
 def parse_log(out: str, wanted: set[str]) -> dict[str, History]:
@@ -163,55 +117,30 @@ def parse_log(out: str, wanted: set[str]) -> dict[str, History]:
 def uncommitted(root: str | os.PathLike, paths, prefix: str | None = None) -> set[str]:
     """Paths (relative to `root`) that are untracked, or differ from the last commit. One
     `git status` process (two when `prefix`, root's place in the repository, is not known)."""
-    rel = _relative(paths, root)
+    rel = git.relative(paths, root)
     if prefix is None:
-        found = _prefix(root)
+        found = git.repository(root)
         if found is None:
             return set()
-        prefix = found[0]
+        prefix = found.prefix
     if not rel:
         return set()
-    out = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
-               *_pathspecs(rel))
-    if out is None:
+    codes = git.status(root, git.pathspecs(rel, root))
+    if codes is None:
         return set()
-    return parse_status(out, prefix) & set(rel)
-
-
-def parse_status_codes(out: bytes | str) -> dict[str, str]:
-    """`git status --porcelain -z`: path → two-letter code ('??' for untracked)."""
-    text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
-    found: dict[str, str] = {}
-    tokens = text.split("\0")
-    i = 0
-    while i < len(tokens):
-        entry = tokens[i]
-        i += 1
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        if "R" in code or "C" in code:
-            i += 1  # the next token is the old name
-        found[path] = code
-    return found
-
-
-def parse_status(out: str, prefix: str = "") -> set[str]:
-    """Changed paths from `git status --porcelain -z`, relative to the folder at `prefix`."""
-    return {path[len(prefix):] for path, code in parse_status_codes(out).items()
-            if code.strip() and path.startswith(prefix)}
+    return git.changed_paths(codes, prefix) & set(rel)
 
 
 def facts(root: str | os.PathLike, paths, history: bool = True) -> GitFacts:
     """Histories, uncommitted plans and shallowness: three git processes in all."""
     paths = list(paths)
-    found = _prefix(root)
+    found = git.repository(root)
     if found is None:
         return GitFacts()
     return GitFacts(
         histories=collect(root, paths) if history else {},
-        uncommitted=uncommitted(root, paths, prefix=found[0]),
-        shallow=found[1],
+        uncommitted=uncommitted(root, paths, prefix=found.prefix),
+        shallow=found.shallow,
         in_repo=True,
-        prefix=found[0],
+        prefix=found.prefix,
     )

@@ -1,5 +1,7 @@
 """Plain git hooks for teams without the pre-commit framework, and their installation.
 
+This module owns the hook text and installing it (copying it into the hooks folder, or
+pointing `core.hooksPath` at a folder of hooks); `planbook.git` runs the git it asks.
 The hook text here is the same as `hooks/pre-commit` in planbook's repository (a test keeps
 them equal), so an installed planbook can set it up in any repository without that folder.
 Installing never replaces a hook silently: an existing different hook is refused unless
@@ -11,6 +13,8 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+
+from planbook import git
 
 PRE_COMMIT = """\
 #!/bin/sh
@@ -35,9 +39,8 @@ class HookError(Exception):
 
 
 def _git(*args: str) -> str:
-    from planbook.changes import git
-
-    code, out, err = git(".", *args)
+    """git's answer as text; a failure is a HookError with git's own words."""
+    code, out, err = git.run(".", *args)
     if code != 0:
         raise HookError(err.strip() or f"git {' '.join(args)} failed")
     return out.decode("utf-8", "replace").strip()

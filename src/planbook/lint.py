@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planbook.config import Config
+from planbook.facts import PlanFacts
 from planbook.model import Finding, Plan
 from planbook.parse import parse_bytes, parse_text, read_plan
 from planbook.rules import Context, Rule, all_rules
@@ -101,14 +102,15 @@ class Linter:
     """Everything needed to lint any number of plans with one configuration."""
 
     def __init__(self, config: Config, select: list[str] = (), ignore: list[str] = (),
-                 plan_names: frozenset[str] = frozenset()):
+                 plan_names: frozenset[str] = frozenset(), histories: dict | None = None):
         self.config = config
         self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
         self.today = today()
         self.plan_names = plan_names
-        self.histories: dict = {}  # display path → changes.PlanHistory, filled for GT rules
+        # display path → changes.PlanHistory, for the rules that need history
+        self.histories: dict = histories or {}
         self._exists: dict[str, bool] = {}
 
     def doctype_for(self, plan: Plan):
@@ -147,6 +149,7 @@ class Linter:
             plan_names=self.plan_names,
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
+            facts=PlanFacts(plan, doctype),
         )
 
     def lint_plan(self, plan: Plan) -> tuple[list[Finding], int]:
@@ -221,39 +224,11 @@ def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
 
 # -- many plans ----------------------------------------------------------------------------
 
-_worker: Linter | None = None
-
-
-def _init_worker(linter: Linter) -> None:
-    global _worker
-    _worker = linter
-
-
-def _lint_chunk(paths: list[str]) -> tuple[list[Finding], int]:
-    findings: list[Finding] = []
-    failures = 0
-    for path in paths:
-        found, failed = _worker.lint_path(path)
-        findings.extend(found)
-        failures += failed
-    return findings, failures
-
-
 def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Result:
-    result = Result(files=len(paths))
-    jobs = jobs or min(os.cpu_count() or 1, 8)
-    if jobs > 1 and len(paths) >= PARALLEL_FROM:
-        import multiprocessing
+    from planbook.workers import map_items
 
-        chunks = [paths[i::jobs * 4] for i in range(jobs * 4)]
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(jobs, initializer=_init_worker, initargs=(linter,)) as pool:
-            for found, failed in pool.imap_unordered(_lint_chunk, chunks):
-                result.findings.extend(found)
-                result.internal_errors += failed
-    else:
-        _init_worker(linter)
-        found, failed = _lint_chunk(paths)
+    result = Result(files=len(paths))
+    for found, failed in map_items(Linter.lint_path, linter, paths, jobs):
         result.findings.extend(found)
         result.internal_errors += failed
     result.findings.sort(key=Finding.sort_key)
@@ -270,3 +245,154 @@ def plan_names(paths: list[str]) -> frozenset[str]:
         if match:
             names.add(match.group(0))
     return frozenset(names)
+
+
+# -- a lint run: what `planbook lint` asks for, as a library call ---------------------------
+
+
+class LintError(ValueError):
+    """A run that cannot be made as asked: unknown codes, no plans, git options outside git,
+    a bad baseline. The message says what to do."""
+
+
+@dataclass
+class Request:
+    """What to lint and how: paths (or the configured folders), a plan on standard input, or
+    the plans git selects; which rules; a baseline to hide known findings or to write."""
+
+    paths: list[str] = field(default_factory=list)
+    stdin: bytes | None = None  # a plan's bytes to lint instead of files
+    stdin_filename: str = "<stdin>"
+    staged: bool = False
+    since: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    baseline: str | None = None
+    write_baseline: str | None = None
+    jobs: int | None = None
+
+
+@dataclass
+class Run(Result):
+    """A lint run's result: the findings and what to tell the user beside them."""
+
+    rules: dict = field(default_factory=dict)  # code → Rule, for the reporters
+    notices: list[str] = field(default_factory=list)  # one line each, for standard error
+    hidden: int = 0  # findings the baseline hid
+    wrote_baseline: bool = False
+
+
+def run(request: Request, config: Config) -> Run:
+    """Lint what `request` asks for under `config`. Raises LintError for a run that cannot be
+    made as asked; findings, however many, are a result."""
+    from planbook import baseline as baselines
+
+    if request.since and request.staged:
+        raise LintError("--changed-since and --staged cannot be combined")
+    on_stdin = request.stdin is not None
+    if on_stdin and (request.since or request.staged):
+        raise LintError("--stdin cannot be combined with --changed-since or --staged")
+    try:
+        files = [] if on_stdin else discover(list(request.paths), config)
+        enabled = enabled_codes(config, request.select, request.ignore)
+        config.team_doctypes()  # a team's bad declaration is a usage error before any lint
+    except ValueError as exc:  # unknown codes, invalid doc type declarations
+        raise LintError(str(exc)) from None
+    known = _baseline(request.baseline) if request.baseline else None
+    if not on_stdin and not files and not request.paths:
+        raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
+                        "pass PATHS or set paths in [tool.planbook]")
+    every = sorted(set(files) | set(discover([], config))) if request.paths else files
+    out = Run(rules=all_rules())
+    if on_stdin:
+        linter = Linter(config, request.select, request.ignore, plan_names(every))
+        found, failed = linter.lint_bytes(request.stdin, request.stdin_filename)
+        out.findings, out.files, out.internal_errors = found, 1, failed
+    else:
+        _lint_files(out, config, request, enabled, files, every)
+    if request.write_baseline:
+        # an existing file must be a baseline: never overwrite something else
+        previous = _baseline(request.write_baseline) \
+            if Path(request.write_baseline).exists() else {}
+        count = baselines.write(request.write_baseline, out.findings, set(out.linted),
+                                previous)
+        out.notices.append(f"wrote {count} findings to the baseline {request.write_baseline}")
+        out.wrote_baseline = True
+    elif known is not None:
+        out.findings, out.hidden = baselines.apply(out.findings, known)
+    return out
+
+
+def _baseline(path: str) -> dict:
+    from planbook.baseline import BaselineError, load
+
+    try:
+        return load(path)
+    except BaselineError as exc:
+        raise LintError(str(exc)) from None
+
+
+def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
+                files: list[str], every: list[str]) -> None:
+    """Lint `files`; when git chooses the plans or the history rules are on, ask git first."""
+    from planbook.rules import history_codes
+
+    names = plan_names(every)
+    history = bool(set(history_codes()) & enabled)
+    if not (request.since or request.staged or history):
+        linter = Linter(config, request.select, request.ignore, names)
+        _merge(out, lint_paths(files, linter, request.jobs))
+        out.linted = list(files)
+        return
+    from planbook import changes
+    from planbook.parse import parse_bytes
+
+    try:
+        chosen = changes.select(files, staged=request.staged, since=request.since,
+                                history=history, today=today(), parse=parse_bytes)
+    except changes.GitError as exc:
+        raise LintError(str(exc)) from None
+    if chosen.notice:
+        out.notices.append(chosen.notice)
+    linter = Linter(config, request.select, request.ignore, names, chosen.histories)
+    if chosen.staged:
+        out.files = len(chosen.files)
+        for path in chosen.files:
+            found, failed = linter.lint_bytes(chosen.staged[path], path)
+            out.findings.extend(found)
+            out.internal_errors += failed
+    else:
+        _merge(out, lint_paths(chosen.files, linter, request.jobs))
+    out.linted = list(chosen.files)
+    if chosen.deleted:
+        _links_to_deleted(out, linter, chosen, every)
+    out.findings.sort(key=Finding.sort_key)
+
+
+def _merge(out: Run, result: Result) -> None:
+    out.findings, out.files = result.findings, result.files
+    out.internal_errors = result.internal_errors
+
+
+def _links_to_deleted(out: Run, linter: Linter, chosen, every: list[str]) -> None:
+    """Plans the change did not touch can still link to a plan it deleted: lint the ones that
+    mention a deleted plan and keep only what they say about it."""
+    gone = plan_names(chosen.deleted) - plan_names(
+        [p for p in every if p not in chosen.deleted])
+    if not gone:
+        return
+    touched = set(chosen.files)
+    for path in every:
+        if path in touched:
+            continue
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if not any(name.encode() in data for name in gone):
+            continue
+        found, failed = linter.lint_bytes(data, path)
+        out.internal_errors += failed
+        out.findings.extend(
+            f for f in found if f.code in ("RF004", "GT004")
+            and any(name in f.message for name in gone))

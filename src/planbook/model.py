@@ -48,8 +48,7 @@ class Section:
 
     def titled(self, wanted: str) -> bool:
         """Whether this is the section a doc type calls `wanted` (a `title_key`)."""
-        key = self.key
-        return key == wanted or (key.startswith(wanted) and key[len(wanted):].startswith(" ("))
+        return title_matches(self.key, wanted)
 
     def path(self) -> list[Section]:
         out: list[Section] = []
@@ -73,14 +72,9 @@ class Section:
 
 @dataclass(slots=True)
 class Row:
-    cells: list[str]
+    cells: list[str]  # each cell's text, stripped, with `\|` read as `|`
     line: int
-
-    def get(self, table: Table, column: str) -> str | None:
-        index = table.column_index(column)
-        if index is None or index >= len(self.cells):
-            return None
-        return self.cells[index]
+    spans: list[tuple[int, int]] = field(default_factory=list)  # each cell's columns [start, end)
 
 
 @dataclass(slots=True)
@@ -162,8 +156,11 @@ class Finding:
     name: str
     severity: str
     message: str
-    end_line: int = 0
+    end_line: int = 0  # the last line the finding covers; its own line unless given
     fingerprint: str = ""  # stable across line shifts; filled by lint
+
+    def __post_init__(self):
+        self.end_line = self.end_line or self.line
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.code, self.message)
@@ -173,7 +170,7 @@ class Finding:
             "path": self.path,
             "line": self.line,
             "column": self.column,
-            "end_line": self.end_line or self.line,
+            "end_line": self.end_line,
             "code": self.code,
             "name": self.name,
             "severity": self.severity,
@@ -292,10 +289,16 @@ class SectionIndex:
 
 
 def _base_key(key: str) -> str:
-    """A title key up to its first bracketed remark: every key `Section.titled` accepts for a
+    """A title key up to its first bracketed remark: every key `title_matches` accepts for a
     wanted key shares the wanted key's base, so the base narrows the search exactly."""
     cut = key.find(" (")
     return key if cut < 0 else key[:cut]
+
+
+def title_matches(key: str, wanted: str) -> bool:
+    """The one way a heading is matched to a title a doc type (or planbook) asks for: both as
+    `title_key`s, equal, or the heading adding a remark in brackets ("Risks (updated)")."""
+    return key == wanted or (key.startswith(wanted) and key[len(wanted):].startswith(" ("))
 
 
 def title_key(title: str) -> str:

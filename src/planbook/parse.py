@@ -58,7 +58,6 @@ URL_STOP = re.compile(r"[)\s>]")  # what ends a link's URL
 QUOTE_CHAR = re.compile(r"[\"']")
 SPACES = re.compile(r"\s*+")
 QUOTE_MARKERS = re.compile(r"(?: *+> ?+)*+")  # with the one space each may take
-CELL_SPLIT = re.compile(r"(\\\||`|\|)")  # what splits or escapes a table cell, kept
 LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?= |$)")
 LINE_OPENERS = frozenset(" \t>-*+0123456789")  # what a line that nests anything starts with
 
@@ -470,26 +469,56 @@ def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
     plan.section_list = list(root.walk())
 
 
-def _cells(row: str) -> list[str]:
-    row = row.strip()
-    if row.startswith("|"):
-        row = row[1:]
-    if row.endswith("|") and not row.endswith("\\|"):
-        row = row[:-1]
-    if "`" not in row and "\\" not in row:
-        return [cell.strip() for cell in row.split("|")]
-    # An escaped pipe is a pipe in the cell, and a pipe between backticks does not split.
-    cells, current, in_code = [], [], False
-    for piece in CELL_SPLIT.split(row):
-        if piece == "|" and not in_code:
-            cells.append("".join(current).strip())
-            current = []
+def split_row(line: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """A table row's cells and where each stands in the line, columns [start, end).
+
+    The outer pipes are dropped; a pipe inside a code span or written `\\|` belongs to its
+    cell. `fix` edits cells at these spans, so it changes exactly what lint read.
+    """
+    start = len(line) - len(line.lstrip())
+    end = len(line.rstrip())
+    if line.startswith("|", start):
+        start += 1
+    if end > start and line[end - 1] == "|" and line[end - 2:end] != "\\|":
+        end -= 1
+    spans: list[tuple[int, int]] = []
+    begin = start
+    if "`" not in line and "\\" not in line:
+        at = line.find("|", begin, end)
+        while at >= 0:
+            spans.append((begin, at))
+            begin = at + 1
+            at = line.find("|", begin, end)
+        spans.append((begin, end))
+        return [line[a:b].strip() for a, b in spans], spans
+    in_code = False
+    i = begin
+    while i < end:
+        ch = line[i]
+        if ch == "\\" and i + 1 < end and line[i + 1] == "|":
+            i += 2
             continue
-        if piece == "`":
+        if ch == "`":
             in_code = not in_code
-        current.append("|" if piece == "\\|" else piece)
-    cells.append("".join(current).strip())
-    return cells
+        elif ch == "|" and not in_code:
+            spans.append((begin, i))
+            begin = i + 1
+        i += 1
+    spans.append((begin, end))
+    return [_unescaped(line[a:b]).strip() for a, b in spans], spans
+
+
+def _unescaped(text: str) -> str:
+    """A cell's text with `\\|` read as a pipe, the way the row was split."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and text[i + 1:i + 2] == "|":
+            out.append("|")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
@@ -498,12 +527,13 @@ def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | 
     while number < block.end_line:
         header, delimiter = lines[number - 1], lines[number]
         if "|" in header and "-" in delimiter and DELIMITER_ROW.match(delimiter):
-            columns = _cells(header)
-            if len(_cells(delimiter)) == len(columns):
+            columns, _ = split_row(header)
+            if len(split_row(delimiter)[0]) == len(columns):
                 rows = []
                 number += 2
                 while number <= block.end_line and lines[number - 1].strip():
-                    rows.append(Row(_cells(lines[number - 1]), number))
+                    cells, spans = split_row(lines[number - 1])
+                    rows.append(Row(cells, number, spans))
                     number += 1
                 plan.tables.append(Table(columns, rows, number - len(rows) - 2, section))
                 continue

@@ -10,20 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from planbook.model import Plan, normalize
-from planbook.rules.tables import ID_LIKE
+from planbook.ids import ID_LIKE
+from planbook.model import Plan, title_key
 
-
-@dataclass(slots=True)
-class Task:
-    """A row of the tasks table."""
-
-    id: str
-    name: str
-    deps: list[str]
-    line: int
-    done: bool | None = None  # None: nothing in the plan says
+if TYPE_CHECKING:
+    from planbook.facts import Task
 
 
 @dataclass(slots=True)
@@ -132,7 +125,7 @@ def match_tasks(gantt: Gantt, tasks: list[Task]) -> None:
     """Tie each bar to the task it schedules: by its id (t1 ~ T-1), a task ID in its name, or
     a name equal to the task's."""
     by_key = {_key(t.id): t.id for t in tasks}
-    by_name = {_key(t.name): t.id for t in tasks if t.name}
+    by_name = {_key(t.title): t.id for t in tasks if t.title}
     ids = {t.id for t in tasks}
     for bar in gantt.bars:
         found = by_key.get(_key(bar.id)) if bar.id else None
@@ -163,7 +156,7 @@ def check_sequence(gantt: Gantt, tasks: list[Task]) -> list[tuple[str, int, str,
             problems.append((bar.task, bar.line, f"{bar.task} is scheduled twice", "SQ001"))
             continue
         scheduled[bar.task] = bar
-    deps_of = {t.id: [d for d in t.deps if d in {x.id for x in tasks}] for t in tasks}
+    deps_of = {t.id: [d for d in t.depends if d in {x.id for x in tasks}] for t in tasks}
     after_of: dict[str, list[str]] = {}
     for task in tasks:
         bar = scheduled.get(task.id)
@@ -220,6 +213,7 @@ def _natural(value: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value)]
 
 
+SEQUENCE_SECTION = title_key("Implementation Sequence")
 
 
 def find_gantt(plan: Plan) -> Gantt | None:
@@ -231,17 +225,7 @@ def find_gantt(plan: Plan) -> Gantt | None:
         gantt = parse_gantt(block.text, block.line + 1)
         if gantt is None:
             continue
-        titles = {normalize(s.title) for s in block.section.path()} if block.section else set()
-        if "implementation sequence" in titles:
+        if block.section and any(s.titled(SEQUENCE_SECTION) for s in block.section.path()):
             return gantt
         found = found or gantt
     return found
-
-
-def tasks_of(plan: Plan, doctype, classified=None) -> list[Task]:
-    """The plan's tasks as `planbook status` reads them, so the site, `status` and the lint
-    rule agree on them. A plan that does not record task progress gets `done=None`."""
-    from planbook import status
-
-    return [Task(t.id, t.title, list(t.depends), t.line, t.done if t.tracked else None)
-            for t in status.tasks(plan, doctype, classified)]

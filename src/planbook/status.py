@@ -1,12 +1,7 @@
 """Where each plan stands: progress, open high risks, technical debt and the next step.
 
-Everything here reads the parsed plan and its doc type's `report` and `lifecycle` data; the
-approval rules use the same task model, so `status` and `lint` agree on what "done" means.
-
-A task is done when its row's status column (if the table has one) holds a done value, or a
-checked checklist item names its ID (`- [x] T-3 …`). A plan that records neither (no status
-column, no item naming a task) does not track its tasks, and its tasks count as neither done
-nor open.
+Everything here reads the plan's facts (`planbook.facts`: its tasks, risks and lifecycle), the
+same the approval rules read, so `status` and `lint` agree on what "done" means.
 
 The next step of a plan not yet approved is the status move toward approval. Once approved, it
 is the first task, in table order, that is not done and whose dependencies all are; a plan that
@@ -20,27 +15,11 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from planbook.doctypes import DocType
-from planbook.model import Plan, normalize
+from planbook.facts import PlanFacts, Risk
+from planbook.model import Plan, normalize, title_key
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*\S)\s*$")
 EMPTY = {"", "none", "n/a", "-", "—", "nothing", "none yet"}
-
-
-@dataclass
-class Task:
-    id: str
-    title: str
-    line: int
-    depends: list[str] = field(default_factory=list)
-    done: bool = False
-    tracked: bool = False  # the plan records task progress: a status column, or items naming IDs
-
-
-@dataclass
-class Risk:
-    text: str
-    line: int
-    level: str
 
 
 @dataclass
@@ -70,117 +49,16 @@ class PlanStatus:
         return out
 
 
-def _clean(cell: str) -> str:
-    return re.sub(r"[`*_~]", "", cell).strip()
-
-
-def _id_mentioned(task_id: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(task_id)}(?![\w-])", text) is not None
-
-
-def _classified(plan: Plan, doctype: DocType):
-    from planbook.rules import Context
-    from planbook.rules.tables import classify
-
-    return classify(plan, Context(doctype=doctype, today=None))
-
-
-def tasks(plan: Plan, doctype: DocType | None, classified=None) -> list[Task]:
-    """The plan's tasks in table order, each marked done or not. `classified` is the plan's
-    tables already matched to the doc type (lint has them), so they are not matched twice."""
-    if doctype is None or not doctype.report.tasks:
-        return []
-    from planbook.rules.tables import ID_LIKE
-
-    report = doctype.report
-    done_words = {v.lower() for v in report.done_values}
-    checked = [i.text for i in plan.checklist if i.checked]
-    items = [i.text for i in plan.checklist]
-    with_status = False
-    found: list[Task] = []
-    seen: set[str] = set()
-    for table, spec in classified if classified is not None else _classified(plan, doctype):
-        if spec.name != report.tasks:
-            continue
-        ids = table.column_index("ID")
-        if ids is None:
-            continue
-        title_at = table.column_index("Task")
-        deps_at = table.column_index(spec.depends) if spec.depends else None
-        status_at = table.column_index(report.task_status) if report.task_status else None
-        with_status = with_status or status_at is not None
-        for row in table.rows:
-            def cell(index: int | None, cells=row.cells) -> str:
-                return _clean(cells[index]) if index is not None and index < len(cells) else ""
-
-            task_id = cell(ids)
-            if not task_id or task_id in seen:
-                continue
-            seen.add(task_id)
-            state = cell(status_at).lower()
-            done = state in done_words or any(_id_mentioned(task_id, t) for t in checked)
-            found.append(Task(task_id, cell(title_at), row.line,
-                              ID_LIKE.findall(cell(deps_at)), done))
-    tracked = with_status or any(_id_mentioned(t.id, text) for t in found for text in items)
-    for task in found:
-        task.tracked = tracked
-    return found
-
-
-def open_tasks(found: list[Task]) -> tuple[list[Task], list[tuple[Task, list[str]]]]:
-    """Tasks that are not done, and done tasks whose dependencies are not all done."""
-    done = {t.id for t in found if t.done}
-    known = {t.id for t in found}
-    undone = [t for t in found if not t.done]
-    early = [(t, [d for d in t.depends if d in known and d not in done])
-             for t in found if t.done]
-    return undone, [(t, deps) for t, deps in early if deps]
-
-
-def next_task(found: list[Task]) -> Task | None:
-    """The first task not done whose dependencies (those the plan defines) are all done."""
-    done = {t.id for t in found if t.done}
-    known = {t.id for t in found}
-    for task in found:
-        if not task.done and all(d in done for d in task.depends if d in known):
-            return task
-    return None
-
-
-def high_risks(plan: Plan, doctype: DocType | None) -> list[Risk]:
-    if doctype is None or not doctype.report.risks:
-        return []
-    report = doctype.report
-    high = {v.lower() for v in report.high}
-    closed = {v.lower() for v in report.closed_values}
-    out: list[Risk] = []
-    for table, spec in _classified(plan, doctype):
-        if spec.name != report.risks:
-            continue
-        status_at = table.column_index(report.risk_status) if report.risk_status else None
-        levels = [(name, table.column_index(name)) for name in report.risk_level]
-        for row in table.rows:
-            cells = [_clean(c) for c in row.cells]
-            if status_at is not None and status_at < len(cells) and \
-                    cells[status_at].lower() in closed:
-                continue
-            level = next((cells[i] for _, i in levels
-                          if i is not None and i < len(cells) and cells[i].lower() in high), "")
-            if level and cells:
-                out.append(Risk(cells[0], row.line, level))
-    return out
-
-
 def debt(plan: Plan, doctype: DocType | None) -> list[str]:
     """List items (checklist items included) of the sections the doc type names for debt;
     a section written as prose counts as one item per paragraph line."""
     if doctype is None:
         return []
-    wanted = {normalize(t) for t in doctype.report.debt}
+    wanted = [title_key(t) for t in doctype.report.debt]
     placeholders = doctype.placeholder_res
     out: list[str] = []
     for section in plan.sections:
-        if section.key not in wanted:
+        if not any(section.titled(key) for key in wanted):
             continue
         end = min((c.line - 1 for c in section.children), default=section.end_line)
         for number in range(section.line + 1, end + 1):
@@ -195,30 +73,32 @@ def debt(plan: Plan, doctype: DocType | None) -> list[str]:
     return out
 
 
-def plan_status(plan: Plan, doctype: DocType | None) -> PlanStatus:
-    found = tasks(plan, doctype)
+def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = None
+                ) -> PlanStatus:
+    """Where one plan stands; `facts` when the caller has them already."""
+    facts = facts or PlanFacts(plan, doctype)
+    found = facts.tasks
     checked, total = plan.progress
+    life = doctype.lifecycle if doctype else None
     result = PlanStatus(
         path=plan.path, title=plan.title, doc_type=doctype.name if doctype else "",
         status=plan.status, checked=checked, items=total,
         tasks_done=sum(1 for t in found if t.done), tasks=len(found),
-        tasks_tracked=bool(found and found[0].tracked), high_risks=high_risks(plan, doctype),
-        debt=debt(plan, doctype),
-        finished=bool(doctype and plan.status in {s.lower() for s in doctype.finished}),
+        tasks_tracked=facts.tasks_tracked, high_risks=facts.risks,
+        debt=debt(plan, doctype), finished=bool(life and life.is_finished(plan.status)),
     )
     if result.finished:
         return result
-    life = doctype.lifecycle if doctype else None
-    if life and plan.status in life.known() and plan.status not in _lower(life.approved):
-        hop = _toward(life, plan.status, _lower(life.approved))
+    if life and plan.status in life.known() and not life.is_approved(plan.status):
+        hop = life.toward(plan.status, life.approved)
         if hop:  # approval comes before any work
-            needs = {k.lower(): v for k, v in life.requires.items()}.get(hop, ())
+            needs = life.required_for(hop)
             record = f", recording {' and '.join(needs)}" if needs else ""
             result.next_step = f"move the plan to {hop}{record}"
             result.next_kind = "status"
             return result
-    if found and found[0].tracked:
-        step = next_task(found)
+    if facts.tasks_tracked:
+        step = facts.next_task()
         done = {t.id for t in found if t.done}
         result.blocked = [t.id for t in found if not t.done and t is not step
                           and any(d not in done for d in t.depends)]
@@ -231,32 +111,11 @@ def plan_status(plan: Plan, doctype: DocType | None) -> PlanStatus:
         if first:
             result.next_step, result.next_kind = first.text, "item"
             return result
-    if life and life.done and plan.status not in _lower(life.done):
-        hop = _toward(life, plan.status, _lower(life.done))
+    if life and life.done and not life.is_done(plan.status):
+        hop = life.toward(plan.status, life.done)
         if hop:
             result.next_step, result.next_kind = f"move the plan to {hop}", "status"
     return result
-
-
-def _lower(values) -> set[str]:
-    return {v.lower() for v in values}
-
-
-def _toward(life, status: str, goals: set[str]) -> str:
-    """The first step on the shortest allowed way from `status` to one of `goals`."""
-    transitions = {k.lower(): [t.lower() for t in v] for k, v in life.transitions.items()}
-    first: dict[str, str] = {}
-    todo = [status]
-    while todo:
-        current = todo.pop(0)
-        for target in transitions.get(current, ()):
-            if target in first or target == status:
-                continue
-            first[target] = first.get(current, target)
-            if target in goals:
-                return first[target]
-            todo.append(target)
-    return ""
 
 
 # -- what changed since a ref --------------------------------------------------------------
@@ -277,8 +136,8 @@ def completed_since(plan: Plan, before: Plan | None, doctype: DocType | None) ->
     nothing was completed."""
     was_checked = {normalize(i.text) for i in (before.checklist if before else []) if i.checked}
     items = [i.text for i in plan.checklist if i.checked and normalize(i.text) not in was_checked]
-    done_before = {t.id for t in tasks(before, doctype) if t.done} if before else set()
-    new_tasks = [f"{t.id} {t.title}".strip() for t in tasks(plan, doctype)
+    done_before = {t.id for t in PlanFacts(before, doctype).tasks if t.done} if before else set()
+    new_tasks = [f"{t.id} {t.title}".strip() for t in PlanFacts(plan, doctype).tasks
                  if t.done and t.id not in done_before]
     status_before = before.status if before else ""
     if not items and not new_tasks and status_before == plan.status:
@@ -310,32 +169,14 @@ class Report:
 
 
 def versions_at(ref: str, paths: list[str]) -> dict[str, bytes]:
-    """Each path's contents where `ref` and HEAD meet (the ref itself when they do not), from a
-    fixed number of git processes: merge-base, ls-tree and one cat-file batch."""
-    from pathlib import PurePosixPath
+    """Each path's contents where `ref` and HEAD meet (the ref itself when they do not), as
+    `planbook.git` reads them from a fixed number of git processes."""
+    from planbook import git
 
-    from planbook.changes import git, read_blobs, repository
-
-    if repository(".") is None:
-        raise StatusError("--since needs a git repository, and this folder is not in one")
-    code, out, err = git(".", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if code != 0:
-        raise StatusError(f"--since {ref}: no such commit, branch or tag")
-    code, base, _ = git(".", "merge-base", ref, "HEAD")
-    rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
-    specs = sorted({str(PurePosixPath(p).parent) for p in paths}) or ["."]
-    code, listing, err = git(".", "ls-tree", "-r", "-z", rev, "--", *specs)
-    if code != 0:
-        raise StatusError(f"--since {ref}: {err.strip() or 'git ls-tree failed'}")
-    blobs: dict[str, str] = {}
-    for entry in listing.decode("utf-8", "replace").split("\0"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            blobs[path] = parts[2]
-    wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
-    found = read_blobs(".", [blobs[p] for p in wanted if p in blobs])
-    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+    try:
+        return git.files_at(ref, paths)
+    except git.GitError as exc:
+        raise StatusError(f"--since {exc}") from None
 
 
 def build(paths: list[str], linter, since: str | None = None) -> Report:

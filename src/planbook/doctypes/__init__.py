@@ -109,6 +109,8 @@ class LifecycleSpec:
     done: tuple[str, ...] = ("done",)  # demand every task done
     requires: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=_plan_record)
 
+    finished: tuple[str, ...] = ("done",)  # nothing is left to do: the doc type's `finished`
+
     def known(self) -> set[str]:
         """Every status the lifecycle mentions."""
         found = set(self.transitions) | set(self.from_any)
@@ -117,11 +119,68 @@ class LifecycleSpec:
         return {s.lower() for s in found}
 
     def allows(self, old: str, new: str) -> bool:
+        """Whether one step may take a plan from `old` to `new`."""
         old, new = old.lower(), new.lower()
-        if old == new or new in {s.lower() for s in self.from_any}:
+        if old == new or new in _lower(self.from_any):
             return True
-        targets = {k.lower(): v for k, v in self.transitions.items()}.get(old, ())
-        return new in {t.lower() for t in targets}
+        return new in _lower(self.steps().get(old, ()))
+
+    def steps(self) -> dict[str, tuple[str, ...]]:
+        """Status → the statuses one step may lead to, all in lower case."""
+        return {k.lower(): tuple(t.lower() for t in v) for k, v in self.transitions.items()}
+
+    def reachable(self, old: str, new: str) -> bool:
+        """Whether `new` can be reached from `old` by allowed steps, one or more."""
+        steps = self.steps()
+        seen, todo = {old}, [old]
+        while todo:
+            current = todo.pop()
+            for target in [*steps.get(current, ()), *_lower(self.from_any)]:
+                if target == new:
+                    return True
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return False
+
+    def toward(self, status: str, goals) -> str:
+        """The first step on the shortest allowed way from `status` to one of `goals`, or ""."""
+        steps, goals = self.steps(), _lower(goals)
+        first: dict[str, str] = {}
+        todo = [status]
+        while todo:
+            current = todo.pop(0)
+            for target in steps.get(current, ()):
+                if target in first or target == status:
+                    continue
+                first[target] = first.get(current, target)
+                if target in goals:
+                    return first[target]
+                todo.append(target)
+        return ""
+
+    def is_finished(self, status: str) -> bool:
+        """Nothing is left to do: the plan is done, abandoned, accepted…"""
+        return status.lower() in _lower(self.finished)
+
+    def is_done(self, status: str) -> bool:
+        """The work is complete, so every task must be done."""
+        return status.lower() in _lower(self.done)
+
+    def is_approved(self, status: str) -> bool:
+        return status.lower() in _lower(self.approved)
+
+    def is_work(self, status: str) -> bool:
+        """Work on the plan has started."""
+        return status.lower() in _lower(self.work)
+
+    def required_for(self, status: str) -> tuple[str, ...]:
+        """The fields a plan in `status` must fill in."""
+        return {k.lower(): v for k, v in self.requires.items()}.get(status.lower(), ())
+
+
+def _lower(values) -> set[str]:
+    return {v.lower() for v in values}
 
 
 @dataclass(frozen=True)
@@ -170,6 +229,10 @@ class DocTypeError(ValueError):
 
 
 def from_data(data: dict[str, Any], source: str) -> DocType:
+    life = data.get("lifecycle")
+    if isinstance(life, dict) and "finished" in life:
+        raise DocTypeError(f"{source}: invalid doc type: 'lifecycle.finished' is declared as "
+                           "'finished' at the top level of the doc type")
     try:
         doctype = load(DocType, data)
         for pattern in (*doctype.template.placeholders, *doctype.template.example_rows,
@@ -182,7 +245,10 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
             from None
     if not doctype.name.strip():
         raise DocTypeError(f"{source}: a doc type needs a name")
-    return _fit_lifecycle(doctype, declared="lifecycle" in data, source=source)
+    doctype = _fit_lifecycle(doctype, declared="lifecycle" in data, source=source)
+    # `finished` is declared beside the lifecycle; the lifecycle answers for it
+    return dataclasses.replace(doctype, lifecycle=dataclasses.replace(
+        doctype.lifecycle, finished=doctype.finished))
 
 
 def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:

@@ -27,7 +27,7 @@ def annotation(finding: Finding) -> str:
         "file": finding.path,
         "line": str(finding.line),
         "col": str(finding.column),
-        "endLine": str(finding.end_line or finding.line),
+        "endLine": str(finding.end_line),
         "title": f"{finding.code} [{finding.name}]",
     }
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())

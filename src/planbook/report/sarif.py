@@ -67,7 +67,7 @@ def result(finding: Finding, index: int) -> dict[str, Any]:
                     "region": {
                         "startLine": start,
                         "startColumn": max(1, finding.column),
-                        "endLine": max(start, finding.end_line or start),
+                        "endLine": max(start, finding.end_line),
                     },
                 }
             }

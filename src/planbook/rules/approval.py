@@ -10,14 +10,8 @@ changed since the last commit, a new plan) they have nothing to compare and stay
 
 from __future__ import annotations
 
-from planbook.rules import Context, rule
-
-HISTORY_CODES = ("AP001", "AP002", "AP004")  # the rules that need the previous version from git
-
-
-def _status(plan, field: str) -> str:
-    value = plan.meta.get(field)
-    return str(value).strip().lower() if isinstance(value, str | int | float) and value else ""
+from planbook.facts import status_of
+from planbook.rules.registry import Context, rule
 
 
 def _where(plan, field: str) -> tuple[int, int]:
@@ -31,25 +25,10 @@ def _before(ctx: Context) -> tuple[str, str] | None:
     base = getattr(history, "base", None)
     if base is None:
         return None
-    return _status(base, ctx.doctype.lifecycle.field), getattr(history, "against", "HEAD")
+    return status_of(base, ctx.doctype.lifecycle.field), getattr(history, "against", "HEAD")
 
 
-def _reachable(transitions: dict, from_any, old: str, new: str) -> bool:
-    """Whether `new` can be reached from `old` by allowed steps, one or more."""
-    seen, todo = {old}, [old]
-    while todo:
-        current = todo.pop()
-        for target in [*transitions.get(current, ()), *from_any]:
-            target = target.lower()
-            if target == new:
-                return True
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return False
-
-
-@rule("AP001", "status-transition")
+@rule("AP001", "status-transition", needs_history=True, reads=("lifecycle",))
 def status_transition(plan, ctx: Context):
     """The status changed in a way the doc type's lifecycle does not allow.
 
@@ -77,24 +56,22 @@ def status_transition(plan, ctx: Context):
     if before is None:
         return
     old, against = before
-    new = _status(plan, life.field)
+    new = ctx.facts.status
     known = life.known()
     if not old or not new or old == new or old not in known or new not in known:
         return
-    approved = {s.lower() for s in life.approved}
-    if new in {s.lower() for s in life.work} and old not in approved:
+    if life.is_work(new) and not life.is_approved(old):
         return  # AP004
-    transitions = {k.lower(): v for k, v in life.transitions.items()}
     in_pr = against != "HEAD"
-    if life.allows(old, new) or (in_pr and _reachable(transitions, life.from_any, old, new)):
+    if life.allows(old, new) or (in_pr and life.reachable(old, new)):
         return
-    targets = [*transitions.get(old, ()), *life.from_any]
+    targets = [*{k.lower(): v for k, v in life.transitions.items()}.get(old, ()), *life.from_any]
     allowed = ", ".join(dict.fromkeys(targets)) or "nothing (it is final)"
     yield (*_where(plan, life.field),
            f"status went from {old} ({against}) to {new}; from {old} it may go to {allowed}")
 
 
-@rule("AP002", "approval-not-recorded")
+@rule("AP002", "approval-not-recorded", needs_history=True, reads=("lifecycle",))
 def approval_not_recorded(plan, ctx: Context):
     """A plan moved to approved or beyond without recording who approved it and when.
 
@@ -119,8 +96,8 @@ def approval_not_recorded(plan, ctx: Context):
     ```
     """
     life = ctx.doctype.lifecycle
-    status = _status(plan, life.field)
-    needs = {k.lower(): v for k, v in life.requires.items()}.get(status, ())
+    status = ctx.facts.status
+    needs = life.required_for(status)
     missing = [key for key in needs if _empty(plan, key)]
     if not missing:
         return
@@ -129,7 +106,7 @@ def approval_not_recorded(plan, ctx: Context):
     if base is None:
         judged = ctx.history is not None and against != "HEAD"  # added by a pull request
     else:
-        judged = (_status(base, life.field) != status
+        judged = (status_of(base, life.field) != status
                   or any(not _empty(base, key) for key in missing))
     if judged:
         names = " and ".join(f"'{m}'" for m in missing)
@@ -143,7 +120,7 @@ def _empty(plan, key: str) -> bool:
     return value is None or str(value).strip() == ""
 
 
-@rule("AP003", "done-with-open-work")
+@rule("AP003", "done-with-open-work", reads=("lifecycle", "tables", "report", "checklists"))
 def done_with_open_work(plan, ctx: Context):
     """The plan is done, but a task is not, or a task counts as done before its dependencies.
 
@@ -171,14 +148,10 @@ def done_with_open_work(plan, ctx: Context):
     - [x] T-2 Rules
     ```
     """
-    life = ctx.doctype.lifecycle
-    status = _status(plan, life.field)
-    if status not in {s.lower() for s in life.done}:
+    status = ctx.facts.status
+    if not ctx.doctype.lifecycle.is_done(status):
         return
-    from planbook.status import open_tasks, tasks
-
-    found = tasks(plan, ctx.doctype)
-    undone, early = open_tasks(found) if found and found[0].tracked else ([], [])
+    undone, early = ctx.facts.open_tasks()
     for task in undone:
         yield task.line, 1, f"status is {status} but task {task.id} is not done"
     for task, deps in early:
@@ -187,17 +160,15 @@ def done_with_open_work(plan, ctx: Context):
                              f"{'are' if len(deps) > 1 else 'is'} not")
     if status == "done":
         return  # CK002 reports every unchecked item of a plan marked done
-    from planbook.rules.checklists import _items_in
-
     for spec in ctx.doctype.checklists:
         if not spec.required:
             continue
-        for item in _items_in(plan, spec.section)[1]:
+        for item in ctx.facts.items_in(spec.section)[1]:
             if not item.checked:
                 yield item.line, item.column, f"status is {status} but this item is unchecked"
 
 
-@rule("AP004", "work-before-approval")
+@rule("AP004", "work-before-approval", needs_history=True, reads=("lifecycle",))
 def work_before_approval(plan, ctx: Context):
     """Work started on a plan that was not approved: the status reached in-progress or done
     from draft or review.
@@ -222,9 +193,8 @@ def work_before_approval(plan, ctx: Context):
     if before is None:
         return
     old, against = before
-    new = _status(plan, life.field)
-    approved = {s.lower() for s in life.approved}
-    if new in {s.lower() for s in life.work} and old and old not in approved and old != new:
+    new = ctx.facts.status
+    if life.is_work(new) and old and not life.is_approved(old) and old != new:
         yield (*_where(plan, life.field),
                f"status is {new}, but the plan was {old} at {against} and was never approved; "
                "approve it before work starts")

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from planbook.model import normalize
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
-def _items_in(plan, title: str):
-    section = plan.find_section(title)
-    if section is None:
-        return None, []
-    return section, [i for i in plan.checklist if section.line <= i.line <= section.end_line]
-
-
-@rule("CK001", "missing-checklist-item")
+@rule("CK001", "missing-checklist-item", reads=("checklists",))
 def missing_checklist_item(plan, ctx: Context):
     """A checklist the doc type requires is missing, or lacks one of its required items.
 
@@ -35,7 +28,7 @@ def missing_checklist_item(plan, ctx: Context):
     ```
     """
     for spec in ctx.doctype.checklists:
-        section, items = _items_in(plan, spec.section)
+        section, items = ctx.facts.items_in(spec.section)
         if section is None:
             if spec.required:
                 yield plan.body_start, 1, f"missing checklist section '{spec.section}'"

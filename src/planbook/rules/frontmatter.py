@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 
-from planbook.rules import Context, parser_rule, rule
+from planbook.rules.registry import Context, parser_rule, rule
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "1.2", "v2.0.1", "1.0-rc.1": the same strings as ^v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?$,
@@ -137,7 +137,7 @@ def _loaded(plan) -> bool:
     return plan.has_frontmatter and bool(plan.fields)
 
 
-@rule("FM006", "required-field-missing")
+@rule("FM006", "required-field-missing", reads=("fields",))
 def required_field_missing(plan, ctx: Context):
     """A field the doc type requires is missing from the frontmatter.
 
@@ -218,7 +218,7 @@ def _describe(value) -> str:
     return repr(value)
 
 
-@rule("FM007", "invalid-field-value")
+@rule("FM007", "invalid-field-value", reads=("fields",))
 def invalid_field_value(plan, ctx: Context):
     """A frontmatter value has the wrong type, an empty required value, or a value not allowed.
 
@@ -309,7 +309,7 @@ def updated_before_created(plan, ctx: Context):
                f"updated ({last}) is before created ({first})")
 
 
-@rule("FM009", "date-in-future")
+@rule("FM009", "date-in-future", reads=("fields",))
 def date_in_future(plan, ctx: Context):
     """A date field (`created`, `updated`, `approved`, any declared date) lies in the future.
 
@@ -333,7 +333,7 @@ def date_in_future(plan, ctx: Context):
                    f"'{key}' is {day}, which is after today ({ctx.today})")
 
 
-@rule("FM010", "wrong-doc-type", needs_doctype=False)
+@rule("FM010", "wrong-doc-type", needs_doctype=False, reads=("name",))
 def wrong_doc_type(plan, ctx: Context):
     """`doc_type` names a doc type planbook does not know, or not the one config assigns.
 
@@ -364,7 +364,7 @@ def wrong_doc_type(plan, ctx: Context):
                "(by the config's doc-types globs)")
 
 
-@rule("FM011", "yaml-type-trap")
+@rule("FM011", "yaml-type-trap", reads=("fields",))
 def yaml_type_trap(plan, ctx: Context):
     """An unquoted value that should be text loads as a number or a boolean.
 
@@ -428,7 +428,7 @@ def value_cut_by_comment(plan, ctx: Context):
                    f"'{dropped}' as a comment; quote the whole value")
 
 
-@rule("FM013", "unknown-key", "warning")
+@rule("FM013", "unknown-key", "warning", reads=("fields",))
 def unknown_key(plan, ctx: Context):
     """A frontmatter key the doc type does not declare; often a typo of one it does.
 

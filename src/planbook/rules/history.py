@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from planbook.rules import Context, rule
+from planbook.edits import summary, what_changed
 from planbook.rules.frontmatter import _as_date
+from planbook.rules.registry import Context, rule
 
-HISTORY_CODES = ("GT001", "GT002", "GT003")  # the rules that need git history
 
-
-@rule("GT001", "created-after-first-commit")
+@rule("GT001", "created-after-first-commit", needs_history=True)
 def created_after_first_commit(plan, ctx: Context):
     """`created` is later than the day the file first entered git history.
 
@@ -45,13 +44,15 @@ def created_after_first_commit(plan, ctx: Context):
                f"{history.first_day}; created cannot be later than that")
 
 
-@rule("GT002", "updated-not-bumped")
+@rule("GT002", "updated-not-bumped", needs_history=True)
 def updated_not_bumped(plan, ctx: Context):
     """The plan changed on this branch, but `updated` is older than the change.
 
     A plan's content changed against the base (the `--changed-since` ref, the last commit for
     staged or uncommitted changes), so `updated` must be at least the day of that change: today
-    for a change not committed yet, the commit's day otherwise. `planbook fix` sets it.
+    for a change not committed yet, the commit's day otherwise. `planbook fix` sets it. Only
+    what a reader can see counts: re-padded tables, `\\*` for `*`, rewrapped paragraphs and
+    trailing spaces are formatting, not a change; the message says what changed.
 
     **Bad**
     ```yaml
@@ -68,24 +69,25 @@ def updated_not_bumped(plan, ctx: Context):
     if history is None or history.last_change is None or field is None:
         return
     updated = _as_date(field.value)
-    if updated and updated < history.last_change:
+    if not updated or updated >= history.last_change:
+        return
+    changed = what_changed(history.base, plan) if history.base is not None else ["edited"]
+    if changed:
         yield (field.value_line, field.value_column,
-               f"the plan changed on {history.last_change} (against {history.against}) but "
-               f"updated is still {updated}; set it to {history.last_change}")
+               f"the plan changed on {history.last_change} ({summary(changed)}; against "
+               f"{history.against}) but updated is still {updated}; set it to "
+               f"{history.last_change}")
 
 
-def _body(plan) -> list[str]:
-    """The body's non-blank lines without trailing spaces: what a reader would call content."""
-    return [line.rstrip() for line in plan.lines[plan.body_start - 1:] if line.strip()]
-
-
-@rule("GT003", "version-not-bumped", "warning")
+@rule("GT003", "version-not-bumped", "warning", needs_history=True)
 def version_not_bumped(plan, ctx: Context):
     """The plan's body changed on this branch, but `version` did not.
 
-    A change to the text of a plan (not only blank lines, trailing spaces or frontmatter) is a
-    new version of it; readers and links that cite "1.2" should see "1.3". A warning: only the
-    author can tell a typo fix from a new version.
+    A change to what the body says (its text, table rows, items, code; not the frontmatter,
+    and not formatting such as re-padded tables, escapes, rewrapped lines or trailing spaces)
+    is a new version of it; readers and links that cite "1.2" should see "1.3". A warning:
+    only the author can tell a typo fix from a new version. `planbook fix --select GT003`
+    bumps the version's last number.
 
     **Bad**
     ```yaml
@@ -104,10 +106,11 @@ def version_not_bumped(plan, ctx: Context):
     before = history.base.meta.get("version")
     if before is None or str(before) != str(field.value):
         return
-    if _body(history.base) != _body(plan):
+    changed = what_changed(history.base, plan, body_only=True)
+    if changed:
         yield (field.value_line, field.value_column,
-               f"the body changed since {history.against} but version is still "
-               f"'{field.value}'; bump it")
+               f"the body changed since {history.against} ({summary(changed)}) but version "
+               f"is still '{field.value}'; bump it")
 
 
 def _name(entry: str) -> str:

@@ -1,6 +1,6 @@
 """Findings about planbook's own comments and its own failures."""
 
-from planbook.rules import parser_rule
+from planbook.rules.registry import parser_rule
 
 parser_rule("PB001", "unused-suppression", "warning", doc="""
     A `planbook-disable` comment suppresses nothing, so it only hides future problems.

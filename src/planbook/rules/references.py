@@ -6,40 +6,23 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from planbook.rules import Context, rule
-from planbook.rules.tables import ID_LIKE, _classified, clean, defined_ids
+from planbook.facts import cell
+from planbook.ids import ID_LIKE
+from planbook.rules.registry import Context, rule
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-NONE = {"", "none", "-", "n/a", "na", "—", "–"}
 
 
-def _task_rows(plan, ctx) -> list[tuple[str, int, list[str]]]:
-    """(task ID, row line, the IDs in its dependency cell) for every row of every tasks table."""
-    if "tasks" not in ctx.cache:
-        rows = []
-        for table, spec in _classified(plan, ctx):
-            ids = table.column_index("ID")
-            deps = table.column_index(spec.depends) if spec.depends else None
-            if ids is None or deps is None:
-                continue
-            for row in table.rows:
-                task = clean(row.cells[ids]) if ids < len(row.cells) else ""
-                cell = clean(row.cells[deps]) if deps < len(row.cells) else ""
-                if task:
-                    rows.append((task, row.line, ID_LIKE.findall(cell)))
-        ctx.cache["tasks"] = rows
-    return ctx.cache["tasks"]
-
-
-def _task_graph(plan, ctx) -> dict[str, tuple[int, list[str]]]:
+def _task_graph(ctx) -> dict[str, tuple[int, list[str]]]:
+    """Task ID → (line of its first row, every ID its rows depend on)."""
     graph: dict[str, tuple[int, list[str]]] = {}
-    for task, line, deps in _task_rows(plan, ctx):
-        first_line, known = graph.get(task, (line, []))
-        graph[task] = (first_line, known + [d for d in deps if d not in known])
+    for task in ctx.facts.dependency_rows:
+        first_line, known = graph.get(task.id, (task.line, []))
+        graph[task.id] = (first_line, known + [d for d in task.depends if d not in known])
     return graph
 
 
-@rule("RF001", "unknown-task-dependency")
+@rule("RF001", "unknown-task-dependency", reads=("tables",))
 def unknown_task_dependency(plan, ctx: Context):
     """A task's Dependencies cell names a task ID that no task row defines.
 
@@ -53,14 +36,15 @@ def unknown_task_dependency(plan, ctx: Context):
     | T-2 | Lint plans | Run the rules | T-1 | High | Medium |
     ```
     """
-    known = {task for task, _, _ in _task_rows(plan, ctx)}
-    for task, line, deps in _task_rows(plan, ctx):
-        for dep in deps:
+    rows = ctx.facts.dependency_rows
+    known = {task.id for task in rows}
+    for task in rows:
+        for dep in task.depends:
             if dep not in known:
-                yield line, 1, f"task {task} depends on {dep}, which no task defines"
+                yield task.line, 1, f"task {task.id} depends on {dep}, which no task defines"
 
 
-@rule("RF002", "dependency-cycle")
+@rule("RF002", "dependency-cycle", reads=("tables",))
 def dependency_cycle(plan, ctx: Context):
     """Tasks depend on each other in a circle, so none of them can start.
 
@@ -76,7 +60,7 @@ def dependency_cycle(plan, ctx: Context):
     | T-2 | Lint  | … | T-1  | …
     ```
     """
-    graph = _task_graph(plan, ctx)
+    graph = _task_graph(ctx)
     state: dict[str, int] = {}  # 1 on the current path, 2 done
     reported: set[frozenset] = set()
 
@@ -102,7 +86,7 @@ def dependency_cycle(plan, ctx: Context):
             yield from visit(task, [])
 
 
-@rule("RF003", "unknown-test-reference")
+@rule("RF003", "unknown-test-reference", reads=("tables",))
 def unknown_test_reference(plan, ctx: Context):
     """An acceptance criterion's validation method cites a test ID defined nowhere in the plan.
 
@@ -116,8 +100,8 @@ def unknown_test_reference(plan, ctx: Context):
     | AC-1 | Plans lint clean | Integration test IT-1 |
     ```
     """
-    defined = defined_ids(plan)
-    for table, spec in _classified(plan, ctx):
+    defined = ctx.facts.defined_ids
+    for table, spec in ctx.facts.tables:
         if not spec.cites:
             continue
         index = table.column_index(spec.cites)
@@ -125,8 +109,7 @@ def unknown_test_reference(plan, ctx: Context):
             continue
         prefixes = tuple(f"{p}-" for p in spec.cite_ids)
         for row in table.rows:
-            cell = clean(row.cells[index]) if index < len(row.cells) else ""
-            for cited in dict.fromkeys(ID_LIKE.findall(cell)):
+            for cited in dict.fromkeys(ID_LIKE.findall(cell(row, index))):
                 if prefixes and not cited.startswith(prefixes):
                     continue
                 if cited not in defined:

@@ -1,31 +1,15 @@
 """Sequence rules: the Implementation Sequence gantt agrees with the tasks table.
 
-Both rules read one check (planbook.sequence.check_sequence), the same one the plan site
-draws, so the site never shows a mismatch that lint does not report.
+Both rules read one check (`PlanFacts.sequence_problems`, from planbook.sequence), the same one
+the plan site draws, so the site never shows a mismatch that lint does not report.
 """
 
 from __future__ import annotations
 
-from planbook.rules import Context, rule
+from planbook.rules.registry import Context, rule
 
 
-def _problems(plan, ctx: Context):
-    if "sequence" not in ctx.cache:
-        found = []
-        if plan.code_blocks:
-            from planbook import sequence
-            from planbook.rules.tables import _classified
-
-            gantt = sequence.find_gantt(plan)
-            tasks = (sequence.tasks_of(plan, ctx.doctype, _classified(plan, ctx))
-                     if gantt is not None else [])
-            if tasks:
-                found = sequence.check_sequence(gantt, tasks)
-        ctx.cache["sequence"] = found
-    return ctx.cache["sequence"]
-
-
-@rule("SQ001", "sequence-mismatch")
+@rule("SQ001", "sequence-mismatch", reads=("tables", "report"))
 def sequence_mismatch(plan, ctx: Context):
     """The Implementation Sequence gantt does not schedule the tasks table faithfully.
 
@@ -48,12 +32,12 @@ def sequence_mismatch(plan, ctx: Context):
         Lint plans :t2, after t1, 2d
     ```
     """
-    for _, line, message, code in _problems(plan, ctx):
+    for _, line, message, code in ctx.facts.sequence_problems:
         if code == "SQ001":
             yield line, 1, message
 
 
-@rule("SQ002", "sequence-extra-wait", "warning")
+@rule("SQ002", "sequence-extra-wait", "warning", reads=("tables", "report"))
 def sequence_extra_wait(plan, ctx: Context):
     """A gantt bar waits (`after`) for a task its Dependencies do not lead to.
 
@@ -75,6 +59,6 @@ def sequence_extra_wait(plan, ctx: Context):
         Lint plans :t2, after t1, 2d
     ```
     """
-    for _, line, message, code in _problems(plan, ctx):
+    for _, line, message, code in ctx.facts.sequence_problems:
         if code == "SQ002":
             yield line, 1, message

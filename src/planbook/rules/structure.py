@@ -4,69 +4,16 @@ from __future__ import annotations
 
 import re
 
-from planbook.model import Section, normalize
-from planbook.rules import Context, parser_rule, rule
+from planbook.model import Section, normalize, title_key
+from planbook.rules.registry import Context, rule
 
 ITALIC_LINE = re.compile(r"^\s*(?:_[^_\n].*_|\*[^*\n].*\*)\s*$")
-
-parser_rule("IO001", "unreadable-file", doc="""
-    The path cannot be read as a plan: it is a directory, a symbolic-link loop, a special file,
-    unreadable, or too large.
-
-    **Bad**
-    ```text
-    plans/x.md/   (a directory named like a plan)
-    ```
-
-    **Good**
-    ```text
-    plans/x.md    (a regular, readable file)
-    ```
-""")
-
-parser_rule("IO002", "not-text", doc="""
-    The file is binary or not valid UTF-8, so it cannot be a Markdown plan.
-
-    Save the file as UTF-8 (a UTF-8 byte-order mark is fine).
-
-    **Bad**
-    ```text
-    a file saved as Latin-1: caf\\xe9
-    ```
-
-    **Good**
-    ```text
-    the same file saved as UTF-8: café
-    ```
-""")
-
-parser_rule("IO003", "markdown-too-deep", doc="""
-    The Markdown nests lists or quotes so deeply that it cannot be parsed.
-
-    **Bad**
-    ```markdown
-    > > > > > > > > (hundreds of levels)
-    ```
-
-    **Good**
-    ```markdown
-    > one level of quote
-    ```
-""")
-
-
-def _found_top(plan, ctx):
-    """The doc type's top-level sections, each with the plan's section or None."""
-    if "top" not in ctx.cache:
-        ctx.cache["top"] = [(spec, plan.find_section(spec.title)) for spec in ctx.doctype.sections]
-    return ctx.cache["top"]
-
 
 def _label(spec) -> str:
     return f"{spec.number}. {spec.title}" if spec.number else spec.title
 
 
-@rule("ST001", "missing-section")
+@rule("ST001", "missing-section", reads=("sections",))
 def missing_section(plan, ctx: Context):
     """A section the doc type requires is missing, or one of its required subsections is.
 
@@ -90,7 +37,7 @@ def missing_section(plan, ctx: Context):
     """
     if not plan.lines or (not plan.sections and plan.parse_findings):
         return
-    for spec, section in _found_top(plan, ctx):
+    for spec, section in ctx.facts.top_sections:
         if section is None:
             if spec.required:
                 yield plan.body_start, 1, f"missing section '{_label(spec)}'"
@@ -101,7 +48,7 @@ def missing_section(plan, ctx: Context):
                                         f"'{child.number} {child.title}'".replace("  ", " "))
 
 
-@rule("ST002", "section-out-of-order")
+@rule("ST002", "section-out-of-order", reads=("sections",))
 def section_out_of_order(plan, ctx: Context):
     """Sections appear in a different order than the doc type gives.
 
@@ -120,7 +67,7 @@ def section_out_of_order(plan, ctx: Context):
     ## 2. Implementation Tasks
     ```
     """
-    found = [(spec, s) for spec, s in _found_top(plan, ctx) if s is not None]
+    found = [(spec, s) for spec, s in ctx.facts.top_sections if s is not None]
     for i, (spec, section) in enumerate(found):
         later = [(other, s) for other, s in found[i + 1:] if s.line < section.line]
         if later:
@@ -133,7 +80,7 @@ def _has_content(section: Section) -> bool:
     return section.has_content or any(_has_content(child) for child in section.children)
 
 
-@rule("ST003", "empty-section")
+@rule("ST003", "empty-section", reads=("sections",))
 def empty_section(plan, ctx: Context):
     """A required section has a heading but nothing under it.
 
@@ -153,7 +100,7 @@ def empty_section(plan, ctx: Context):
     No external services are involved; the only risk is a slow parser (see 3.1).
     ```
     """
-    for spec, section in _found_top(plan, ctx):
+    for spec, section in ctx.facts.top_sections:
         if section is None:
             continue
         if not _has_content(section):
@@ -185,47 +132,11 @@ def section_numbering(plan, ctx: Context):
     ### 2.1 Unit Tests
     ```
     """
-    seen: dict[str, int] = {}
-
-    def check(parent: Section):
-        numbered = [c for c in parent.children if c.number]
-        expected_prefix = parent.number + "." if parent.number else ""
-        previous = None
-        for child in numbered:
-            if child.number in seen:
-                yield child.line, 1, (f"section number {child.number} is used twice "
-                                      f"(first on line {seen[child.number]})")
-                continue
-            seen[child.number] = child.line
-            if expected_prefix and not child.number.startswith(expected_prefix):
-                yield child.line, 1, (f"section {child.number} sits under section "
-                                      f"{parent.number}; number it {expected_prefix}N")
-                previous = None
-                continue
-            last = int(child.number.rsplit(".", 1)[-1])
-            if previous is None:
-                if last != 1 and (expected_prefix or child.number.count(".") == 0):
-                    yield child.line, 1, (f"section {child.number} is the first at its level; "
-                                          f"numbering should start at {expected_prefix}1")
-            elif last != previous + 1:
-                want = f"{expected_prefix}{previous + 1}"
-                yield child.line, 1, (f"section {child.number} follows "
-                                      f"{expected_prefix}{previous}; expected {want}")
-            previous = last
-        for child in parent.children:
-            yield from check(child)
-
-    roots = [s for s in plan.root.children]
-    # Plans usually number the sections under a single title heading: start there.
-    if len(roots) == 1 and not roots[0].number:
-        yield from check(roots[0])
-        for extra in plan.root.children[1:]:
-            yield from check(extra)
-    else:
-        yield from check(plan.root)
+    for line, message in ctx.facts.numbering.problems:
+        yield line, 1, message
 
 
-@rule("ST005", "leftover-template", "warning")
+@rule("ST005", "leftover-template", "warning", reads=("template",))
 def leftover_template(plan, ctx: Context):
     """Text from the blank template is still in the plan.
 
@@ -249,8 +160,9 @@ def leftover_template(plan, ctx: Context):
     """
     template = ctx.doctype.template
     if template.guidance:
+        guidance = title_key(template.guidance)
         for section in plan.root.children:
-            if normalize(section.title) == normalize(template.guidance):
+            if section.titled(guidance):
                 yield section.line, 1, (f"the template's '{section.heading}' block is still "
                                         "here; delete it")
     created, updated = plan.fields.get("created"), plan.fields.get("updated")
@@ -289,7 +201,7 @@ def leftover_template(plan, ctx: Context):
                                       f"{block.text.strip()[:60]}")
 
 
-@rule("ST006", "phase-incomplete")
+@rule("ST006", "phase-incomplete", reads=("phases",))
 def phase_incomplete(plan, ctx: Context):
     """A phase does not give its key deliverables, dependencies and estimated complexity.
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planbook.sequence import Gantt, Task, check_sequence, parse_gantt  # noqa: F401
+from planbook.facts import Task
+from planbook.sequence import Gantt, check_sequence, parse_gantt  # noqa: F401
 from planbook.site.markup import escape
 
 NODE_W, NODE_H, GAP_X, GAP_Y = 176, 40, 56, 14
@@ -198,9 +199,9 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
 
 def task_graph_svg(tasks: list[Task]) -> str:
     ids = {t.id for t in tasks}
-    nodes = [Node(t.id, t.id, t.name, "pb-done" if t.done else "", tooltip=f"{t.id}: {t.name}")
-             for t in tasks]
-    edges = [(d, t.id) for t in tasks for d in t.deps if d in ids]
+    nodes = [Node(t.id, t.id, t.title, "pb-done" if t.done else "",
+                  tooltip=f"{t.id}: {t.title}") for t in tasks]
+    edges = [(d, t.id) for t in tasks for d in t.depends if d in ids]
     return graph_svg(nodes, edges, "Task dependency graph", "pb-arrow-tasks")
 
 

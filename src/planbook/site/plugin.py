@@ -1,12 +1,15 @@
-"""The `planbook` MkDocs plugin: hands MkDocs the pages `planbook.site.pages` renders.
+"""The `planbook` MkDocs plugin: MkDocs glue over `pages.site_files`, and nothing else.
 
-All it does is MkDocs glue: read its config, load and render the plans once per build,
-add the results as generated files, ship the stylesheet and script, make sure the rule pages
-the findings link to exist, and have `mkdocs serve` watch the plans folder.
+It translates its config and MkDocs' into `pages.Settings`, adds the files the core yields,
+logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
+search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
+as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
+watch the plans folder.
 """
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -19,9 +22,7 @@ from mkdocs.structure.files import File, Files
 from planbook.site import pages
 
 log = get_plugin_logger(__name__)
-ASSETS = Path(__file__).parent / "assets"
-ASSET_DIR = "assets/planbook"
-SHIM = f"{ASSET_DIR}/iframe-worker-shim.js"
+SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
 
 
 class PlanbookConfig(base.Config):
@@ -36,26 +37,31 @@ class PlanbookConfig(base.Config):
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
-        self.plans_dir = (self.root / self.config.plans_dir).resolve()
         for path, extra in (("planbook.css", config.extra_css),
                             ("planbook.js", config.extra_javascript)):
-            url = f"{ASSET_DIR}/{path}"
+            url = f"{pages.ASSET_DIR}/{path}"
             if url not in [str(item) for item in extra]:
                 extra.append(url)
         _local_worker_shim(config)
         return config
 
+    def settings(self, config) -> pages.Settings:
+        """This plugin's options and the MkDocs settings the pages depend on. Read when the
+        files are gathered: the offline plugin turns directory URLs off in its own on_config."""
+        return pages.Settings(
+            plans_dir=self.config.plans_dir, output_dir=self.config.output_dir,
+            rules_dir=self.config.rules_dir, diagrams=self.config.diagrams,
+            git=self.config.git, source_url=self.config.source_url,
+            directory_urls=config.use_directory_urls, docs_dir=config.docs_dir)
+
     def on_files(self, files: Files, config) -> Files:
         from planbook.config import ConfigError
 
-        options = pages.Options(
-            output_dir=self.config.output_dir, rules_dir=self.config.rules_dir.strip("/"),
-            directory_urls=config.use_directory_urls, diagrams=self.config.diagrams,
-            source_url=self.config.source_url,
-            docs_dir=Path(os.path.relpath(config.docs_dir, self.plans_dir)).as_posix())
+        settings = self.settings(config)
         try:
-            site, generated = pages.build(self.plans_dir, options, git=self.config.git,
-                                          root=self.root)
+            site, generated = pages.site_files(
+                settings, self.root,
+                in_docs=lambda path: files.get_file_from_path(path) is not None)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -63,17 +69,28 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 "the plans come from a shallow git clone: first-commit dates and authors are "
                 "cut off at the clone's depth. Fetch the whole history (for example "
                 "'fetch-depth: 0' on a CI checkout) or set 'git: false' for the planbook plugin.")
-        out = options.output_dir.strip("/")
-        sources = {f"{out}/{rel}": str(self.plans_dir / rel) for rel in site.attachments}
-        sources.update({f"{ASSET_DIR}/{p.name}": str(p) for p in ASSETS.iterdir() if p.is_file()})
-        if files.get_file_from_path(f"{options.rules_dir}/index.md") is None:
-            generated.update(_rule_pages(options.rules_dir))
-        for path, content in generated.items():
-            _replace(files, File.generated(config, path, content=content))
-        for path, source in sources.items():
-            _replace(files, File.generated(config, path, abs_src_path=source))
-        log.info("%d plans rendered into %s/", len(site.entries), out)
+        for file in generated:
+            if file.text is not None:
+                _replace(files, File.generated(config, file.path, content=file.text))
+            else:
+                _replace(files, File.generated(config, file.path,
+                                               abs_src_path=os.fspath(file.source)))
+        log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
+
+    def on_nav(self, nav, config, files):
+        """Escape the nav titles MkDocs makes from the plans' folder names.
+
+        Without a `nav` in mkdocs.yml, each folder of plans becomes a section titled with the
+        folder's name, and themes print section titles as HTML: a folder named `<img src=x
+        onerror=…>` would run in every page's navigation.
+        """
+        if config.nav is None:
+            for section in _sections(nav.items):
+                if all(getattr(page.file, "generated_by", None) == "planbook"
+                       for page in _pages(section)):
+                    section.title = html.escape(section.title)
+        return nav
 
     def on_post_page(self, output: str, page, config) -> str:
         """Keep a plan's title text inside the theme's `<title>` element."""
@@ -83,8 +100,9 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         return safe_title_element(output, str(title)) if title else output
 
     def on_serve(self, server, config, builder):
-        if self.plans_dir.is_dir():
-            server.watch(os.fspath(self.plans_dir))
+        plans_dir = self.settings(config).plans_path(self.root)
+        if plans_dir.is_dir():
+            server.watch(os.fspath(plans_dir))
         return server
 
 
@@ -103,6 +121,21 @@ def _local_worker_shim(config) -> None:
     config.extra["polyfills"] = kept
 
 
+def _sections(items):
+    for item in items:
+        if item.is_section:
+            yield item
+            yield from _sections(item.children)
+
+
+def _pages(section):
+    for item in section.children:
+        if item.is_section:
+            yield from _pages(item)
+        elif item.is_page:
+            yield item
+
+
 def _replace(files: Files, file: File) -> None:
     existing = files.get_file_from_path(file.src_uri)
     if existing is not None:
@@ -110,14 +143,3 @@ def _replace(files: Files, file: File) -> None:
                  file.src_uri)
         files.remove(existing)
     files.append(file)
-
-
-def _rule_pages(folder: str) -> dict[str, str]:
-    """The rule reference, for sites whose docs folder does not carry docs/rules/."""
-    from planbook.docs import index_page, rule_page
-    from planbook.rules import all_rules
-
-    rules = all_rules()
-    out = {f"{folder}/{rule.code}.md": rule_page(rule) for rule in rules.values()}
-    out[f"{folder}/index.md"] = index_page(rules)
-    return out

@@ -1,0 +1,345 @@
+"""What a parsed plan means under its doc type, worked out once and read by everyone.
+
+`parse` gives plain data: sections, tables, checklist items, code blocks. A doc type says what
+they are: which table holds the tasks, which holds the risks, which sections it requires, what
+the status means. `PlanFacts` is that reading. The rules, `planbook status`, `fix` and the site
+all take their tasks, tables, gantt and sections from here, so they can never disagree about
+them, and nothing is derived twice: each fact is computed the first time it is asked for.
+
+A task is done when its row's status column (if the table has one) holds a done value, or a
+checked checklist item names its ID (`- [x] T-3 …`). A plan that records neither (no status
+column, no item naming a task) does not track its tasks: their `done` is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from planbook.ids import ID_LIKE, clean, id_pattern
+from planbook.model import Plan, Row, Section, Table, normalize, title_key
+
+if TYPE_CHECKING:
+    from planbook.doctypes import DocType, SectionSpec, TableSpec
+    from planbook.sequence import Gantt
+
+@dataclass(slots=True)
+class Task:
+    """A row of a table whose rows have IDs: a task, with what it depends on."""
+
+    id: str
+    title: str
+    line: int
+    depends: list[str] = field(default_factory=list)
+    done: bool | None = None  # None: the plan does not record which tasks are done
+
+
+@dataclass(slots=True)
+class Risk:
+    text: str
+    line: int
+    level: str
+
+
+def cell(row: Row, index: int | None) -> str:
+    """The cleaned text of a row's cell, "" when the column or the cell is missing."""
+    return clean(row.cells[index]) if index is not None and index < len(row.cells) else ""
+
+
+def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
+    """Match each table to the doc type's table spec by the section it sits in.
+
+    A table counts as that kind when it shares at least half the kind's columns, or its first
+    column holds the kind's IDs; other tables in the section are left alone.
+    """
+    out = []
+    wanted = [(spec, title_key(spec.section)) for spec in doctype.tables]
+    for table in plan.tables:
+        if table.section is None:
+            continue
+        path = table.section.path()
+        best, depth = None, -1
+        for spec, key in wanted:
+            where = next((i for i, s in enumerate(path) if s.titled(key)), -1)
+            if where > depth:
+                best, depth = spec, where
+        if best is None:
+            continue
+        header = {normalize(h) for h in table.header}
+        shared = sum(1 for c in best.columns if normalize(c) in header)
+        ids = best.id and any(
+            id_pattern(best.id).match(clean(r.cells[0])) for r in table.rows if r.cells
+        )
+        if shared * 2 >= len(best.columns) or ids:
+            out.append((table, best))
+    return out
+
+
+def read_rows(table: Table, spec: TableSpec, status_column: str | None = None
+              ) -> list[tuple[Task, str]]:
+    """The one reader of ID tables: each row with an ID as a Task (dependencies from the
+    spec's `depends` column), with the text of its status column. Duplicates are kept."""
+    ids = table.column_index("ID")
+    if ids is None:
+        return []
+    title_at = table.column_index("Task")
+    deps_at = table.column_index(spec.depends) if spec.depends else None
+    status_at = table.column_index(status_column) if status_column else None
+    out = []
+    for row in table.rows:
+        task_id = cell(row, ids)
+        if task_id:
+            task = Task(task_id, cell(row, title_at), row.line, ID_LIKE.findall(cell(row, deps_at)))
+            out.append((task, cell(row, status_at)))
+    return out
+
+
+def _mentions(task_id: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(task_id)}(?![\w-])", text) is not None
+
+
+class PlanFacts:
+    """A plan read through its doc type (None when no doc type applies)."""
+
+    def __init__(self, plan: Plan, doctype: DocType | None):
+        self.plan = plan
+        self.doctype = doctype
+
+    @cached_property
+    def tables(self) -> list[tuple[Table, TableSpec]]:
+        """The plan's tables that the doc type declares, each with its spec."""
+        return classify(self.plan, self.doctype) if self.doctype else []
+
+    def tables_of(self, kind: str) -> list[tuple[Table, TableSpec]]:
+        return [(table, spec) for table, spec in self.tables if spec.name == kind]
+
+    @cached_property
+    def defined_ids(self) -> dict[str, int]:
+        """Every ID defined in the first column of any table (declared or not), with the line
+        of its first row."""
+        found: dict[str, int] = {}
+        for table in self.plan.tables:
+            if not table.header or normalize(table.header[0]) != "id":
+                continue
+            for row in table.rows:
+                if row.cells:
+                    value = clean(row.cells[0])
+                    if ID_LIKE.fullmatch(value):
+                        found.setdefault(value, row.line)
+        return found
+
+    @cached_property
+    def dependency_rows(self) -> list[Task]:
+        """Every row of every declared table that has a dependencies column, duplicates
+        included: what the dependency rules check."""
+        return [task for table, spec in self.tables
+                if spec.depends and table.column_index(spec.depends) is not None
+                for task, _ in read_rows(table, spec)]
+
+    @cached_property
+    def tasks(self) -> list[Task]:
+        """The plan's tasks in table order, each ID once (its first row)."""
+        report = self.doctype.report if self.doctype else None
+        if report is None or not report.tasks:
+            return []
+        done_words = {v.lower() for v in report.done_values}
+        checked = [i.text for i in self.plan.checklist if i.checked]
+        found: list[Task] = []
+        states: list[str] = []
+        seen: set[str] = set()
+        with_status = False
+        for table, spec in self.tables_of(report.tasks):
+            if table.column_index("ID") is None:
+                continue
+            with_status = with_status or (
+                bool(report.task_status) and table.column_index(report.task_status) is not None)
+            for task, state in read_rows(table, spec, report.task_status):
+                if task.id not in seen:
+                    seen.add(task.id)
+                    found.append(task)
+                    states.append(state)
+        items = [i.text for i in self.plan.checklist]
+        tracked = with_status or any(_mentions(t.id, text) for t in found for text in items)
+        if tracked:
+            for task, state in zip(found, states, strict=True):
+                task.done = state.lower() in done_words or any(
+                    _mentions(task.id, text) for text in checked)
+        return found
+
+    @property
+    def tasks_tracked(self) -> bool:
+        return bool(self.tasks) and self.tasks[0].done is not None
+
+    def open_tasks(self) -> tuple[list[Task], list[tuple[Task, list[str]]]]:
+        """Tasks not done, and done tasks whose dependencies are not all done; nothing for a
+        plan that does not track its tasks."""
+        if not self.tasks_tracked:
+            return [], []
+        done = {t.id for t in self.tasks if t.done}
+        known = {t.id for t in self.tasks}
+        undone = [t for t in self.tasks if not t.done]
+        early = [(t, [d for d in t.depends if d in known and d not in done])
+                 for t in self.tasks if t.done]
+        return undone, [(t, deps) for t, deps in early if deps]
+
+    def next_task(self) -> Task | None:
+        """The first task not done whose dependencies (those the plan defines) are all done."""
+        done = {t.id for t in self.tasks if t.done}
+        known = {t.id for t in self.tasks}
+        for task in self.tasks:
+            if not task.done and all(d in done for d in task.depends if d in known):
+                return task
+        return None
+
+    def items_in(self, title: str):
+        """(the section the doc type calls `title`, or None; the checklist items inside it)."""
+        section = self.plan.find_section(title)
+        if section is None:
+            return None, []
+        return section, [i for i in self.plan.checklist
+                         if section.line <= i.line <= section.end_line]
+
+    def value_cells(self):
+        """Every cell of a column whose values the doc type restricts, as (table's spec, row,
+        column name, cell index, allowed values by lower case): TB004 reports the values that
+        are not among them, `fix` gives the others their declared case."""
+        for table, spec in self.tables:
+            for column, allowed in spec.values.items():
+                index = table.column_index(column)
+                if index is None:
+                    continue
+                lowered = {a.lower(): a for a in allowed}
+                for row in table.rows:
+                    yield spec, row, column, index, lowered
+
+    @cached_property
+    def risks(self) -> list[Risk]:
+        """Open risks rated high by one of the doc type's level columns."""
+        report = self.doctype.report if self.doctype else None
+        if report is None or not report.risks:
+            return []
+        high = {v.lower() for v in report.high}
+        closed = {v.lower() for v in report.closed_values}
+        out: list[Risk] = []
+        for table, _spec in self.tables_of(report.risks):
+            status_at = table.column_index(report.risk_status) if report.risk_status else None
+            levels = [table.column_index(name) for name in report.risk_level]
+            for row in table.rows:
+                if cell(row, status_at).lower() in closed and status_at is not None:
+                    continue
+                level = next((cell(row, i) for i in levels
+                              if i is not None and cell(row, i).lower() in high), "")
+                if level and row.cells:
+                    out.append(Risk(cell(row, 0), row.line, level))
+        return out
+
+    @cached_property
+    def top_sections(self) -> list[tuple[SectionSpec, Section | None]]:
+        """The doc type's top-level sections, each with the plan's section or None."""
+        if self.doctype is None:
+            return []
+        return [(spec, self.plan.find_section(spec.title)) for spec in self.doctype.sections]
+
+    @cached_property
+    def gantt(self) -> Gantt | None:
+        """The plan's gantt: the one in its Implementation Sequence section, else the first."""
+        if not self.plan.code_blocks:
+            return None
+        from planbook.sequence import find_gantt
+
+        return find_gantt(self.plan)
+
+    @cached_property
+    def sequence_problems(self) -> list[tuple[str, int, str, str]]:
+        """Where the gantt and the tasks disagree (see `sequence.check_sequence`)."""
+        if self.gantt is None or not self.tasks:
+            return []
+        from planbook.sequence import check_sequence
+
+        return check_sequence(self.gantt, self.tasks)
+
+    @cached_property
+    def numbering(self) -> Numbering:
+        return section_numbering(self.plan)
+
+    @property
+    def status(self) -> str:
+        """The plan's status as its lifecycle field holds it, lower case; "" when unset."""
+        return status_of(self.plan, self.doctype.lifecycle.field if self.doctype else "status")
+
+
+def status_of(plan: Plan, field: str = "status") -> str:
+    """A plan's status as `field` holds it, lower case; "" when unset or not a single value."""
+    value = plan.meta.get(field)
+    return str(value).strip().lower() if isinstance(value, str | int | float) and value else ""
+
+
+@dataclass
+class Numbering:
+    """What is wrong with a plan's section numbers, and what each number should be."""
+
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    expected: dict[int, tuple[str, str]] = field(default_factory=dict)  # line → (written, due)
+
+
+def section_numbering(plan: Plan) -> Numbering:
+    """Check section numbers among siblings and work out the numbers they should have, in one
+    walk: ST004 reports the problems, `fix` writes the expected numbers.
+
+    Numbers run 1, 2, 3 under the top and carry their parent's (4.1, 4.2 under 4). A plan
+    numbered under a single unnumbered title heading is read from that heading. Top-level
+    sections numbered like "2.1" keep their first number's prefix and start.
+    """
+    out = Numbering()
+    seen: dict[str, int] = {}
+
+    def walk(parent: Section, due_parent: str) -> None:
+        numbered = [c for c in parent.children if c.number]
+        _problems(parent, numbered, seen, out.problems)
+        if numbered:
+            first = numbered[0].number
+            if due_parent:
+                prefix, start = due_parent + ".", 1
+            elif "." in first:
+                prefix, start = first.rsplit(".", 1)[0] + ".", int(first.rsplit(".", 1)[1])
+            else:
+                prefix, start = "", 1
+            for i, child in enumerate(numbered):
+                out.expected[child.line] = (child.number, f"{prefix}{start + i}")
+        for child in parent.children:
+            walk(child, out.expected[child.line][1] if child.number else "")
+
+    roots = plan.root.children
+    walk(roots[0] if len(roots) == 1 and not roots[0].number else plan.root, "")
+    return out
+
+
+def _problems(parent: Section, numbered: list[Section], seen: dict[str, int],
+              out: list[tuple[int, str]]) -> None:
+    """Duplicates, numbers that do not carry the parent's, and gaps, among one parent's
+    numbered children."""
+    expected_prefix = parent.number + "." if parent.number else ""
+    previous = None
+    for child in numbered:
+        if child.number in seen:
+            out.append((child.line, f"section number {child.number} is used twice "
+                                    f"(first on line {seen[child.number]})"))
+            continue
+        seen[child.number] = child.line
+        if expected_prefix and not child.number.startswith(expected_prefix):
+            out.append((child.line, f"section {child.number} sits under section "
+                                    f"{parent.number}; number it {expected_prefix}N"))
+            previous = None
+            continue
+        last = int(child.number.rsplit(".", 1)[-1])
+        if previous is None:
+            if last != 1 and (expected_prefix or child.number.count(".") == 0):
+                out.append((child.line, f"section {child.number} is the first at its level; "
+                                        f"numbering should start at {expected_prefix}1"))
+        elif last != previous + 1:
+            out.append((child.line, f"section {child.number} follows "
+                                    f"{expected_prefix}{previous}; expected "
+                                    f"{expected_prefix}{previous + 1}"))
+        previous = last

@@ -1,0 +1,254 @@
+"""The one module that starts git, and the questions planbook asks it.
+
+It owns the runner (`run`: `git -C root`, no optional locks, the C locale, a timeout), where a
+folder sits in its repository (`repository`), the paths and pathspecs git is given, reading
+`git status --porcelain -z` and `git diff --raw -z`, reading many blobs from one
+`git cat-file --batch`, and the plan files as they were at a ref (`files_at`). What the
+answers mean (which plans to lint, a plan's history, hooks) belongs to `changes`, `gitmeta`,
+`hooks` and `status`; tests/test_git_module.py keeps every other module from starting git.
+
+Every question costs a fixed number of git processes whatever the number of plans: pathspecs
+name folders, not files, and blobs are read in one batch.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+MISSING = 127  # the code `run` answers when git cannot be started, as a shell would
+TIMEOUT = 120  # seconds; a hung git (a credential prompt, a lock) must not hang planbook
+GITLINK = "160000"  # the mode git gives a submodule's entry in its superproject
+
+
+class GitError(Exception):
+    """A git question that cannot be answered as asked; the message says why.
+
+    The message is worded to follow the option that asked, so a caller can say
+    `f"--since {exc}"`: "main: no such commit, branch or tag"."""
+
+
+class Answer(NamedTuple):
+    code: int  # git's exit code; MISSING when git could not be started
+    out: bytes
+    err: str
+
+
+class Repository(NamedTuple):
+    prefix: str  # the folder's path inside its repository: "" at the top, else ending in "/"
+    shallow: bool  # a shallow clone, whose oldest commits are cut off
+
+
+@dataclass(slots=True)
+class Change:
+    """One entry of `git diff --raw`."""
+
+    status: str  # A, M, D, R, C, T
+    path: str  # as git prints it (relative to the working folder with --relative)
+    old_path: str
+    old_blob: str  # "" when the file did not exist before
+    new_blob: str  # "" when the contents are in the working tree
+    submodule: bool = False  # a submodule's commit, not a file: its sha names no blob here
+
+
+def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answer:
+    """Run git in `root`. Never raises: a missing git, or one that times out, answers
+    MISSING with the reason as its error text."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args], input=input, capture_output=True,
+            timeout=TIMEOUT, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Answer(MISSING, b"", str(exc))
+    return Answer(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))
+
+
+def repository(root: str | os.PathLike = ".") -> Repository | None:
+    """Where `root` sits in its repository, and whether the clone is shallow; None outside a
+    repository or without git. One process."""
+    code, out, _ = run(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
+    if code != 0:
+        return None
+    lines = out.decode("utf-8", "replace").split("\n")
+    return Repository(lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true")
+
+
+# -- paths and pathspecs ---------------------------------------------------------------------
+
+
+def relative(paths, root: str | os.PathLike) -> list[str]:
+    """`paths` relative to `root` with forward slashes, symlinks resolved; paths outside root
+    are left out, as git cannot say anything about them from there."""
+    base = Path(root).resolve()
+    out = []
+    for path in paths:
+        full = Path(path) if os.path.isabs(path) else base / path
+        try:
+            out.append(full.resolve().relative_to(base).as_posix())
+        except ValueError:
+            continue
+    return out
+
+
+def own_repository(folder: str, root: str | os.PathLike = ".") -> str:
+    """The outermost folder from `folder` up (both relative to `root`, which is not itself in a
+    nested repository) that is a git repository of its own, such as a submodule; "" when none.
+
+    Its files are not in the enclosing repository's index, so git there can only say whether
+    that folder changed. Found on disk (a `.git` entry), without starting git. Absolute
+    folders and folders outside root are not looked at."""
+    parts = PurePosixPath(folder).parts
+    if not parts or parts[0] in ("/", "..") or os.path.isabs(folder):
+        return ""
+    for depth in range(1, len(parts) + 1):
+        inner = "/".join(parts[:depth])
+        if os.path.lexists(os.path.join(root, inner, ".git")):
+            return inner
+    return ""
+
+
+def pathspecs(rel: list[str], root: str | os.PathLike = ".") -> list[str]:
+    """The folders that hold the plans at `rel` (relative to `root`): one pathspec per folder
+    keeps the command line short whatever the number of plans. A folder inside a nested
+    repository is named by that repository's folder, the only path git sees there."""
+    found: dict[str, str] = {}
+    for path in rel:
+        folder = str(PurePosixPath(path).parent)
+        if folder not in found:
+            found[folder] = own_repository(folder, root) or folder
+    return sorted(set(found.values())) or ["."]
+
+
+# -- reading git's answers -------------------------------------------------------------------
+
+
+def parse_status_codes(out: bytes | str) -> dict[str, str]:
+    """`git status --porcelain -z`: path (from the repository's top) → two-letter code, '??'
+    for untracked."""
+    text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+    found: dict[str, str] = {}
+    tokens = text.split("\0")
+    i = 0
+    while i < len(tokens):
+        entry = tokens[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if "R" in code or "C" in code:
+            i += 1  # the next token is the old name
+        found[path] = code
+    return found
+
+
+def changed_paths(codes: dict[str, str], prefix: str = "") -> set[str]:
+    """The paths of `parse_status_codes` that are untracked or differ from the last commit,
+    under the folder at `prefix` and relative to it."""
+    return {path[len(prefix):] for path, code in codes.items()
+            if code.strip() and path.startswith(prefix)}
+
+
+def parse_status(out: bytes | str, prefix: str = "") -> set[str]:
+    """Changed paths from `git status --porcelain -z`, relative to the folder at `prefix`."""
+    return changed_paths(parse_status_codes(out), prefix)
+
+
+def status(root: str | os.PathLike, specs: list[str], *options: str) -> dict[str, str] | None:
+    """`git status` of the files under `specs`, untracked files one by one: path from the
+    repository's top → code. None when git failed. One process."""
+    code, out, _ = run(root, "status", "--porcelain", "-z", "--untracked-files=all", *options,
+                       "--", *specs)
+    return parse_status_codes(out) if code == 0 else None
+
+
+def parse_raw(out: bytes) -> list[Change]:
+    """Entries of `git diff --raw -z --no-abbrev`, paths as git prints them."""
+    tokens = out.decode("utf-8", "replace").split("\0")
+    changes: list[Change] = []
+    zero = set("0")
+    i = 0
+    while i < len(tokens):
+        head = tokens[i]
+        i += 1
+        if not head.startswith(":"):
+            continue
+        parts = head[1:].split()
+        if len(parts) < 5:
+            continue
+        old_mode, new_mode, old_blob, new_blob = parts[:4]
+        status = parts[4][0]
+        if status in "RC":
+            if i + 1 >= len(tokens):
+                break
+            old, new = tokens[i], tokens[i + 1]
+            i += 2
+        else:
+            if i >= len(tokens):
+                break
+            old = new = tokens[i]
+            i += 1
+        changes.append(Change(status, new, old, "" if set(old_blob) <= zero else old_blob,
+                              "" if set(new_blob) <= zero else new_blob,
+                              GITLINK in (old_mode, new_mode)))
+    return changes
+
+
+def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
+    """The contents of many blobs, by sha, from one `git cat-file --batch` (none when there
+    is nothing to read). Missing blobs are left out."""
+    shas = list(dict.fromkeys(s for s in shas if s))
+    if not shas:
+        return {}
+    code, out, _ = run(root, "cat-file", "--batch", input="\n".join(shas).encode() + b"\n")
+    if code != 0:
+        return {}
+    found: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        found[header[0].decode()] = out[pos:pos + size]
+        pos += size + 1
+    return found
+
+
+# -- the files at a ref ----------------------------------------------------------------------
+
+
+def files_at(ref: str, paths: list[str], root: str | os.PathLike = ".") -> dict[str, bytes]:
+    """Each path's contents (keyed as given, relative to `root`) where `ref` and HEAD meet,
+    or at `ref` itself when they do not; paths that did not exist there are left out.
+
+    Five processes whatever the number of paths: rev-parse twice (the repository, the ref),
+    merge-base, ls-tree over the plan folders, and one cat-file batch. Raises GitError
+    outside a repository, for an unknown ref, or when the tree cannot be listed."""
+    if repository(root) is None:
+        raise GitError("needs a git repository, and this folder is not in one")
+    code, out, _ = run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if code != 0:
+        raise GitError(f"{ref}: no such commit, branch or tag")
+    code, base, _ = run(root, "merge-base", ref, "HEAD")
+    rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
+    wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
+    code, listing, err = run(root, "ls-tree", "-r", "-z", rev, "--",
+                             *pathspecs(list(wanted), root))
+    if code != 0:
+        raise GitError(f"{ref}: {err.strip() or 'git ls-tree failed'}")
+    blobs: dict[str, str] = {}
+    for entry in listing.decode("utf-8", "replace").split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            blobs[path] = parts[2]
+    found = read_blobs(root, [blobs[p] for p in wanted if p in blobs])
+    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}

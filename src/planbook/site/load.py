@@ -1,0 +1,168 @@
+"""Plans in, entries out: everything the site shows about each plan, gathered in one pass.
+
+`load` reads a plans folder once through the linter, so the site shows exactly the findings
+`planbook lint` reports, takes each plan's tasks, asks git once for history, and works out
+where each plan's source lives. It renders nothing itself: a caller that wants each plan's
+own part of its page made in the worker that parsed the plan passes `prepare`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planbook.facts import PlanFacts, Task
+from planbook.model import Finding, Plan
+from planbook.site import markup
+from planbook.site.urls import Layout, Options
+
+STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
+FINISHED = {"done"}
+PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
+
+
+@dataclass
+class Entry:
+    """One plan with everything shown about it."""
+
+    plan: Plan
+    rel: str  # path inside the plans folder, with forward slashes
+    findings: list[Finding] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    history: object | None = None  # gitmeta.History
+    uncommitted: bool = False
+    source: str = ""  # path of the file from the repository root (or the project root)
+    # the plan's own part of its page, made where it was parsed (see `load`), for these options
+    body: list[str] | None = None
+    sketches: list[str] | None = None
+    prepared: Options | None = None
+
+    @property
+    def id(self) -> str:
+        stem = Path(self.rel).stem
+        match = PLAN_ID.match(stem)
+        return match.group(0) if match else stem
+
+    @property
+    def status(self) -> str:
+        return self.plan.status if self.plan.status in STATUSES else "other"
+
+    @property
+    def author(self) -> str:
+        return markup.text(self.plan.meta.get("by") or self.plan.meta.get("author"))
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.severity for f in self.findings)
+
+    @property
+    def depends_on(self) -> list[str]:
+        value = self.plan.meta.get("depends_on")
+        if isinstance(value, (str, int)):
+            value = [value]
+        return [markup.text(v).strip() for v in value or [] if markup.text(v).strip()]
+
+    def task_progress(self) -> tuple[int, int] | None:
+        known = [t for t in self.tasks if t.done is not None]
+        if not known:
+            return None
+        return sum(1 for t in known if t.done), len(self.tasks)
+
+    def progress(self) -> tuple[int, int]:
+        """Checked items plus done tasks, out of items plus tasks (when their state is known)."""
+        done, total = self.plan.progress
+        tasks = self.task_progress()
+        if tasks:
+            done, total = done + tasks[0], total + tasks[1]
+        return done, total
+
+
+@dataclass
+class Site:
+    entries: list[Entry] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # other files in the plans folder
+    shallow: bool = False
+    in_repo: bool = False
+
+
+# (layout, entry) → None: finishes an entry in the worker that read it
+Prepare = Callable[[Layout, Entry], None]
+
+
+def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
+         root: str | os.PathLike | None = None, options: Options | None = None,
+         jobs: int | None = None, prepare: Prepare | None = None) -> Site:
+    """Parse and lint every plan under `plans_dir` once, and read git history in one walk.
+
+    `root` is the project folder that source paths are given from when git cannot say (by
+    default the configuration's folder). With `prepare`, each entry is handed to it with the
+    layout for `options` right after its plan is parsed, in worker processes when there are
+    many plans: the plan page renders the plan's own part there, which is most of the work
+    and needs nothing from the other plans.
+    """
+    from planbook.config import load_config
+    from planbook.lint import Linter, discover, plan_names
+    from planbook.workers import map_items
+
+    folder = Path(plans_dir)
+    if not folder.is_dir():
+        return Site()
+    config = config or load_config(start=folder)
+    files = discover([str(folder)], config)
+    linter = Linter(config, plan_names=plan_names(files))
+    site = Site(attachments=attachments(folder))
+    rels = [Path(os.path.relpath(path, folder)).as_posix() for path in files]
+    facts = None
+    if git:
+        from planbook import gitmeta
+
+        facts = gitmeta.facts(folder, rels)
+        site.shallow, site.in_repo = facts.shallow, facts.in_repo
+    base = Path(root or config.root).resolve()
+    sources = {}
+    for rel in rels:
+        if facts and facts.in_repo:
+            sources[rel] = facts.prefix + rel
+        else:
+            try:
+                sources[rel] = (folder / rel).resolve().relative_to(base).as_posix()
+            except ValueError:
+                sources[rel] = rel
+    layout = Layout(rels, site.attachments, options or Options()) if prepare else None
+    work = list(zip(files, rels, strict=True))
+    site.entries = map_items(_read, (linter, sources, layout, prepare), work, jobs)
+    for entry in site.entries:
+        if facts and facts.in_repo:
+            entry.history = facts.histories.get(entry.rel)
+            entry.uncommitted = entry.rel in facts.uncommitted
+    return site
+
+
+def _read(state: tuple, work: tuple[str, str]) -> Entry:
+    """One plan: parsed, linted, its tasks taken, and finished by `prepare` when given."""
+    from planbook.parse import read_plan
+
+    linter, sources, layout, prepare = state
+    path, rel = work
+    plan = read_plan(path)
+    findings, _ = linter.lint_plan(plan)
+    entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel])
+    entry.tasks = PlanFacts(plan, linter.doctype_for(plan)).tasks
+    if prepare is not None:
+        prepare(layout, entry)
+    return entry
+
+
+def attachments(folder: Path) -> list[str]:
+    """Images and other files beside the plans, published so relative links keep working."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(".md") and not name.startswith("."):
+                found.append(Path(os.path.relpath(os.path.join(current, name), folder)).as_posix())
+    return found

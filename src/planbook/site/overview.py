@@ -1,0 +1,193 @@
+"""The pages about all plans: the index, the status board, the dependency graph, plans.json.
+
+Each takes the `SiteView` of one render and returns the page's text: Markdown for titles and
+the parts MkDocs should see, HTML blocks we write ourselves for the rest. Every value from a
+plan goes through `markup.escape` or `markup.md_escape` on its way out; plans.json is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter
+
+from planbook.site import diagrams, markup
+from planbook.site.load import FINISHED, STATUSES, Entry
+from planbook.site.urls import url_of
+from planbook.site.view import (
+    STATUS_TITLES,
+    SiteView,
+    badge,
+    figure,
+    lint_cell,
+    plan_edges,
+    plan_nodes,
+    progress_html,
+)
+
+# Front matter for the wide pages: Material then gives the table of contents' room to the
+# content. Only fixed keys: a title in front matter would reach the theme unescaped.
+WIDE = "---\nhide:\n  - toc\n---\n"
+EMPTY = '<li class="pb-empty pb-muted">none</li>'
+
+
+def _updated(entry: Entry) -> str:
+    value = markup.text(entry.plan.meta.get("updated"))
+    if not value and entry.history is not None:
+        value = entry.history.updated[:10]
+    return value
+
+
+def index_page(view: SiteView) -> str:
+    entries = view.site.entries
+    head = [WIDE, "# Plans", ""]
+    if not entries:
+        return "\n".join(head + ["No plans yet: add Markdown plans to the plans folder and "
+                                 "build again.", ""])
+    statuses = Counter(e.status for e in entries)
+    failing = sum(1 for e in entries if e.counts["error"])
+    summary = ", ".join(f"{statuses[s]} {STATUS_TITLES[s].lower()}" for s in
+                        (*STATUSES, "other") if statuses[s])
+    head += [f"{len(entries)} plan{'s' if len(entries) != 1 else ''}: {summary}. "
+             f"{failing} with lint errors. [Status board]({posixpath.basename(view.board)}) · "
+             f"[Dependencies]({posixpath.basename(view.graph)}) · "
+             f"[plans.json](plans.json)", ""]
+    options = "".join(f'<option value="{s}">{STATUS_TITLES[s]}</option>'
+                      for s in (*STATUSES, "other") if statuses[s])
+    rows = []
+    for entry in entries:
+        plan = entry.plan
+        lint, lint_value, lint_css = lint_cell(entry)
+        checked, items = plan.progress
+        tasks = entry.task_progress()
+        task_text = f"{tasks[0]}/{tasks[1]} done" if tasks else str(len(entry.tasks))
+        link = view.link(view.index, view.page[entry.rel])
+        flags = ' <span class="pb-flag">uncommitted</span>' if entry.uncommitted else ""
+        search = " ".join((plan.title, entry.rel, entry.author, entry.status,
+                           markup.text(plan.meta.get("component")))).lower()
+        updated = _updated(entry)
+        rows.append(
+            f'<tr data-status="{entry.status}" data-search="{markup.escape(search)}">'
+            f'<td data-sort="{markup.escape(plan.title.lower())}"><a href="{link}">'
+            f"{markup.escape(plan.title)}</a>{flags}"
+            f'<br><small class="pb-muted">{markup.escape(entry.rel)}</small></td>'
+            f'<td data-sort="{STATUSES.index(entry.status) if entry.status in STATUSES else 9}">'
+            f"{badge(plan.status)}</td>"
+            f"<td>{markup.escape(entry.author)}</td>"
+            f"<td>{markup.escape(plan.meta.get('component'))}</td>"
+            f'<td data-sort="{markup.escape(updated)}" class="pb-nowrap">'
+            f"{markup.escape(updated)}</td>"
+            f'<td data-sort="{checked / items if items else -1:.4f}">'
+            f"{progress_html(checked, items, 'Checklist')}</td>"
+            f'<td data-sort="{len(entry.tasks)}">{task_text}</td>'
+            f'<td data-sort="{lint_value}" class="{lint_css}">{lint}</td></tr>'
+        )
+    table = (
+        '<div class="pb-index">\n'
+        '<div class="pb-controls" hidden><label>Filter <input type="search" class="pb-filter" '
+        'placeholder="Title, author, component…" aria-label="Filter plans"></label> '
+        '<label>Status <select class="pb-status-filter" aria-label="Filter by status">'
+        f'<option value="">All</option>{options}</select></label> '
+        '<span class="pb-count" aria-live="polite"></span></div>\n'
+        '<table class="pb-table pb-sortable"><thead><tr>'
+        + "".join(f'<th scope="col">{name}</th>' for name in (
+            "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks", "Lint"))
+        + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>"
+    )
+    return "\n".join(head + [table, ""])
+
+
+def board_page(view: SiteView) -> str:
+    lines = [WIDE, "# Status board", "",
+             "Plans by status. A red edge marks lint errors; an amber note marks a plan that "
+             "depends on plans not done yet.", ""]
+    by_status: dict[str, list[Entry]] = {}
+    for entry in view.site.entries:
+        by_status.setdefault(entry.status, []).append(entry)
+    columns = []
+    for status in (*STATUSES, "other"):
+        members = by_status.get(status, [])
+        if status == "other" and not members:
+            continue
+        cards = []
+        for entry in members:
+            errors = entry.counts["error"]
+            waiting = view.waiting_on(entry) if entry.plan.status not in FINISHED | \
+                {"abandoned"} else []
+            css = "pb-tile" + (" pb-has-errors" if errors else "") + \
+                (" pb-blocked" if waiting else "")
+            done, total = entry.progress()
+            notes = []
+            if errors:
+                notes.append(f'<span class="pb-flag pb-flag-error">{errors} error'
+                             f'{"s" if errors != 1 else ""}</span>')
+            if waiting:
+                what = ", ".join(f"{name} ({why})" for name, why in waiting)
+                notes.append(f'<span class="pb-flag pb-flag-blocked">waits on '
+                             f'{markup.escape(what)}</span>')
+            if entry.uncommitted:
+                notes.append('<span class="pb-flag">uncommitted</span>')
+            link = view.link(view.board, view.page[entry.rel])
+            cards.append(
+                f'<li class="{css}"><a href="{link}">{markup.escape(entry.plan.title)}</a>'
+                f'<div class="pb-muted">{markup.escape(entry.author)}</div>'
+                f"<div>{progress_html(done, total, 'Progress')}</div>"
+                + ("<div>" + " ".join(notes) + "</div>" if notes else "") + "</li>")
+        columns.append(
+            f'<section class="pb-column pb-column-{status}"><h2 class="pb-column-title">'
+            f'{STATUS_TITLES[status]} <span class="pb-muted">{len(members)}</span></h2>'
+            f'<ul>{"".join(cards) or EMPTY}</ul></section>')
+    lines += ['<div class="pb-board">\n' + "\n".join(columns) + "\n</div>", ""]
+    return "\n".join(lines)
+
+
+def dependencies_page(view: SiteView) -> str:
+    lines = ["# Plan dependencies", "",
+             "Each arrow runs from a plan to a plan that lists it in `depends_on`.", ""]
+    linked = {e.rel for e in view.site.entries if e.depends_on} | set(view.needed_by)
+    entries = [e for e in view.site.entries if e.rel in linked]
+    if not entries:
+        return "\n".join(lines + ["No plan declares `depends_on` yet.", ""])
+    missing = [(e, name) for e in entries for name in e.depends_on if view.resolve(name) is None]
+    if view.options.diagrams:
+        svg = diagrams.graph_svg(plan_nodes(view, entries, view.graph),
+                                 plan_edges(view, entries), "Plans linked by depends_on",
+                                 "pb-arrow-plans")
+        lines += [figure(svg), ""]
+    if missing:
+        lines += ["Dependencies that name no plan:", ""]
+        lines += [f"- {markup.md_escape(e.plan.title)}: {markup.md_escape(name)}"
+                  for e, name in missing]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plans_json(view: SiteView) -> str:
+    rows = []
+    for entry in view.site.entries:
+        plan = entry.plan
+        checked, items = plan.progress
+        history = entry.history
+        rows.append({
+            "path": entry.rel,
+            "page": url_of(view.page[entry.rel], view.options.directory_urls),
+            "id": entry.id,
+            "title": plan.title,
+            "status": plan.status,
+            "author": entry.author,
+            "component": markup.text(plan.meta.get("component")),
+            "version": markup.text(plan.meta.get("version")),
+            "created": markup.text(plan.meta.get("created")),
+            "updated": markup.text(plan.meta.get("updated")),
+            "depends_on": entry.depends_on,
+            "checklist": {"done": checked, "total": items},
+            "tasks": {"total": len(entry.tasks),
+                      "done": sum(1 for t in entry.tasks if t.done)},
+            "findings": {s: entry.counts[s] for s in ("error", "warning", "info")},
+            "git": history.to_dict() if history is not None else None,
+            "uncommitted": entry.uncommitted,
+        })
+    return json.dumps({"plans": rows}, indent=1, ensure_ascii=False) + "\n"
+
+
+# -- one plan --------------------------------------------------------------------------------

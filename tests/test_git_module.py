@@ -1,0 +1,218 @@
+"""planbook.git, the one module that starts git: its answers in real repositories, and a scan
+of the source that keeps every other module from starting git or any other process."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import planbook
+from gitrepo import commit, git, make_repo, plan, write
+from planbook import git as gitmodule
+
+SOURCE = Path(planbook.__file__).parent
+SPAWNING = ("subprocess", "pty", "asyncio.subprocess")
+OS_SPAWN = ("system", "popen", "exec", "spawn", "posix_spawn", "fork")
+
+
+def starts_processes(text: str, name: str) -> list[str]:
+    """Where a module's source imports a process-starting module (or names one to import),
+    calls os.system and kin, or spells a git command line: a list or tuple starting with
+    "git", or shutil.which("git")."""
+    found = []
+    for node in ast.walk(ast.parse(text, name)):
+        where = f"{name}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Import):
+            found += [f"{where}: import {a.name}" for a in node.names
+                      if a.name.startswith(SPAWNING)]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [f"{module}.{a.name}" for a in node.names]
+            if module.startswith(SPAWNING) or any(n.startswith(SPAWNING) for n in names) \
+                    or module == "os" and any(a.name.startswith(OS_SPAWN) for a in node.names):
+                found.append(f"{where}: from {module} import {', '.join(names)}")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "os" and node.attr.startswith(OS_SPAWN) or \
+                    node.value.id == "asyncio" and node.attr.startswith("create_subprocess"):
+                found.append(f"{where}: {node.value.id}.{node.attr}")
+        elif isinstance(node, ast.Constant) and node.value in SPAWNING:
+            found.append(f"{where}: the name {node.value!r}")
+        elif isinstance(node, ast.List | ast.Tuple) and node.elts:
+            first = node.elts[0]
+            if isinstance(first, ast.Constant) and first.value == "git":
+                found.append(f"{where}: a git command line")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "which" and any(
+                    isinstance(a, ast.Constant) and a.value == "git" for a in node.args):
+            found.append(f"{where}: shutil.which('git')")
+    return found
+
+
+def scan(path: Path) -> list[str]:
+    return starts_processes(path.read_text(encoding="utf-8"),
+                            path.relative_to(SOURCE.parent).as_posix())
+
+
+def test_only_the_git_module_starts_git_or_any_other_process():
+    modules = sorted(SOURCE.rglob("*.py"))
+    assert len(modules) > 20 and SOURCE / "git.py" in modules
+    offenders = [hit for path in modules if path != SOURCE / "git.py" for hit in scan(path)]
+    assert offenders == [], "start git through planbook.git instead:\n" + "\n".join(offenders)
+
+
+def test_the_scan_sees_what_it_forbids():
+    own = scan(SOURCE / "git.py")  # the one runner is found, so the scan does look
+    assert any("import subprocess" in hit for hit in own)
+    assert any("git command line" in hit for hit in own)
+    probe = ("import os\nimport shutil\nfrom subprocess import run\nimport pty as p\n"
+             "os.system('git status')\nshutil.which('git')\nrun(('git', 'log'))\n"
+             "os.execvp('git', ['git'])\n__import__('subprocess')\n")
+    hits = starts_processes(probe, "probe.py")
+    # every line after the two harmless imports, the last-but-one twice (os.execvp, ['git'])
+    assert sorted(int(h.split(":")[1]) for h in hits) == [3, 4, 5, 6, 7, 8, 8, 9], hits
+
+
+# -- the runner --------------------------------------------------------------------------------
+
+
+def test_run_answers_code_bytes_and_text_with_no_locks_and_the_c_locale(tmp_path):
+    code, out, err = gitmodule.run(tmp_path, "-c", "alias.show-env=!env", "show-env")
+    assert code == 0 and isinstance(out, bytes) and isinstance(err, str)
+    lines = out.decode().splitlines()
+    assert "GIT_OPTIONAL_LOCKS=0" in lines and "LC_ALL=C" in lines
+    code, out, err = gitmodule.run(tmp_path, "rev-parse", "--show-prefix")
+    assert code == 128 and out == b"" and "not a git repository" in err
+
+
+def test_run_without_git_answers_127_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    answer = gitmodule.run(tmp_path, "status")
+    assert answer == (gitmodule.MISSING, b"", answer.err) and answer.code == 127
+    assert answer.err  # the reason, for a message
+    assert gitmodule.repository(tmp_path) is None
+
+
+# -- repository, paths and pathspecs --------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    write(root, "IP-1-retry-queue.md", plan())
+    commit(root, "Add a plan", "2026-03-09T10:00:00+00:00")
+    return root
+
+
+def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo, tmp_path):
+    assert gitmodule.repository(repo) == ("", False)
+    assert gitmodule.repository(repo / "plans") == gitmodule.Repository("plans/", False)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True, capture_output=True)
+    assert gitmodule.repository(clone).shallow is True
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert gitmodule.repository(outside) is None
+
+
+def test_one_pathspec_per_folder_and_a_nested_repository_by_its_own_folder(tmp_path):
+    (tmp_path / "plans" / "vendor" / "deep").mkdir(parents=True)
+    (tmp_path / "plans" / "vendor" / ".git").write_text("gitdir: ../../.git/modules/x\n")
+    rel = ["plans/a.md", "plans/b.md", "plans/vendor/c.md", "plans/vendor/deep/d.md",
+           "docs/e.md", "top.md"]
+    assert gitmodule.pathspecs(rel, tmp_path) == [".", "docs", "plans", "plans/vendor"]
+    assert gitmodule.pathspecs([], tmp_path) == ["."]
+    assert gitmodule.own_repository("plans/vendor/deep", tmp_path) == "plans/vendor"
+    assert gitmodule.own_repository("plans", tmp_path) == ""
+    assert gitmodule.own_repository(str(tmp_path / "plans" / "vendor"), tmp_path) == ""
+    assert gitmodule.relative([tmp_path / "plans" / "a.md", "plans/b.md", "/elsewhere/c.md"],
+                              tmp_path) == ["plans/a.md", "plans/b.md"]
+
+
+# -- reading git's answers ------------------------------------------------------------------
+
+
+def test_parse_raw_reads_renames_additions_and_submodules():
+    zero = "0" * 40
+    out = (f":100644 100644 {'a' * 40} {'b' * 40} R087\0plans/old.md\0plans/new.md\0"
+           f":000000 100644 {zero} {'c' * 40} A\0plans/added.md\0"
+           f":160000 160000 {'d' * 40} {zero} M\0plans/vendor\0").encode()
+    renamed, added, link = gitmodule.parse_raw(out)
+    assert (renamed.status, renamed.old_path, renamed.path) == ("R", "plans/old.md",
+                                                                 "plans/new.md")
+    assert (added.old_blob, added.new_blob, added.submodule) == ("", "c" * 40, False)
+    assert (link.path, link.old_blob, link.new_blob, link.submodule) == (
+        "plans/vendor", "d" * 40, "", True)
+    assert gitmodule.parse_raw(b":100644 100644 x y R100\0only-one-name") == []
+
+
+def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo, monkeypatch):
+    (repo / "x.txt").write_bytes(b"line one\n\0binary\n")
+    second = git(repo, "hash-object", "-w", "x.txt").strip()
+    first = git(repo, "rev-parse", "HEAD:plans/IP-1-retry-queue.md").strip()
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3])
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    found = gitmodule.read_blobs(repo, [first, second, "f" * 40, first, ""])
+    assert calls == ["cat-file"]
+    assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
+                     second: b"line one\n\0binary\n"}
+    assert gitmodule.read_blobs(repo, []) == {} and calls == ["cat-file"]  # no process
+
+
+def test_status_codes_by_path_from_the_top(repo):
+    write(repo, "IP-1-retry-queue.md", plan(title='"Edited"'))
+    write(repo, "IP-2-new.md", plan())
+    assert gitmodule.status(repo / "plans", ["."]) == {
+        "plans/IP-1-retry-queue.md": " M", "plans/IP-2-new.md": "??"}
+    assert gitmodule.changed_paths({"plans/a.md": " M", "docs/b.md": "??"}, "plans/") == {
+        "a.md"}
+    outside = repo.parent / "outside"
+    outside.mkdir()
+    assert gitmodule.status(outside, ["."]) is None
+
+
+# -- the files at a ref ---------------------------------------------------------------------
+
+
+def test_files_at_reads_where_the_ref_and_head_meet(repo, monkeypatch):
+    before = (repo / "plans" / "IP-1-retry-queue.md").read_bytes()
+    git(repo, "switch", "-q", "-c", "feature")
+    write(repo, "IP-1-retry-queue.md", plan(title='"On the branch"'))
+    write(repo, "IP-2-new.md", plan())
+    commit(repo, "Branch work", "2026-03-10T10:00:00+00:00")
+    git(repo, "switch", "-q", "main")
+    write(repo, "IP-1-retry-queue.md", plan(title='"Main moved on"'))
+    commit(repo, "Main work", "2026-03-11T10:00:00+00:00")
+    git(repo, "switch", "-q", "feature")
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3])
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.chdir(repo)
+    paths = ["plans/IP-1-retry-queue.md", "./plans/IP-2-new.md"]
+    # the merge base holds plan 1 as first committed, and no plan 2
+    assert gitmodule.files_at("main", paths) == {"plans/IP-1-retry-queue.md": before}
+    assert calls == ["rev-parse", "rev-parse", "merge-base", "ls-tree", "cat-file"]
+
+
+def test_files_at_errors_read_after_the_option_that_asked(repo, tmp_path):
+    with pytest.raises(gitmodule.GitError, match=r"^nope: no such commit, branch or tag$"):
+        gitmodule.files_at("nope", ["plans/IP-1-retry-queue.md"], root=repo)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    with pytest.raises(gitmodule.GitError,
+                       match=r"^needs a git repository, and this folder is not in one$"):
+        gitmodule.files_at("main", ["x.md"], root=outside)
