@@ -1,5 +1,9 @@
 """The parser: every line number is a line of the original file."""
 
+import random
+import re
+
+from planbook import parse
 from planbook.parse import parse_bytes, parse_text
 
 PLAN = """\
@@ -135,3 +139,96 @@ def test_duplicate_keys_and_yaml_error_lines():
     code, line, column, message = plan.parse_findings[0]
     assert (code, line, column) == ("FM003", 3, 9)
     assert "quote the value" in message
+
+
+# -- the linear scanners match exactly what the patterns they replace matched ---------------
+
+# The patterns as they were: correct, but quadratic (or worse) on long lines.
+LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+SUPPRESS = re.compile(
+    r"(?:<!--|#)\s*planbook-(disable-next-line|disable|enable)\b([^>\n]*?)\s*(?:-->|$)")
+TASK = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+)\[([ xX])\](?:\s+|$)(.*)$")
+DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+CODE_FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")
+
+
+def random_lines(alphabet, longest, count=4000, seed=7):
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, longest)))
+            for _ in range(count)]
+
+
+def blanked(text):
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def test_code_spans_are_blanked_as_the_pattern_did():
+    for text in random_lines("``` a", 30) + random_lines("`a ", 12):
+        assert parse._blank_code_spans(text) == blanked(text), text
+
+
+def test_links_are_found_as_the_pattern_found_them():
+    for text in random_lines("[]()!<>`\"' ax\t", 24) + random_lines("[[]](()<>`\"' a", 40):
+        old = [(m.group(1), m.group(2), m.start()) for m in LINK.finditer(blanked(text))]
+        assert list(parse._links_in(text)) == old, text
+
+
+def test_suppression_comments_are_read_as_the_pattern_read_them():
+    words = ["<!--", "-->", "#", " ", "planbook-", "disable", "enable", "-next-line", ">", "-",
+             "A1", ",", "s"]
+    rnd = random.Random(3)
+    for _ in range(4000):
+        text = "".join(rnd.choice(words) for _ in range(rnd.randint(0, 10)))
+        old = [(m.group(1), m.group(2).strip()) for m in SUPPRESS.finditer(text)]
+        new = [(action, codes.strip()) for action, codes in parse._suppression_comments(text)]
+        assert new == old, text
+
+
+def test_possessive_patterns_match_what_the_plain_ones_did():
+    for old, new, alphabet in [(TASK, parse.TASK, " \t>-*+1.)[]xX a"),
+                               (DELIMITER_ROW, parse.DELIMITER_ROW, " \t|:-x"),
+                               (CODE_FENCE, parse.CODE_FENCE, " \t>-*+1.)`~a")]:
+        for text in random_lines(alphabet, 14):
+            a, b = old.match(text), new.match(text)
+            assert (a and a.groups()) == (b and b.groups()), (new.pattern, text)
+
+
+# -- section lookups -----------------------------------------------------------------------
+
+SECTIONS = """\
+# Plan
+## 1. Overview
+### 1.1 Purpose
+### External Libraries (pinned)
+## 2. Tasks & Risks
+### 2.1 Purpose
+#### Deep
+## 3. External Libraries
+"""
+
+
+def test_find_section_matches_loosely_and_in_order():
+    plan = parse_text(SECTIONS)
+    title, overview, purpose, libraries, tasks, purpose2, deep, libraries2 = plan.sections
+    assert plan.find_section("purpose") is purpose
+    assert plan.find_section("Purpose", within=tasks) is purpose2
+    assert plan.find_section("Deep", within=overview) is None
+    assert plan.find_section("deep", within=title) is deep
+    assert plan.find_section("External Libraries") is libraries
+    assert plan.find_section("External Libraries", within=tasks) is None
+    assert plan.find_section("external libraries (pinned)") is libraries
+    assert plan.find_section("Tasks and Risks") is tasks
+    assert plan.find_section("Purpose", within=deep) is None
+    assert [s.title for s in plan.root.walk()] == [s.title for s in plan.sections]
+
+
+def test_section_lookups_follow_a_new_section_list():
+    plan = parse_text(SECTIONS)
+    assert plan.section_at(3).title == "Purpose"
+    deep = plan.find_section("Deep")
+    assert plan.section_at(7) is deep
+    deep.parent.children.remove(deep)
+    plan.section_list = list(plan.root.walk())
+    assert plan.section_at(7).number == "2.1"
+    assert plan.find_section("Deep") is None

@@ -59,9 +59,15 @@ class Section:
         return out[::-1]
 
     def walk(self):
-        for child in self.children:
+        """Every section under this one, in document order (depth first, parents first)."""
+        stack = [iter(self.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             yield child
-            yield from child.walk()
+            stack.append(iter(child.children))
 
 
 @dataclass(slots=True)
@@ -197,6 +203,10 @@ class Plan:
     parse_findings: list[tuple[str, int, int, str]] = field(default_factory=list)
     doc_type: str = ""  # the doc type that applies, decided by lint
     section_list: list[Section] = field(default_factory=list)  # in document order
+    # built from section_list on first lookup, so lookups cost a bisect or a dict hit; a
+    # change to the section tree takes effect once section_list is set to its new walk()
+    section_index: SectionIndex | None = field(default=None, init=False, repr=False,
+                                               compare=False)
 
     @property
     def sections(self) -> list[Section]:
@@ -219,7 +229,7 @@ class Plan:
 
     def section_at(self, line: int) -> Section | None:
         """The innermost section that contains `line`: the last heading at or before it."""
-        index = bisect.bisect_right([s.line for s in self.section_list], line)
+        index = bisect.bisect_right(self._lookups().lines, line)
         return self.section_list[index - 1] if index else None
 
     def find_section(self, title: str, within: Section | None = None) -> Section | None:
@@ -227,10 +237,62 @@ class Plan:
         markup and '&' for 'and' aside, and a trailing remark in brackets allowed
         ("External Libraries (pinned)")."""
         wanted = title_key(title)
-        for section in (within or self.root).walk():
-            if section.titled(wanted):
-                return section
+        index = self._lookups()
+        low, high = 0, len(index.sections)
+        if within is not None and within is not self.root:
+            at = index.position.get(id(within))
+            if at is None or index.sections[at] is not within:  # not one of this plan's
+                return next((s for s in within.walk() if s.titled(wanted)), None)
+            low, high = at + 1, index.subtree_end[at]
+        candidates = index.by_base.get(_base_key(wanted), [])
+        for at in candidates[bisect.bisect_left(candidates, low):]:
+            if at >= high:
+                break
+            if index.sections[at].titled(wanted):
+                return index.sections[at]
         return None
+
+    def _lookups(self) -> SectionIndex:
+        index = self.section_index
+        sections = self.section_list
+        if index is None or index.sections is not sections or index.size != len(sections):
+            index = self.section_index = SectionIndex.build(sections)
+        return index
+
+
+@dataclass(slots=True)
+class SectionIndex:
+    """Lookups over a plan's sections in document order, built once instead of per call:
+    heading lines for bisecting, positions by title, and where each section's subtree ends."""
+
+    sections: list[Section]
+    size: int
+    lines: list[int]
+    by_base: dict[str, list[int]]  # `_base_key` of a title key -> positions, ascending
+    position: dict[int, int]  # id(section) -> its position
+    subtree_end: list[int]  # position just past the last section under each one
+
+    @classmethod
+    def build(cls, sections: list[Section]) -> SectionIndex:
+        by_base: dict[str, list[int]] = {}
+        position: dict[int, int] = {}
+        subtree_end = [len(sections)] * len(sections)
+        open_: list[int] = []  # positions of the sections the current one may sit under
+        for at, section in enumerate(sections):
+            by_base.setdefault(_base_key(section.key), []).append(at)
+            position[id(section)] = at
+            while open_ and sections[open_[-1]] is not section.parent:
+                subtree_end[open_.pop()] = at
+            open_.append(at)
+        return cls(sections, len(sections), [s.line for s in sections], by_base, position,
+                   subtree_end)
+
+
+def _base_key(key: str) -> str:
+    """A title key up to its first bracketed remark: every key `title_matches` accepts for a
+    wanted key shares the wanted key's base, so the base narrows the search exactly."""
+    cut = key.find(" (")
+    return key if cut < 0 else key[:cut]
 
 
 def title_matches(key: str, wanted: str) -> bool:

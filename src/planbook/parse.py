@@ -39,28 +39,55 @@ except ImportError:  # pragma: no cover
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_YAML_NODES = 10_000  # expanded through aliases; more is an alias bomb, not a plan
+# Lists and quotes inside each other. Real plans nest under ten levels (the corpus at most
+# two) and the tests read 6,000 written on one line as a plan like any other; deeper is a
+# generated wall of markers, reported as the single finding IO003 and not read further.
+MAX_NESTING = 8_000
 FENCE = re.compile(r"^-{3,}\s*$")  # a frontmatter delimiter: three or more dashes
 HEADING_NUMBER = re.compile(r"^((?:\d+\.)*\d+)\.?(?:\s+|$)")
-TASK = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+)\[([ xX])\](?:\s+|$)(.*)$")
-LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# The body patterns below are possessive (*+, ++, ?+) wherever what follows can never match
+# what was given back, so they match exactly what the plain forms did but never backtrack over
+# a line: a line of 40,000 spaces or '>' costs one pass, not one per character.
+TASK = re.compile(r"^(\s*+(?:>\s*+)*+(?:[-*+]|\d++[.)])\s++)\[([ xX])\](?:\s+|$)(.*)$")
 PARAGRAPH_STARTS = frozenset("|*_`[(\"'")
-DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-CODE_FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")
-SUPPRESS = re.compile(
-    r"(?:<!--|#)\s*planbook-(disable-next-line|disable|enable)\b([^>\n]*?)\s*(?:-->|$)"
-)
+DELIMITER_ROW = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+\|?+\s*+$")
+CODE_FENCE = re.compile(r"^\s*+(?:>\s*+)*+(?:[-*+]\s++|\d++[.)]\s++)?+(`{3,}|~{3,})")
+SUPPRESS_START = re.compile(r"(?:<!--|#)\s*+planbook-(disable-next-line|disable|enable)\b")
+BACKTICKS = re.compile(r"`+")
+URL_STOP = re.compile(r"[)\s>]")  # what ends a link's URL
+QUOTE_CHAR = re.compile(r"[\"']")
+SPACES = re.compile(r"\s*+")
+QUOTE_MARKERS = re.compile(r"(?: *+> ?+)*+")  # with the one space each may take
+LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?= |$)")
+LINE_OPENERS = frozenset(" \t>-*+0123456789")  # what a line that nests anything starts with
 
 
 class _State(BlockState):
-    """A block state that remembers where each paragraph starts."""
+    """A block state that remembers where each paragraph starts, and grows a paragraph without
+    copying it: mistune adds a paragraph's lines one at a time to its text, which costs the
+    square of its length, so the lines wait in a list until `_join_paragraphs`."""
 
     def add_paragraph(self, text: str) -> None:
         last = self.last_token()
         if last and last["type"] == "paragraph":
-            last["text"] += text
+            last.setdefault("_more", []).append(text)
         else:
             self.tokens.append({"type": "paragraph", "text": text, "_start": self.cursor})
+
+    def append_paragraph(self) -> int | None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            end = self.find_line_end()
+            last.setdefault("_more", []).append(self.get_text(end))
+            return end
+        return None
+
+
+def _join_paragraphs(tokens: list[dict]) -> None:
+    for token in tokens:
+        more = token.pop("_more", None)
+        if more:
+            token["text"] += "".join(more)
 
 
 class _Parser(BlockParser):
@@ -102,6 +129,8 @@ class _Parser(BlockParser):
         return True
 
     def _parse_indent_code_fast(self, state):
+        if state.src[state.cursor:state.cursor + 1] not in (" ", "\t"):
+            return None  # what mistune would find: code is indented by spaces or a tab
         before, start = len(state.tokens), state.cursor
         result = super()._parse_indent_code_fast(state)
         for token in state.tokens[before:]:
@@ -326,6 +355,7 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
     except RecursionError:
         plan.parse_findings.append(("IO003", body_from + 1, 1, "Markdown nested too deeply"))
         return
+    _join_paragraphs(state.tokens)
 
     def line_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset)
@@ -339,9 +369,22 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
         while end > line and not lines[end - 1].strip():
             end -= 1
         blocks.append(Block(token["type"], line, max(end, line), token))
-    _build_sections(plan, lines, blocks)
     for block in blocks:
-        section = plan.section_at(block.line)
+        too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
+        if too_deep:
+            plan.parse_findings.append(
+                ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} levels "
+                 "deep here; planbook reads no plan nested this deeply")
+            )
+            return
+    _build_sections(plan, lines, blocks)
+    sections = plan.section_list
+    before = 0  # sections that start at or before the current block; both run in order
+    open_ranges: dict[str, list[Suppression]] = {}
+    for block in blocks:
+        while before < len(sections) and sections[before].line <= block.line:
+            before += 1
+        section = sections[before - 1] if before else None
         if block.type == "paragraph" and "|" in block.token["text"]:
             _scan_tables(plan, lines, block, section)
         elif block.type == "block_code":
@@ -350,14 +393,56 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
                 CodeBlock(info.strip(), block.token.get("raw", ""), block.line, block.end_line,
                           section)
             )
-        if block.type in ("list", "block_quote"):
-            _scan_tasks(plan, lines, block, section)
-        if block.type in ("block_html", "paragraph", "list", "block_quote"):
-            _scan_suppressions(plan, lines, block)
-        if block.type in ("paragraph", "list", "block_quote", "heading"):
-            _scan_links(plan, lines, block)
+        if block.type in ("paragraph", "list", "block_quote", "block_html", "heading"):
+            _scan_lines(plan, lines, block, section, open_ranges)
     plan.blocks = blocks
-    _scan_frontmatter_suppressions(plan, lines)
+    _scan_frontmatter_suppressions(plan, lines, open_ranges)
+
+
+def _first_too_deep(lines: list[str], block: Block) -> int:
+    """The first line of a list or quote nested more than MAX_NESTING deep, or 0.
+
+    A line's nesting is the list items it sits in (open items whose content column its
+    indentation reaches) plus the quote and list markers it starts with, in any order: what
+    CommonMark nests, for lists written an item a line or `> - > - …` on one. One pass.
+    """
+    items: list[int] = []  # content columns of the open list items, innermost last
+    for number, text in _fenced_lines(lines, block.line, block.end_line):
+        if not text or text[0] not in LINE_OPENERS and not items or not text.strip():
+            continue  # blank, or neither indented nor opening a list or quote
+        if "\t" in text:
+            text = text.expandtabs(4)
+        quotes = QUOTE_MARKERS.match(text)
+        start = quotes.end()  # columns of list items count from after the quote markers
+        at = SPACES.match(text, start).end()
+        while items and items[-1] > at - start:
+            items.pop()
+        depth = quotes.group().count(">")
+        rules: dict[str, int] = {}  # marker character -> where only it and spaces are left
+        while True:
+            marker = LIST_MARKER.match(text, at)
+            if marker is None:
+                more = QUOTE_MARKERS.match(text, at)
+                if ">" not in more.group():
+                    break
+                depth += more.group().count(">")  # a quote inside a list item: "- > - x"
+                at = SPACES.match(text, more.end()).end()
+                continue
+            char = text[at]
+            if char in "-*":
+                if char not in rules:
+                    rules[char] = len(text.rstrip(char + " "))
+                if at >= rules[char] and text.count(char, at) >= 3:
+                    break  # '- - -' and '* * *' are thematic breaks, not lists
+            after = SPACES.match(text, marker.end()).end()
+            gap = after - marker.end()
+            items.append(marker.end() - start + (gap if 0 < gap <= 4 else 1))
+            at = after
+            if gap > 4:
+                break  # the rest is code inside the item
+        if depth + len(items) > MAX_NESTING:
+            return number
+    return 0
 
 
 def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
@@ -441,7 +526,7 @@ def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | 
     number = block.line
     while number < block.end_line:
         header, delimiter = lines[number - 1], lines[number]
-        if "|" in header and DELIMITER_ROW.match(delimiter):
+        if "|" in header and "-" in delimiter and DELIMITER_ROW.match(delimiter):
             columns, _ = split_row(header)
             if len(split_row(delimiter)[0]) == len(columns):
                 rows = []
@@ -460,7 +545,7 @@ def _fenced_lines(lines: list[str], start: int, end: int):
     fence = ""
     for number in range(start, end + 1):
         text = lines[number - 1]
-        match = CODE_FENCE.match(text)
+        match = CODE_FENCE.match(text) if "```" in text or "~~~" in text else None
         if fence:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = ""
@@ -471,49 +556,181 @@ def _fenced_lines(lines: list[str], start: int, end: int):
         yield number, text
 
 
-def _scan_tasks(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
+def _scan_lines(plan: Plan, lines: list[str], block: Block, section: Section | None,
+                open_ranges: dict[str, list[Suppression]]) -> None:
+    """Checklist items, suppression comments and links in a block, in one pass over its
+    lines outside code fences."""
+    tasks = block.type in ("list", "block_quote")
+    suppressions = block.type != "heading"
+    links = block.type != "block_html"
     for number, text in _fenced_lines(lines, block.line, block.end_line):
-        match = TASK.match(text)
-        if match:
-            plan.checklist.append(
-                ChecklistItem(match.group(2) != " ", match.group(3).strip(), number,
-                              len(match.group(1)) + 1, section)
-            )
+        if tasks and "]" in text:
+            match = TASK.match(text)
+            if match:
+                plan.checklist.append(
+                    ChecklistItem(match.group(2) != " ", match.group(3).strip(), number,
+                                  len(match.group(1)) + 1, section)
+                )
+        if suppressions and "planbook-" in text and "<!--" in text:
+            _add_suppression(plan, text, number, open_ranges)
+        if links and "](" in text:
+            for label, url, start in _links_in(text):
+                plan.links.append(Link(label, url, number, start + 1))
 
 
-def _scan_links(plan: Plan, lines: list[str], block: Block) -> None:
-    for number, text in _fenced_lines(lines, block.line, block.end_line):
-        if "](" not in text:
+def _links_in(line: str):
+    """Yield (text, url, offset) for each `[text](url "title")` outside code spans, as the
+    pattern (?<!!)\\[([^\\]\\n]*)\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+["'][^"']*["'])?\\s*\\) finds them.
+
+    The pattern retried at every '[' reads the rest of the line each time a link is not closed
+    (`[a](` repeated is quadratic); here each stretch of the line is read once: a failed '['
+    fails for every '[' before its ']', and what follows a URL is worked out once per URL end.
+    """
+    plain = _blank_code_spans(line) if "`" in line else line
+    size = len(plain)
+    url_stop = -1  # where the last URL read ended; later URLs starting before it end there too
+    tails: dict[int, int] = {}  # URL end -> end of the link after it, or -1
+    at = 0
+    while True:
+        start = plain.find("[", at)
+        if start < 0:
+            return
+        if start and plain[start - 1] == "!":  # an image
+            at = start + 1
             continue
-        plain = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
-        for match in LINK.finditer(plain):
-            plan.links.append(Link(match.group(1), match.group(2), number, match.start() + 1))
+        close = plain.find("]", start + 1)
+        if close < 0:
+            return
+        at = close + 1  # every '[' up to this ']' has the same fate
+        if plain[close + 1:close + 2] != "(":
+            continue
+        url_at = SPACES.match(plain, close + 2).end()
+        if url_at >= size:
+            return
+        if url_stop < url_at:
+            stop = URL_STOP.search(plain, url_at)
+            url_stop = stop.start() if stop else size
+        if url_stop == url_at:
+            continue
+        if url_stop not in tails:
+            tails[url_stop] = _link_tail(plain, url_stop)
+        end = tails[url_stop]
+        if end < 0:
+            continue
+        angled = plain[url_at] == "<" and url_stop > url_at + 1
+        yield plain[start + 1:close], plain[url_at + angled:url_stop], start
+        at = end
 
 
-def _scan_suppressions(plan: Plan, lines: list[str], block: Block) -> None:
-    for number, text in _fenced_lines(lines, block.line, block.end_line):
-        if "planbook-" in text and "<!--" in text:
-            _add_suppression(plan, text, number)
+def _link_tail(plain: str, at: int) -> int:
+    """Where a link ends whose URL ends at `at`: after an optional '>', an optional quoted
+    title and the closing ')'; -1 when there is no closing ')'."""
+    if plain[at:at + 1] == ">":
+        at += 1
+    title_at = SPACES.match(plain, at).end()
+    if title_at > at and plain[title_at:title_at + 1] in ("'", '"'):
+        quote = QUOTE_CHAR.search(plain, title_at + 1)
+        if quote:
+            paren = SPACES.match(plain, quote.end()).end()
+            if plain[paren:paren + 1] == ")":
+                return paren + 1
+    return title_at + 1 if plain[title_at:title_at + 1] == ")" else -1
 
 
-def _scan_frontmatter_suppressions(plan: Plan, lines: list[str]) -> None:
+def _blank_code_spans(text: str) -> str:
+    """`text` with each code span turned into as many spaces, as re.sub with the pattern
+    (`+)(?:(?!\\1).)+?\\1 would turn them, but reading each backtick run once.
+
+    That pattern opens at a run of R backticks (or the part of one it has not yet used) and
+    closes at the first later run of at least its width g, trying g from R down to just over
+    R/2 (narrower, its own run would close it at once). So an opening exists exactly when some
+    later run is more than half as long, and it is as wide as the longest later run allows.
+    """
+    runs = [m.span() for m in BACKTICKS.finditer(text)]
+    if len(runs) < 2:
+        return text
+    longest_after = [0] * len(runs)  # the longest run after each run
+    longest = 0
+    for i in range(len(runs) - 1, -1, -1):
+        longest_after[i] = longest
+        longest = max(longest, runs[i][1] - runs[i][0])
+    pieces: list[str] = []
+    copied = 0
+    i, opening = 0, runs[0][0]
+    while i < len(runs) and longest_after[i]:
+        run_end, later = runs[i][1], longest_after[i]
+        opening = max(opening, run_end - 2 * later + 1)  # the first backtick that can open
+        width = min(run_end - opening, later)
+        j = i + 1
+        while runs[j][1] - runs[j][0] < width:  # runs passed over end up inside the span
+            j += 1
+        closing = runs[j][0] + width
+        pieces += (text[copied:opening], " " * (closing - opening))
+        copied = closing
+        if closing < runs[j][1]:  # the rest of the closing run may open the next span
+            i, opening = j, closing
+        else:
+            i = j + 1
+            opening = runs[i][0] if i < len(runs) else 0
+    pieces.append(text[copied:])
+    return "".join(pieces)
+
+
+def _scan_frontmatter_suppressions(plan: Plan, lines: list[str],
+                                   open_ranges: dict[str, list[Suppression]]) -> None:
     for number in range(plan.frontmatter_start + 1, plan.frontmatter_end):
         text = lines[number - 1]
         if "planbook-" in text and "#" in text:
-            _add_suppression(plan, text, number)
+            _add_suppression(plan, text, number, open_ranges)
 
 
-def _add_suppression(plan: Plan, text: str, number: int) -> None:
-    for match in SUPPRESS.finditer(text):
-        action = match.group(1)
-        codes = tuple(c for c in re.split(r"[\s,]+", match.group(2).strip()) if c)
+def _suppression_comments(text: str):
+    """Yield (action, codes text) for each planbook comment in a line, as the pattern
+    (?:<!--|#)\\s*planbook-(disable-next-line|disable|enable)\\b([^>\\n]*?)\\s*(?:-->|$) finds
+    them: a comment ends at its line's first '>' when that is '-->', else at the line's end."""
+    at = 0
+    gt = -1  # the first '>' at or after the last comment read, or the line's length
+    while True:
+        match = SUPPRESS_START.search(text, at)
+        if match is None:
+            return
+        codes_at = match.end()
+        if gt < codes_at:
+            gt = text.find(">", codes_at)
+            if gt < 0:
+                gt = len(text)
+        if gt == len(text):
+            yield match.group(1), text[codes_at:]
+            return
+        if gt - 2 >= codes_at and text[gt - 2:gt] == "--":
+            yield match.group(1), text[codes_at:gt - 2]
+            at = gt + 1
+        else:
+            at = match.start() + 1
+
+
+def _add_suppression(plan: Plan, text: str, number: int,
+                     open_ranges: dict[str, list[Suppression]]) -> None:
+    """Record the comments on a line. `open_ranges` holds the `disable` ranges still open:
+    under "" all of them, under each code those naming it, so an `enable` visits only the
+    ranges it may close rather than every suppression so far."""
+    last = len(plan.lines)
+    for action, codes_text in _suppression_comments(text):
+        codes = tuple(c for c in re.split(r"[\s,]+", codes_text.strip()) if c)
         if action == "disable-next-line":
             plan.suppressions.append(Suppression(codes, number, number + 1, number + 1))
         elif action == "disable":
-            plan.suppressions.append(Suppression(codes, number, number, len(plan.lines)))
+            sup = Suppression(codes, number, number, last)
+            plan.suppressions.append(sup)
+            if sup.start != sup.end:
+                for key in ("", *codes):
+                    open_ranges.setdefault(key, []).append(sup)
         else:  # enable closes the open ranges for these codes (all when none given)
-            for sup in plan.suppressions:
-                if sup.end == len(plan.lines) and sup.start < number and (
-                    not codes or set(codes) & set(sup.codes)
-                ) and sup.start != sup.end:
-                    sup.end = number
+            for key in dict.fromkeys(codes) if codes else ("",):
+                still_open = []
+                for sup in open_ranges.get(key, ()):
+                    if sup.end == last and sup.start < number:
+                        sup.end = number
+                    if sup.end == last:
+                        still_open.append(sup)
+                open_ranges[key] = still_open
