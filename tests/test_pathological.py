@@ -182,3 +182,27 @@ def test_the_version_pattern_accepts_what_it_accepted_before():
     for _ in range(20_000):
         text = "".join(rnd.choice("v12.-+ax!") for _ in range(rnd.randint(0, 12)))
         assert bool(VERSION.match(text)) == bool(before.match(text)), text
+
+
+def long_chain(count: int, cycle: bool = False) -> str:
+    """A plan of `count` tasks, each depending on the one before, scheduled in that order,
+    every task ticked in the checklist; with `cycle`, T-1 depends on the last task too."""
+    first_dep = f"T-{count}" if cycle else "None"
+    rows = "\n".join(f"| T-{i} | Task {i} | Step {i} | {f'T-{i - 1}' if i > 1 else first_dep} "
+                     "| High | Low |" for i in range(1, count + 1))
+    bars = "\n".join(f"    Task {i} :t{i}, {f'after t{i - 1}' if i > 1 else '2026-03-10'}, 1d"
+                     for i in range(1, count + 1))
+    items = "\n".join(f"- [x] T-{i} done" for i in range(1, count + 1))
+    return (f'---\ntitle: "x"\nstatus: "done"\n---\n\n## 4. Implementation Tasks\n\n'
+            "| ID | Task | Description | Dependencies | Priority | Complexity |\n"
+            f"| --- | --- | --- | --- | --- | --- |\n{rows}\n\n## 5. Implementation Sequence\n\n"
+            f"```mermaid\ngantt\n    dateFormat YYYY-MM-DD\n{bars}\n```\n\n## 7. Checklist\n\n"
+            f"{items}\n")
+
+
+def test_two_thousand_chained_tasks_are_checked_in_one_pass(tmp_path):
+    path = tmp_path / "IP-1-chain.md"
+    path.write_text(long_chain(2000), encoding="utf-8")
+    assert lint(path, "--select", "SQ,AP003,RF") == []
+    path.write_text(long_chain(2000, cycle=True), encoding="utf-8")
+    assert ("SQ001", 2016, 1) in lint(path, "--select", "SQ")  # T-1 can start before T-2000

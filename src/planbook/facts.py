@@ -96,8 +96,22 @@ def read_rows(table: Table, spec: TableSpec, status_column: str | None = None
     return out
 
 
-def _mentions(task_id: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(task_id)}(?![\w-])", text) is not None
+WORD = re.compile(r"[\w-]+")
+
+
+class _Mentions:
+    """Which IDs a set of checklist items names, each as a word of its own (T-1 is not named
+    by "T-10"), read once for any number of IDs."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.words = {word for text in texts for word in WORD.findall(text)}
+
+    def name(self, task_id: str) -> bool:
+        if WORD.fullmatch(task_id):  # an ID of word characters is one of the items' words
+            return task_id in self.words
+        pattern = re.compile(rf"(?<![\w-]){re.escape(task_id)}(?![\w-])")
+        return any(pattern.search(text) for text in self.texts)
 
 
 class PlanFacts:
@@ -145,7 +159,6 @@ class PlanFacts:
         if report is None or not report.tasks:
             return []
         done_words = {v.lower() for v in report.done_values}
-        checked = [i.text for i in self.plan.checklist if i.checked]
         found: list[Task] = []
         states: list[str] = []
         seen: set[str] = set()
@@ -160,12 +173,12 @@ class PlanFacts:
                     seen.add(task.id)
                     found.append(task)
                     states.append(state)
-        items = [i.text for i in self.plan.checklist]
-        tracked = with_status or any(_mentions(t.id, text) for t in found for text in items)
+        items = _Mentions([i.text for i in self.plan.checklist])
+        checked = _Mentions([i.text for i in self.plan.checklist if i.checked])
+        tracked = with_status or any(items.name(t.id) for t in found)
         if tracked:
             for task, state in zip(found, states, strict=True):
-                task.done = state.lower() in done_words or any(
-                    _mentions(task.id, text) for text in checked)
+                task.done = state.lower() in done_words or checked.name(task.id)
         return found
 
     @property

@@ -156,7 +156,8 @@ def check_sequence(gantt: Gantt, tasks: list[Task]) -> list[tuple[str, int, str,
             problems.append((bar.task, bar.line, f"{bar.task} is scheduled twice", "SQ001"))
             continue
         scheduled[bar.task] = bar
-    deps_of = {t.id: [d for d in t.depends if d in {x.id for x in tasks}] for t in tasks}
+    ids = {t.id for t in tasks}
+    deps_of = {t.id: [d for d in t.depends if d in ids] for t in tasks}
     after_of: dict[str, list[str]] = {}
     for task in tasks:
         bar = scheduled.get(task.id)
@@ -172,11 +173,12 @@ def check_sequence(gantt: Gantt, tasks: list[Task]) -> list[tuple[str, int, str,
                                                     "bar of the sequence has as its id", "SQ001"))
             elif target.task:
                 after_of[task.id].append(target.task)
+    waits, needs = _closures(after_of), _closures(deps_of)
     for task in tasks:
         if task.id not in after_of:
             continue
         line = scheduled[task.id].line
-        before = _closure(after_of, task.id)
+        before = waits[task.id]
         missing = [d for d in deps_of[task.id] if d not in before]
         if missing:
             problems.append((task.id, line, f"{task.id} can start before {_names(missing)} "
@@ -184,13 +186,44 @@ def check_sequence(gantt: Gantt, tasks: list[Task]) -> list[tuple[str, int, str,
                                             f"{'them' if len(missing) > 1 else 'it'}, but its "
                                             "Dependencies list it"
                                             f"{'em' if len(missing) > 1 else ''}", "SQ001"))
-        needed = _closure(deps_of, task.id)
+        needed = needs[task.id]
         extra = [a for a in after_of[task.id] if a not in needed]
         if extra:
             problems.append((task.id, line, f"{task.id} starts after {_names(extra)} in the "
                                             "sequence, but its Dependencies do not lead to "
                                             f"{'them' if len(extra) > 1 else 'it'}", "SQ002"))
     return problems
+
+
+def _closures(graph: dict[str, list[str]]) -> dict[str, set[str]]:
+    """For every node, everything it comes after, directly or through others. Without a cycle
+    each node's set is built from its predecessors' in one pass (predecessors first); a graph
+    with a cycle (RF002 reports it) is walked node by node."""
+    pending = {node: len([p for p in preds if p in graph]) for node, preds in graph.items()}
+    followers: dict[str, list[str]] = {}
+    for node, preds in graph.items():
+        for pred in preds:
+            if pred in graph:
+                followers.setdefault(pred, []).append(node)
+    ready = [node for node, count in pending.items() if count == 0]
+    order: list[str] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for follower in followers.get(node, ()):
+            pending[follower] -= 1
+            if pending[follower] == 0:
+                ready.append(follower)
+    if len(order) < len(graph):
+        return {node: _closure(graph, node) for node in graph}
+    out: dict[str, set[str]] = {}
+    for node in order:
+        found: set[str] = set()
+        for pred in graph[node]:
+            found.add(pred)
+            found |= out.get(pred, set())
+        out[node] = found
+    return out
 
 
 def _closure(graph: dict[str, list[str]], start: str) -> set[str]:
