@@ -1,9 +1,12 @@
 """Configuration: where it is found, what each key does, and errors that name the key."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from gitrepo import PLANBOOK
 from planbook.config import ConfigError, find_config, load_config
 from planbook.lint import Linter, discover, lint_paths
 
@@ -130,3 +133,19 @@ def test_invalid_inline_type_is_a_usage_problem(tmp_path):
         Linter(config)
     assert "types.ADR" in str(caught.value)
     assert "sections[0].name: unknown key" in str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["type-files", "--config"])
+def test_a_fifo_as_config_or_doc_type_file_is_refused_unread(tmp_path, where):
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    os.mkfifo(tmp_path / "pipe.toml")
+    if where == "type-files":
+        write(tmp_path / "planbook.toml", 'type-files = ["pipe.toml"]\n')
+        args = ["lint"]
+    else:
+        args = ["lint", "--config", "pipe.toml", "plans"]
+    proc = subprocess.run([PLANBOOK, *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2
+    assert "pipe.toml: is not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr

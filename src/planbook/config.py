@@ -129,9 +129,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         return Config(root=Path.cwd())
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if path.name == "pyproject.toml":
@@ -143,3 +141,15 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
     config.root, config.source = path.parent, str(path)
     return config
+
+
+def _read(path: Path) -> str:
+    """A config file's text, read like a plan (a FIFO or a device is refused, not read)."""
+    from planbook.parse import Unreadable, read_file
+
+    try:
+        return read_file(str(path)).decode("utf-8")
+    except Unreadable as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
