@@ -443,25 +443,36 @@ def fix(paths, show_diff, select, config_path):
         if chosen.notice:
             click.echo(chosen.notice, err=True)
         linter.histories = chosen.histories
-    changed = fixed = 0
+    changed = fixed = failed = 0
     for path in files:
-        outcome = fixing.fix_file(path, linter, codes)
-        if outcome is None:
-            continue
-        if outcome.refused:
-            click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
-                       "edit would have broken the file", err=True)
-        if not outcome.changed:
+        try:
+            outcome = fixing.fix_file(path, linter, codes)
+            if outcome is None:
+                continue
+            if outcome.refused:
+                click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
+                           "edit would have broken the file", err=True)
+            if not outcome.changed:
+                continue
+            if show_diff:
+                click.echo(fixing.diff(outcome), nl=False)
+            else:
+                fixing.write(outcome)
+        except fixing.NotFixed as exc:  # unreadable, or not writable without loss: go on
+            click.echo(f"planbook: {path}: {exc}", err=True)
+            failed += 1
             continue
         changed += 1
         fixed += len(outcome.edits)
-        if show_diff:
-            click.echo(fixing.diff(outcome), nl=False)
-        else:
-            fixing.write(outcome)
     verb = "would fix" if show_diff else "fixed"
-    click.echo(f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
-               f"file{'s' if changed != 1 else ''}", err=True)
+    summary = (f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
+               f"file{'s' if changed != 1 else ''}")
+    if failed:
+        summary += (f"; {failed} file{'s' if failed != 1 else ''} could not be "
+                    + ("read" if show_diff else "fixed"))
+    click.echo(summary, err=True)
+    if failed:  # something the run was asked to do was not done
+        sys.exit(2)
     sys.exit(1 if show_diff and changed else 0)
 
 
