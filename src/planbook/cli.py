@@ -36,7 +36,22 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Run the command; a bug in planbook exits 2 with one line, not a traceback."""
+    """Run the command; a bug in planbook exits 2 with one line, not a traceback.
+
+    SIGINT and SIGTERM exit 130 and 143 (128 + the signal), as a shell reports a stopped
+    command: click alone turns Ctrl-C into exit 1, the code for findings, and SIGTERM would end
+    the process wherever it is. Raised as SystemExit, a stop still runs every `finally` and
+    waits for a file being written (see fix.atomic_write). A signal the caller set to be
+    ignored stays ignored.
+    """
+    import signal
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, stop)
     try:
         cli()
     except Exception as exc:  # click handles its own errors and exits before this
