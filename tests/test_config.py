@@ -149,3 +149,38 @@ def test_a_fifo_as_config_or_doc_type_file_is_refused_unread(tmp_path, where):
     assert proc.returncode == 2
     assert "pipe.toml: is not a regular file" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    '[project]\nname = "x"\n\n[tool.planbook]\npaths = ["plans"\nselect = ["FM"]\n',
+    '[project]\nname = "x"\n\n[tool.planbook\npaths = ["plans"]\n',
+    '[project\nname = "x"\n\n[tool.planbook.severity]\nFM013 = "error"\n',
+    'tool.planbook.paths = ["plans"]\n[project]\nname = = "x"\n',
+])
+def test_a_broken_pyproject_that_configures_planbook_is_an_error(tmp_path, text):
+    write(tmp_path / "pyproject.toml", text)
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    assert find_config(tmp_path / "plans") == tmp_path / "pyproject.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}: invalid TOML: ")
+    assert "(at line " in str(caught.value)
+    proc = subprocess.run([PLANBOOK, "lint"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2 and "pyproject.toml: invalid TOML" in proc.stderr, proc.stderr
+
+
+def test_a_broken_pyproject_that_never_names_planbook_is_passed_over(tmp_path):
+    write(tmp_path / "planbook.toml", 'select = ["FM"]\n')
+    write(tmp_path / "sub" / "pyproject.toml",
+          '[project\nname = "x"\n# see [tool.planbook] in planbook.toml\n'
+          '[tool.planbook-helper]\nx = 1\n')
+    assert find_config(tmp_path / "sub") == tmp_path / "planbook.toml"
+
+
+def test_a_pyproject_that_configures_planbook_must_be_utf8(tmp_path):
+    write(tmp_path / "pyproject.toml", "")
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.planbook]\n# caf\xe9\npaths = ["p"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert "pyproject.toml: not valid UTF-8" in str(caught.value)

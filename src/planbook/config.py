@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,24 @@ class Config:
         return found
 
 
+# `[tool.planbook]`, `[tool.planbook.severity]`, `[[tool.planbook.x]]`, `tool.planbook.x = ` (and
+# `[tool.planbook` left unclosed), spaced or quoted as TOML allows: text meant to configure us
+PLANBOOK_TABLE = re.compile(
+    r"""^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*(["']?)planbook\1(?![\w-])"""
+    r"""|tool[ \t]*\.[ \t]*(["']?)planbook\2[ \t]*[.=])""", re.MULTILINE)
+
+
 def find_config(start: Path) -> Path | None:
+    """The nearest planbook.toml, or pyproject.toml with a planbook table, at or above
+    `start`, up to the git repository's root.
+
+    A pyproject.toml that is not valid TOML cannot say whether it has a planbook table; when
+    its text names one it is returned anyway, so that loading it reports the syntax error with
+    its line instead of planbook quietly using the defaults. One that cannot be read at all is
+    passed over, like one without a planbook table.
+    """
+    from planbook.parse import Unreadable, read_file
+
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
         for name in ("planbook.toml", "pyproject.toml"):
@@ -112,8 +130,14 @@ def find_config(start: Path) -> Path | None:
                 if name == "planbook.toml":
                     return candidate
                 try:
-                    data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-                except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    text = read_file(str(candidate)).decode("utf-8", errors="replace")
+                except Unreadable:
+                    continue
+                try:
+                    data = tomllib.loads(text)
+                except tomllib.TOMLDecodeError:
+                    if PLANBOOK_TABLE.search(text):
+                        return candidate
                     continue
                 if "planbook" in data.get("tool", {}):
                     return candidate
@@ -131,7 +155,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     try:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("planbook", {})
     data = {k: v for k, v in data.items() if k not in ("root", "source")}
