@@ -184,3 +184,20 @@ def test_a_pyproject_that_configures_planbook_must_be_utf8(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(start=tmp_path)
     assert "pyproject.toml: not valid UTF-8" in str(caught.value)
+
+
+def test_a_file_named_twice_is_linted_once_as_first_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    (tmp_path / "plans" / "alias.md").symlink_to("a.md")
+    (tmp_path / "elsewhere").symlink_to("plans")
+    config = load_config(start=tmp_path)
+    named = ["plans/a.md", str(tmp_path / "plans" / "a.md"), "elsewhere/a.md", "plans"]
+    assert discover(named, config) == ["plans/a.md"]
+    assert discover([str(tmp_path / "plans" / "a.md"), "plans"], config) == \
+        [str(tmp_path / "plans" / "a.md")]
+    proc = subprocess.run([PLANBOOK, "lint", "--select", "FM011", str(tmp_path / "plans/a.md"),
+                           "plans/a.md"], capture_output=True, text=True, timeout=30)
+    assert proc.stdout.count("FM011") == 1, proc.stdout
+    assert "1 file checked" in proc.stdout
+
