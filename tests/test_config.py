@@ -201,3 +201,20 @@ def test_a_file_named_twice_is_linted_once_as_first_named(tmp_path, monkeypatch)
     assert proc.stdout.count("FM011") == 1, proc.stdout
     assert "1 file checked" in proc.stdout
 
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('[doc-types]\n"adr/*.md" = "ADRR"\n',
+     "doc-types: 'adr/*.md' asks for doc type 'ADRR', which is not declared "
+     "(known: ADR, IP, playbook)"),
+    ('default-type = "RFC"\n', "default-type: 'RFC' is not a declared doc type"),
+])
+def test_config_naming_an_undeclared_doc_type_says_which(tmp_path, text, words):
+    write(tmp_path / "planbook.toml", text)
+    write(tmp_path / "adr" / "1.md", '---\ntitle: "Use TOML"\ndoc_type: IP\n---\n')
+    with pytest.raises(ConfigError) as caught:
+        Linter(load_config(start=tmp_path))
+    assert str(caught.value).startswith(f"{tmp_path / 'planbook.toml'}: {words}")
+    proc = subprocess.run([PLANBOOK, "lint", "adr"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert "unknown doc type 'IP'" not in proc.stdout + proc.stderr

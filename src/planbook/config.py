@@ -76,8 +76,23 @@ class Config:
             for file in self.type_files:
                 declared = doctypes.from_file(self.root / file)
                 cached[declared.name] = declared
+            self._check_type_names([*doctypes.builtin_names(), *cached])
             self.__dict__["_team_doctypes"] = cached
         return cached
+
+    def _check_type_names(self, known: list[str]) -> None:
+        """`doc-types` and `default-type` name declared types: an undeclared one would lint
+        its plans with no doc type at all, and FM010 would blame the plan's own `doc_type`."""
+        lowered = {n.lower() for n in known}
+        listed = ", ".join(sorted(known, key=str.lower))
+        where = f"{self.source}: " if self.source else ""
+        for pattern, name in self.doc_types.items():
+            if name.strip().lower() not in lowered:
+                raise ConfigError(f"{where}doc-types: '{pattern}' asks for doc type '{name}', "
+                                  f"which is not declared (known: {listed})")
+        if self.default_type.strip().lower() not in lowered:
+            raise ConfigError(f"{where}default-type: '{self.default_type}' is not a declared "
+                              f"doc type (known: {listed})")
 
     def doctype(self, name: str):
         """A doc type by name, any case: the team's first, then a built-in one read on demand."""
