@@ -289,3 +289,32 @@ def test_a_new_file_gets_the_usual_mode(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "baseline.json").stat().st_mode) == 0o640
+
+
+def test_a_bug_on_one_file_is_reported_and_the_others_are_fixed(folder, clean, monkeypatch):
+    from click.testing import CliRunner
+
+    import planbook.fix
+    from planbook.cli import cli
+
+    broken = folder / "plans" / "IP-6-broken.md"
+    broken.write_text(FRONT + body(clean), encoding="utf-8")
+    path = put(folder, FRONT + body(clean))
+    real = planbook.fix.fix_file
+
+    def failing(name, linter, codes):
+        if name.endswith("IP-6-broken.md"):
+            raise IndexError("list index out of range")
+        return real(name, linter, codes)
+
+    monkeypatch.setattr(planbook.fix, "fix_file", failing)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("PLANBOOK_TODAY", "2026-06-01")
+    monkeypatch.delenv("PLANBOOK_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["fix"])
+    assert result.exit_code == 2
+    assert ("planbook: plans/IP-6-broken.md: not fixed: internal error: IndexError: list index "
+            "out of range") in result.stderr
+    assert "fixed 4 problems in 1 file; 1 file could not be fixed" in result.stderr
+    assert path.read_text(encoding="utf-8") == FIXED + body(clean)
+    assert broken.read_text(encoding="utf-8") == FRONT + body(clean)

@@ -477,6 +477,13 @@ def fix(paths, show_diff, select, config_path):
             click.echo(f"planbook: {path}: {exc}", err=True)
             failed += 1
             continue
+        except Exception as exc:  # a bug on one file must not leave the others unfixed
+            if os.environ.get("PLANBOOK_DEBUG"):
+                raise
+            click.echo(f"planbook: {path}: not fixed: internal error: {type(exc).__name__}: "
+                       f"{exc} (set PLANBOOK_DEBUG=1 for the traceback)", err=True)
+            failed += 1
+            continue
         changed += 1
         fixed += len(outcome.edits)
     verb = "would fix" if show_diff else "fixed"
