@@ -199,8 +199,8 @@ def test_a_hard_link_is_refused_and_keeps_its_inode(folder, clean):
     inode = path.stat().st_ino
     proc = planbook(folder, "fix")
     assert proc.returncode == 2
-    assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it has 2 hard links, which a "
-            "rewrite would break") in proc.stderr
+    assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it has 2 hard links, which "
+            "replacing it would break\n") in proc.stderr
     assert "fixed 4 problems in 1 file; 1 file could not be fixed" in proc.stderr
     assert path.stat().st_ino == inode == other.stat().st_ino and path.stat().st_nlink == 2
     assert path.read_text(encoding="utf-8") == FRONT + body(clean)
@@ -217,6 +217,22 @@ def test_owner_group_and_mode_are_kept(folder, clean):
     info = path.stat()
     assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (1234, 5678, 0o4640)
     assert path.read_text(encoding="utf-8") == FIXED + body(clean)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to give a file another owner and then "
+                           "run without the power to keep it")
+def test_a_file_whose_owner_cannot_be_kept_is_not_fixed(folder, clean):
+    path = put(folder, FRONT + body(clean))
+    os.chown(path, 1234, 5678)
+    proc = subprocess.run([shutil.which("setpriv"), "--bounding-set=-chown", PLANBOOK, "fix"],
+                          cwd=folder, env=env(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it belongs to user 1234, group "
+            "5678, and a rewritten file could not keep that owner\n") in proc.stderr
+    assert path.read_text(encoding="utf-8") == FRONT + body(clean)
+    assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
+    assert leftovers(folder) == []
 
 
 def test_read_only_files_and_folders_are_reported_and_the_run_goes_on(folder, clean):
@@ -277,7 +293,7 @@ def test_a_file_changed_after_it_was_read_is_not_overwritten(folder, clean):
     path.write_text(FRONT + body(clean) + "\nA line written meanwhile.\n", encoding="utf-8")
     with pytest.raises(NotFixed) as caught:
         write_fixed(outcome)
-    assert str(caught.value) == "not fixed: it changed while it was being fixed; run fix again"
+    assert str(caught.value) == "not fixed: it changed after it was read"
     assert path.read_text(encoding="utf-8").endswith("A line written meanwhile.\n")
     assert leftovers(folder) == []
 

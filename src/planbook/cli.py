@@ -436,6 +436,9 @@ def fix(paths, show_diff, select, config_path):
     Sets `updated` on changed plans (GT002), quotes values YAML would mangle (FM003, FM011,
     FM012), gives allowed values their declared case (FM007, TB004) and renumbers sections
     (ST004). Comments, key order, line endings and all other bytes stay as they were.
+
+    A file that cannot be read or written (read-only, hard-linked, not a regular file) is
+    reported and left as it was, the others are still fixed, and the exit code is 2.
     """
     from planbook import fix as fixing
     from planbook import lint as linting

@@ -40,6 +40,10 @@ class NotFixed(Exception):
         return f"not fixed{f' ({self.code})' if self.code else ''}: {self.args[0]}"
 
 
+class WriteRefused(OSError):
+    """A file atomic_write will not replace, because replacing it would lose something."""
+
+
 HELD_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                 if hasattr(signal, name)}
 
@@ -72,12 +76,13 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
     new one, never half of either, and SIGINT or SIGTERM wait until the step is done.
 
     A symbolic link is followed: its target is replaced and the link stays a link. The file
-    keeps its permission bits and its owner and group. A file with more than one hard link
-    is refused with NotFixed rather than split from its other names or written in place: an
-    in-place write is not atomic (a crash or a full disk halfway leaves half a plan), and hard
-    links are how backup snapshots share a file, so changing one name would change the
-    snapshot too. A file that is not regular (a FIFO, a device) is refused too. With
-    `expected`, the file is refused when its bytes are no longer those that were fixed.
+    keeps its permission bits, owner and group. Refused with WriteRefused: a file that is not
+    regular (a FIFO, a device), one whose owner cannot be kept, one whose bytes are no longer
+    `expected`, and one with more than one hard link, rather than split from its other names
+    or written in place: an in-place write is not atomic (a crash or a full disk midway leaves
+    half a plan), and hard links are how backup snapshots share files, so a change to one name
+    would change the snapshot too. A file its user may not write raises PermissionError even
+    where the folder would allow renaming over it: read-only means leave it as it is.
     """
     real = Path(os.path.realpath(path))
     try:
@@ -87,10 +92,10 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
     if info is not None:
         problem = not_regular(info)
         if problem:
-            raise NotFixed(problem)
+            raise WriteRefused(problem)
         if info.st_nlink > 1:
-            raise NotFixed(f"it has {info.st_nlink} hard links, which a rewrite would break; "
-                           "`planbook fix --diff` shows the change to make by hand")
+            raise WriteRefused(f"it has {info.st_nlink} hard links, which replacing it would "
+                               "break")
         _check_writable(real)
     with _signals_held():
         handle, temp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
@@ -102,7 +107,7 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
                 os.fsync(out.fileno())
             _pause("write", str(path))
             if expected is not None and _current(real) != expected:
-                raise NotFixed("it changed while it was being fixed; run fix again")
+                raise WriteRefused("it changed after it was read")
             os.replace(temp, real)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -130,8 +135,8 @@ def _keep_owner_and_mode(fd: int, info: os.stat_result | None) -> None:
         try:
             os.fchown(fd, info.st_uid, info.st_gid)
         except PermissionError:
-            raise NotFixed(f"it belongs to user {info.st_uid}, group {info.st_gid}, and a "
-                           "rewritten file could not keep that owner") from None
+            raise WriteRefused(f"it belongs to user {info.st_uid}, group {info.st_gid}, and "
+                               "a rewritten file could not keep that owner") from None
     os.fchmod(fd, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits
 
 
@@ -462,6 +467,6 @@ def write(outcome: Outcome) -> None:
     try:
         atomic_write(Path(outcome.path), outcome.after.encode("utf-8"),
                      expected=outcome.before.encode("utf-8"))
-    except OSError as exc:
+    except OSError as exc:  # WriteRefused, or what the system said
         reason = exc.strerror or str(exc)
         raise NotFixed(reason[:1].lower() + reason[1:]) from None
