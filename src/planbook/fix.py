@@ -103,7 +103,7 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
-                _keep_owner_and_mode(out.fileno(), info)
+                _keep_owner_and_mode(out.fileno(), temp, info)
                 os.fsync(out.fileno())
             _pause("write", str(path))
             if expected is not None and _current(real) != expected:
@@ -122,22 +122,28 @@ def _check_writable(path: Path) -> None:
     os.close(os.open(path, flags))
 
 
-def _keep_owner_and_mode(fd: int, info: os.stat_result | None) -> None:
+def _keep_owner_and_mode(fd: int, temp: str, info: os.stat_result | None) -> None:
     """Give the new file the old one's owner, group and mode; a new file gets the mode the
-    umask gives any new file, not mkstemp's 0600."""
+    umask gives any new file, not mkstemp's 0600. Set through the open descriptor, so a file
+    swapped in for the temporary one is never changed (by name only where the system has no
+    fchmod, as Windows before Python 3.13)."""
     if info is None:
         umask = os.umask(0)
         os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        return
-    mine = os.fstat(fd)
-    if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
-        try:
-            os.fchown(fd, info.st_uid, info.st_gid)
-        except PermissionError:
-            raise WriteRefused(f"it belongs to user {info.st_uid}, group {info.st_gid}, and "
-                               "a rewritten file could not keep that owner") from None
-    os.fchmod(fd, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits
+        mode = 0o666 & ~umask
+    else:
+        mode = stat.S_IMODE(info.st_mode)
+        mine = os.fstat(fd)
+        if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+            try:
+                os.fchown(fd, info.st_uid, info.st_gid)
+            except PermissionError:
+                raise WriteRefused(f"it belongs to user {info.st_uid}, group {info.st_gid}, "
+                                   "and a rewritten file could not keep that owner") from None
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)  # after chown, which clears set-id bits
+    else:  # pragma: no cover
+        os.chmod(temp, mode)
 
 
 def _current(path: Path) -> bytes | None:
