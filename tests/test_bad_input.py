@@ -126,3 +126,27 @@ def test_bad_config_exits_two_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "paths: expected a list" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_fifo_or_device_is_reported_not_read(tmp_path, kind):
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "pipe.md")
+        target, shown = ".", "pipe.md"  # found by walking the folder
+    else:
+        target = shown = "/dev/zero"
+    proc = subprocess.run([PLANBOOK, "lint", "-q", target], cwd=tmp_path, timeout=30,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout == f"{shown}:1:1: IO001 [unreadable-file] is not a regular file\n"
+
+
+def test_a_fifo_swapped_in_after_the_check_is_caught_on_the_open_file(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")
+    # the check before opening is told nothing is wrong, as if the FIFO arrived just after it
+    script = ("import planbook.parse as p\n"
+              "p._read_problem = lambda path: ''\n"
+              "try:\n    p.read_file('pipe.md')\nexcept p.Unreadable as exc:\n    print(exc)\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, timeout=30,
+                          capture_output=True, text=True)
+    assert proc.stdout == "is not a regular file\n", proc.stderr

@@ -1,9 +1,12 @@
 """Configuration: where it is found, what each key does, and errors that name the key."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from gitrepo import PLANBOOK
 from planbook.config import ConfigError, find_config, load_config
 from planbook.lint import Linter, discover, lint_paths
 
@@ -130,3 +133,88 @@ def test_invalid_inline_type_is_a_usage_problem(tmp_path):
         Linter(config)
     assert "types.ADR" in str(caught.value)
     assert "sections[0].name: unknown key" in str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["type-files", "--config"])
+def test_a_fifo_as_config_or_doc_type_file_is_refused_unread(tmp_path, where):
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    os.mkfifo(tmp_path / "pipe.toml")
+    if where == "type-files":
+        write(tmp_path / "planbook.toml", 'type-files = ["pipe.toml"]\n')
+        args = ["lint"]
+    else:
+        args = ["lint", "--config", "pipe.toml", "plans"]
+    proc = subprocess.run([PLANBOOK, *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2
+    assert "pipe.toml: is not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text", [
+    '[project]\nname = "x"\n\n[tool.planbook]\npaths = ["plans"\nselect = ["FM"]\n',
+    '[project]\nname = "x"\n\n[tool.planbook\npaths = ["plans"]\n',
+    '[project\nname = "x"\n\n[tool.planbook.severity]\nFM013 = "error"\n',
+    'tool.planbook.paths = ["plans"]\n[project]\nname = = "x"\n',
+])
+def test_a_broken_pyproject_that_configures_planbook_is_an_error(tmp_path, text):
+    write(tmp_path / "pyproject.toml", text)
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    assert find_config(tmp_path / "plans") == tmp_path / "pyproject.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}: invalid TOML: ")
+    assert "(at line " in str(caught.value)
+    proc = subprocess.run([PLANBOOK, "lint"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=30)
+    assert proc.returncode == 2 and "pyproject.toml: invalid TOML" in proc.stderr, proc.stderr
+
+
+def test_a_broken_pyproject_that_never_names_planbook_is_passed_over(tmp_path):
+    write(tmp_path / "planbook.toml", 'select = ["FM"]\n')
+    write(tmp_path / "sub" / "pyproject.toml",
+          '[project\nname = "x"\n# see [tool.planbook] in planbook.toml\n'
+          '[tool.planbook-helper]\nx = 1\n')
+    assert find_config(tmp_path / "sub") == tmp_path / "planbook.toml"
+
+
+def test_a_pyproject_that_configures_planbook_must_be_utf8(tmp_path):
+    write(tmp_path / "pyproject.toml", "")
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.planbook]\n# caf\xe9\npaths = ["p"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert "pyproject.toml: not valid UTF-8" in str(caught.value)
+
+
+def test_a_file_named_twice_is_linted_once_as_first_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    (tmp_path / "plans" / "alias.md").symlink_to("a.md")
+    (tmp_path / "elsewhere").symlink_to("plans")
+    config = load_config(start=tmp_path)
+    named = ["plans/a.md", str(tmp_path / "plans" / "a.md"), "elsewhere/a.md", "plans"]
+    assert discover(named, config) == ["plans/a.md"]
+    assert discover([str(tmp_path / "plans" / "a.md"), "plans"], config) == \
+        [str(tmp_path / "plans" / "a.md")]
+    proc = subprocess.run([PLANBOOK, "lint", "--select", "FM011", str(tmp_path / "plans/a.md"),
+                           "plans/a.md"], capture_output=True, text=True, timeout=30)
+    assert proc.stdout.count("FM011") == 1, proc.stdout
+    assert "1 file checked" in proc.stdout
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('[doc-types]\n"adr/*.md" = "ADRR"\n',
+     "doc-types: 'adr/*.md' asks for doc type 'ADRR', which is not declared "
+     "(known: ADR, IP, playbook)"),
+    ('default-type = "RFC"\n', "default-type: 'RFC' is not a declared doc type"),
+])
+def test_config_naming_an_undeclared_doc_type_says_which(tmp_path, text, words):
+    write(tmp_path / "planbook.toml", text)
+    write(tmp_path / "adr" / "1.md", '---\ntitle: "Use TOML"\ndoc_type: IP\n---\n')
+    with pytest.raises(ConfigError) as caught:
+        Linter(load_config(start=tmp_path))
+    assert str(caught.value).startswith(f"{tmp_path / 'planbook.toml'}: {words}")
+    proc = subprocess.run([PLANBOOK, "lint", "adr"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert "unknown doc type 'IP'" not in proc.stdout + proc.stderr

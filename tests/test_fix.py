@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
 
 import pytest
 
-from gitrepo import commit, make_repo, plan, planbook, write
+from gitrepo import PLANBOOK, commit, env, make_repo, plan, planbook, write
+from planbook.config import Config
+from planbook.fix import FIXERS, NotFixed, atomic_write, fix_file
+from planbook.fix import write as write_fixed
+from planbook.lint import Linter
 
 FRONT = """\
 ---
@@ -151,3 +157,180 @@ def test_updated_is_set_on_a_changed_plan(tmp_path):
     assert planbook(repo, "fix").returncode == 0
     assert path.read_text() == edited.replace('updated: "2026-03-09"', 'updated: "2026-06-01"')
     assert planbook(repo, "lint").returncode == 0
+
+
+# -- what fix writes, and what it refuses to ------------------------------------------------
+
+
+def as_user(*args: str) -> list[str]:
+    """Run a command without root's power to write anything: as root, drop the capabilities
+    that override file permissions, so a read-only file is read-only to it too."""
+    if os.geteuid() != 0:
+        return list(args)
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv, so file permissions cannot bind")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", *args]
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*.tmp"))
+
+
+def test_a_symlink_is_followed_and_stays_a_link(folder, clean):
+    real = folder / "elsewhere" / "retry-queue.md"
+    real.parent.mkdir()
+    real.write_text(FRONT + body(clean), encoding="utf-8")
+    link = folder / "plans" / "IP-7-retry-queue.md"
+    link.symlink_to(real)
+    proc = planbook(folder, "fix")
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_text(encoding="utf-8") == FIXED + body(clean)
+    assert leftovers(folder) == []
+
+
+def test_a_hard_link_is_refused_and_keeps_its_inode(folder, clean):
+    path = put(folder, FRONT + body(clean))
+    other = folder / "snapshot.md"
+    os.link(path, other)
+    fine = folder / "plans" / "IP-8-other.md"
+    fine.write_text(FRONT + body(clean), encoding="utf-8")
+    inode = path.stat().st_ino
+    proc = planbook(folder, "fix")
+    assert proc.returncode == 2
+    assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it has 2 hard links, which "
+            "replacing it would break\n") in proc.stderr
+    assert "fixed 4 problems in 1 file; 1 file could not be fixed" in proc.stderr
+    assert path.stat().st_ino == inode == other.stat().st_ino and path.stat().st_nlink == 2
+    assert path.read_text(encoding="utf-8") == FRONT + body(clean)
+    assert fine.read_text(encoding="utf-8") == FIXED + body(clean)
+    assert planbook(folder, "fix", "--diff").returncode == 1  # a preview writes nothing
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file another owner")
+def test_owner_group_and_mode_are_kept(folder, clean):
+    path = put(folder, FRONT + body(clean))
+    os.chown(path, 1234, 5678)
+    os.chmod(path, 0o4640)
+    assert planbook(folder, "fix").returncode == 0
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (1234, 5678, 0o4640)
+    assert path.read_text(encoding="utf-8") == FIXED + body(clean)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv to give a file another owner and then "
+                           "run without the power to keep it")
+def test_a_file_whose_owner_cannot_be_kept_is_not_fixed(folder, clean):
+    path = put(folder, FRONT + body(clean))
+    os.chown(path, 1234, 5678)
+    proc = subprocess.run([shutil.which("setpriv"), "--bounding-set=-chown", PLANBOOK, "fix"],
+                          cwd=folder, env=env(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it belongs to user 1234, group "
+            "5678, and a rewritten file could not keep that owner\n") in proc.stderr
+    assert path.read_text(encoding="utf-8") == FRONT + body(clean)
+    assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
+    assert leftovers(folder) == []
+
+
+def test_read_only_files_and_folders_are_reported_and_the_run_goes_on(folder, clean):
+    locked = put(folder, FRONT + body(clean))
+    locked.chmod(0o444)
+    shut = folder / "shut"
+    shut.mkdir()
+    inside = shut / "IP-9-shut.md"
+    inside.write_text(FRONT + body(clean), encoding="utf-8")
+    shut.chmod(0o555)
+    fine = folder / "plans" / "IP-8-other.md"
+    fine.write_text(FRONT + body(clean), encoding="utf-8")
+    try:
+        proc = subprocess.run(as_user(PLANBOOK, "fix", "plans", "shut"), cwd=folder,
+                              env=env(), capture_output=True, text=True, timeout=60)
+    finally:
+        shut.chmod(0o755)
+    assert proc.returncode == 2, proc.stderr
+    assert "planbook: plans/IP-7-retry-queue.md: not fixed: permission denied\n" in proc.stderr
+    assert "planbook: shut/IP-9-shut.md: not fixed: permission denied\n" in proc.stderr
+    assert "fixed 4 problems in 1 file; 2 files could not be fixed" in proc.stderr
+    assert "internal error" not in proc.stderr
+    assert locked.read_text(encoding="utf-8") == FRONT + body(clean)
+    assert stat.S_IMODE(locked.stat().st_mode) == 0o444
+    assert inside.read_text(encoding="utf-8") == FRONT + body(clean)
+    assert fine.read_text(encoding="utf-8") == FIXED + body(clean)
+    assert leftovers(folder) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "fifo-in-folder", "dev-zero"])
+def test_what_is_not_a_regular_file_is_refused_unread(folder, clean, kind):
+    fine = put(folder, FRONT + body(clean))
+    if kind == "dev-zero":
+        args, shown = ["fix", "plans", os.devnull.replace("null", "zero")], "/dev/zero"
+    else:
+        os.mkfifo(folder / "plans" / "IP-9-pipe.md")
+        args, shown = ["fix"] + (["plans/IP-9-pipe.md", "plans"] if kind == "fifo" else []), \
+            "plans/IP-9-pipe.md"
+    proc = subprocess.run([PLANBOOK, *args], cwd=folder, env=env(), capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 2
+    assert f"planbook: {shown}: not fixed (IO001): is not a regular file\n" in proc.stderr
+    assert fine.read_text(encoding="utf-8") == FIXED + body(clean)
+
+
+def test_a_missing_file_is_reported(folder):
+    proc = planbook(folder, "fix", "plans/IP-404.md")
+    assert proc.returncode == 2
+    assert ("planbook: plans/IP-404.md: not fixed (IO001): cannot read file: No such file or "
+            "directory") in proc.stderr
+
+
+def test_a_file_changed_after_it_was_read_is_not_overwritten(folder, clean):
+    path = put(folder, FRONT + body(clean))
+    linter = Linter(Config(root=folder))
+    outcome = fix_file(str(path), linter, set(FIXERS))
+    assert outcome.changed
+    path.write_text(FRONT + body(clean) + "\nA line written meanwhile.\n", encoding="utf-8")
+    with pytest.raises(NotFixed) as caught:
+        write_fixed(outcome)
+    assert str(caught.value) == "not fixed: it changed after it was read"
+    assert path.read_text(encoding="utf-8").endswith("A line written meanwhile.\n")
+    assert leftovers(folder) == []
+
+
+def test_a_new_file_gets_the_usual_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "baseline.json", b"{}\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "baseline.json").stat().st_mode) == 0o640
+
+
+def test_a_bug_on_one_file_is_reported_and_the_others_are_fixed(folder, clean, monkeypatch):
+    from click.testing import CliRunner
+
+    import planbook.fix
+    from planbook.cli import cli
+
+    broken = folder / "plans" / "IP-6-broken.md"
+    broken.write_text(FRONT + body(clean), encoding="utf-8")
+    path = put(folder, FRONT + body(clean))
+    real = planbook.fix.fix_file
+
+    def failing(name, linter, codes):
+        if name.endswith("IP-6-broken.md"):
+            raise IndexError("list index out of range")
+        return real(name, linter, codes)
+
+    monkeypatch.setattr(planbook.fix, "fix_file", failing)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("PLANBOOK_TODAY", "2026-06-01")
+    monkeypatch.delenv("PLANBOOK_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["fix"])
+    assert result.exit_code == 2
+    assert ("planbook: plans/IP-6-broken.md: not fixed: internal error: IndexError: list index "
+            "out of range") in result.stderr
+    assert "fixed 4 problems in 1 file; 1 file could not be fixed" in result.stderr
+    assert path.read_text(encoding="utf-8") == FIXED + body(clean)
+    assert broken.read_text(encoding="utf-8") == FRONT + body(clean)

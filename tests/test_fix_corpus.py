@@ -1,13 +1,17 @@
 """A property of planbook fix over a corpus of real plans: it never loses a key or a body
-line, never breaks a file that parsed, and a second run changes nothing."""
+line, never breaks a file that parsed, and a second run changes nothing; on the plans as they
+are, and on mutated copies of every corpus plan (see generators.mutated)."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
+from hypothesis import given, settings
 
 from conftest import require_corpus
+from generators import PROFILE, corpus_texts, mutated
+from invariants import fix_holds, lost_by_fix
 from planbook.config import Config
 from planbook.fix import FIXERS, fix_file, write
 from planbook.lint import Linter
@@ -51,6 +55,7 @@ def test_fix_keeps_keys_lines_and_parsing(outcomes, index):
             assert number < before.body_start or number in headings, (number, old, new)
     parsed = {code for code, *_ in before.parse_findings}
     assert {code for code, *_ in after.parse_findings} <= parsed
+    assert lost_by_fix(outcome.before, outcome.after) == []
     if "FM003" not in parsed and before.fields:
         assert set(after.fields) == set(before.fields)
 
@@ -59,3 +64,14 @@ def test_fix_keeps_keys_lines_and_parsing(outcomes, index):
 def test_fixing_twice_changes_nothing(outcomes, index):
     _, outcome, again = outcomes[index]
     assert again is not None and not again.changed and again.edits == []
+
+
+@pytest.fixture(scope="module")
+def linter(tmp_path_factory):
+    return Linter(Config(root=tmp_path_factory.mktemp("mutated")))
+
+
+@settings(PROFILE, max_examples=200)
+@given(text=mutated(corpus_texts()))
+def test_fix_loses_nothing_on_mutated_plans(linter, text):
+    fix_holds(linter, text, "plans/IP-7-mutated.md")

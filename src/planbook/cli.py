@@ -65,7 +65,22 @@ def cli(config_path) -> None:
 
 
 def main() -> None:
-    """Run the command; a bug in planbook exits 2 with one line, not a traceback."""
+    """Run the command; a bug in planbook exits 2 with one line, not a traceback.
+
+    SIGINT and SIGTERM exit 130 and 143 (128 + the signal), as a shell reports a stopped
+    command: click alone turns Ctrl-C into exit 1, the code for findings, and SIGTERM would end
+    the process wherever it is. Raised as SystemExit, a stop still runs every `finally` and
+    waits for a file being written (see fix.atomic_write). A signal the caller set to be
+    ignored stays ignored.
+    """
+    import signal
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, stop)
     try:
         cli()
     except Exception as exc:  # click handles its own errors and exits before this
@@ -349,6 +364,9 @@ def fix(paths, show_diff, select):
     (FM003, FM011, FM012), gives allowed values their declared case (FM007, TB004) and
     renumbers sections (ST004); with `--select GT003`, raises the version's last number.
     Comments, key order, line endings and all other bytes stay as they were.
+
+    A file that cannot be read or written (read-only, hard-linked, not a regular file) is
+    reported and left as it was, the others are still fixed, and the exit code is 2.
     """
     from planbook import fix as fixing
     from planbook import lint as linting
@@ -374,25 +392,43 @@ def fix(paths, show_diff, select):
         if chosen.notice:
             click.echo(chosen.notice, err=True)
         linter.histories = chosen.histories
-    changed = fixed = 0
+    changed = fixed = failed = 0
     for path in files:
-        outcome = fixing.fix_file(path, linter, codes)
-        if outcome is None:
+        try:
+            outcome = fixing.fix_file(path, linter, codes)
+            if outcome is None:
+                continue
+            if outcome.refused:
+                click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
+                           "edit would have broken the file", err=True)
+            if not outcome.changed:
+                continue
+            if show_diff:
+                click.echo(fixing.diff(outcome), nl=False)
+            else:
+                fixing.write(outcome)
+        except fixing.NotFixed as exc:  # unreadable, or not writable without loss: go on
+            click.echo(f"planbook: {path}: {exc}", err=True)
+            failed += 1
             continue
-        if outcome.refused:
-            click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
-                       "edit would have broken the file", err=True)
-        if not outcome.changed:
+        except Exception as exc:  # a bug on one file must not leave the others unfixed
+            if os.environ.get("PLANBOOK_DEBUG"):
+                raise
+            click.echo(f"planbook: {path}: not fixed: internal error: {type(exc).__name__}: "
+                       f"{exc} (set PLANBOOK_DEBUG=1 for the traceback)", err=True)
+            failed += 1
             continue
         changed += 1
         fixed += len(outcome.edits)
-        if show_diff:
-            click.echo(fixing.diff(outcome), nl=False)
-        else:
-            fixing.write(outcome)
     verb = "would fix" if show_diff else "fixed"
-    click.echo(f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
-               f"file{'s' if changed != 1 else ''}", err=True)
+    summary = (f"planbook: {verb} {fixed} problem{'s' if fixed != 1 else ''} in {changed} "
+               f"file{'s' if changed != 1 else ''}")
+    if failed:
+        summary += (f"; {failed} file{'s' if failed != 1 else ''} could not be "
+                    + ("read" if show_diff else "fixed"))
+    click.echo(summary, err=True)
+    if failed:  # something the run was asked to do was not done
+        sys.exit(2)
     sys.exit(1 if show_diff and changed else 0)
 
 

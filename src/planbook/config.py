@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +76,23 @@ class Config:
             for file in self.type_files:
                 declared = doctypes.from_file(self.root / file)
                 cached[declared.name] = declared
+            self._check_type_names([*doctypes.builtin_names(), *cached])
             self.__dict__["_team_doctypes"] = cached
         return cached
+
+    def _check_type_names(self, known: list[str]) -> None:
+        """`doc-types` and `default-type` name declared types: an undeclared one would lint
+        its plans with no doc type at all, and FM010 would blame the plan's own `doc_type`."""
+        lowered = {n.lower() for n in known}
+        listed = ", ".join(sorted(known, key=str.lower))
+        where = f"{self.source}: " if self.source else ""
+        for pattern, name in self.doc_types.items():
+            if name.strip().lower() not in lowered:
+                raise ConfigError(f"{where}doc-types: '{pattern}' asks for doc type '{name}', "
+                                  f"which is not declared (known: {listed})")
+        if self.default_type.strip().lower() not in lowered:
+            raise ConfigError(f"{where}default-type: '{self.default_type}' is not a declared "
+                              f"doc type (known: {listed})")
 
     def doctype(self, name: str):
         """A doc type by name, any case: the team's first, then a built-in one read on demand."""
@@ -103,7 +119,24 @@ class Config:
         return found
 
 
+# `[tool.planbook]`, `[tool.planbook.severity]`, `[[tool.planbook.x]]`, `tool.planbook.x = ` (and
+# `[tool.planbook` left unclosed), spaced or quoted as TOML allows: text meant to configure us
+PLANBOOK_TABLE = re.compile(
+    r"""^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*(["']?)planbook\1(?![\w-])"""
+    r"""|tool[ \t]*\.[ \t]*(["']?)planbook\2[ \t]*[.=])""", re.MULTILINE)
+
+
 def find_config(start: Path) -> Path | None:
+    """The nearest planbook.toml, or pyproject.toml with a planbook table, at or above
+    `start`, up to the git repository's root.
+
+    A pyproject.toml that is not valid TOML cannot say whether it has a planbook table; when
+    its text names one it is returned anyway, so that loading it reports the syntax error with
+    its line instead of planbook quietly using the defaults. One that cannot be read at all is
+    passed over, like one without a planbook table.
+    """
+    from planbook.parse import Unreadable, read_file
+
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
         for name in ("planbook.toml", "pyproject.toml"):
@@ -112,8 +145,14 @@ def find_config(start: Path) -> Path | None:
                 if name == "planbook.toml":
                     return candidate
                 try:
-                    data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-                except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    text = read_file(str(candidate)).decode("utf-8", errors="replace")
+                except Unreadable:
+                    continue
+                try:
+                    data = tomllib.loads(text)
+                except tomllib.TOMLDecodeError:
+                    if PLANBOOK_TABLE.search(text):
+                        return candidate
                     continue
                 if "planbook" in data.get("tool", {}):
                     return candidate
@@ -129,11 +168,9 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         return Config(root=Path.cwd())
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("planbook", {})
     data = {k: v for k, v in data.items() if k not in ("root", "source")}
@@ -143,3 +180,15 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
     config.root, config.source = path.parent, str(path)
     return config
+
+
+def _read(path: Path) -> str:
+    """A config file's text, read like a plan (a FIFO or a device is refused, not read)."""
+    from planbook.parse import Unreadable, read_file
+
+    try:
+        return read_file(str(path)).decode("utf-8")
+    except Unreadable as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {exc.start})") from None

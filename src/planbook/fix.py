@@ -9,8 +9,12 @@ dropped, not written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import stat
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -19,34 +23,134 @@ from pathlib import Path
 import yaml
 
 from planbook.model import Plan
-from planbook.parse import parse_text
+from planbook.parse import MAX_BYTES, Unreadable, not_regular, parse_text, read_file
 from planbook.rules import Context, all_rules
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: a reader sees the old file or the new one,
-    never half of either. The file keeps its permission bits."""
-    path = Path(path)
+class NotFixed(Exception):
+    """Why `fix` leaves a file as it was: it cannot be read, or not written without loss.
+
+    `code` is IO001 when the file could not be read at all, as lint reports it."""
+
+    def __init__(self, reason: str, code: str = ""):
+        super().__init__(reason)
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"not fixed{f' ({self.code})' if self.code else ''}: {self.args[0]}"
+
+
+class WriteRefused(OSError):
+    """A file atomic_write will not replace, because replacing it would lose something."""
+
+
+HELD_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT, SIGTERM and SIGHUP until the block is done, so a stop never falls between
+    creating the temporary file and renaming it: the signal is delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
     try:
-        mode = path.stat().st_mode & 0o7777
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _pause(point: str, path: str) -> None:
+    """A test hook: with PLANBOOK_TEST_PAUSE set, say `point` on stderr and wait for a byte on
+    stdin, so a test can send a signal at an exact step of a fix instead of guessing a time."""
+    if os.environ.get("PLANBOOK_TEST_PAUSE"):
+        sys.stderr.write(f"planbook-test: pause {point} {path}\n")
+        sys.stderr.flush()
+        os.read(0, 1)
+
+
+def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Replace the file at `path` with `data` in one step: a reader sees the old file or the
+    new one, never half of either, and SIGINT or SIGTERM wait until the step is done.
+
+    A symbolic link is followed: its target is replaced and the link stays a link. The file
+    keeps its permission bits, owner and group. Refused with WriteRefused: a file that is not
+    regular (a FIFO, a device), one whose owner cannot be kept, one whose bytes are no longer
+    `expected`, and one with more than one hard link, rather than split from its other names
+    or written in place: an in-place write is not atomic (a crash or a full disk midway leaves
+    half a plan), and hard links are how backup snapshots share files, so a change to one name
+    would change the snapshot too. A file its user may not write raises PermissionError even
+    where the folder would allow renaming over it: read-only means leave it as it is.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        info = os.stat(real)
     except FileNotFoundError:
-        mode = None
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                    dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
+        info = None
+    if info is not None:
+        problem = not_regular(info)
+        if problem:
+            raise WriteRefused(problem)
+        if info.st_nlink > 1:
+            raise WriteRefused(f"it has {info.st_nlink} hard links, which replacing it would "
+                               "break")
+        _check_writable(real)
+    with _signals_held():
+        handle, temp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                _keep_owner_and_mode(out.fileno(), temp, info)
+                os.fsync(out.fileno())
+            _pause("write", str(path))
+            if expected is not None and _current(real) != expected:
+                raise WriteRefused("it changed after it was read")
+            os.replace(temp, real)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+def _check_writable(path: Path) -> None:
+    """Raise the OSError a write would meet (a read-only file, file system or immutable flag),
+    by opening the file for writing without changing it."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    os.close(os.open(path, flags))
+
+
+def _keep_owner_and_mode(fd: int, temp: str, info: os.stat_result | None) -> None:
+    """Give the new file the old one's owner, group and mode; a new file gets the mode the
+    umask gives any new file, not mkstemp's 0600. Set through the open descriptor, so a file
+    swapped in for the temporary one is never changed (by name only where the system has no
+    fchmod, as Windows before Python 3.13)."""
+    if info is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    else:
+        mode = stat.S_IMODE(info.st_mode)
+        mine = os.fstat(fd)
+        if (mine.st_uid, mine.st_gid) != (info.st_uid, info.st_gid):
+            try:
+                os.fchown(fd, info.st_uid, info.st_gid)
+            except PermissionError:
+                raise WriteRefused(f"it belongs to user {info.st_uid}, group {info.st_gid}, "
+                                   "and a rewritten file could not keep that owner") from None
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)  # after chown, which clears set-id bits
+    else:  # pragma: no cover
+        os.chmod(temp, mode)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return read_file(str(path))
+    except Unreadable:
+        return None
 
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -291,11 +395,20 @@ def fix_text(text: str, path: str, linter, codes: set[str], passes: int = 4) -> 
 
 
 def fix_file(path: str, linter, codes: set[str]) -> Outcome | None:
-    """Fix one file's text; None when it is not a readable UTF-8 text file."""
+    """Fix one file's text; None when it is not UTF-8 text (lint says what it is instead).
+
+    A path that cannot be read as a regular file (a FIFO, a device, a folder, no permission,
+    over the size limit) raises NotFixed and is never read, so it cannot block the run."""
     try:
-        data = Path(path).read_bytes()
+        data = read_file(path)
+    except Unreadable as exc:
+        raise NotFixed(str(exc), "IO001") from None
+    if len(data) > MAX_BYTES:  # it grew past the limit after the check: half a file
+        raise NotFixed("it is over 20 MB; plans over 20 MB are not read", "IO001")
+    _pause("read", path)
+    try:
         text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     outcome = fix_text(text[len(bom):], path, linter, codes)
@@ -315,4 +428,10 @@ def diff(outcome: Outcome) -> str:
 
 
 def write(outcome: Outcome) -> None:
-    atomic_write(Path(outcome.path), outcome.after.encode("utf-8"))
+    """Write a fixed plan over the file it was read from, or raise NotFixed saying why not."""
+    try:
+        atomic_write(Path(outcome.path), outcome.after.encode("utf-8"),
+                     expected=outcome.before.encode("utf-8"))
+    except OSError as exc:  # WriteRefused, or what the system said
+        reason = exc.strerror or str(exc)
+        raise NotFixed(reason[:1].lower() + reason[1:]) from None

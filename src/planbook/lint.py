@@ -60,7 +60,12 @@ def enabled_codes(config: Config, select: list[str], ignore: list[str]) -> set[s
 
 
 def discover(paths: list[str], config: Config) -> list[str]:
-    """The plan files under the given paths (or the configured ones), sorted and de-duplicated."""
+    """The plan files under the given paths (or the configured ones), sorted.
+
+    A file named twice, by an absolute and a relative path or through a symbolic link, is
+    listed once, as it was first named (folders are walked in name order), so it is neither
+    linted nor reported twice.
+    """
     if not paths:
         paths = [str(config.root / p) for p in config.paths]
         paths = [_display(p) for p in paths if os.path.exists(p)]
@@ -71,12 +76,16 @@ def discover(paths: list[str], config: Config) -> list[str]:
             continue
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
+            for name in sorted(files):
                 if name.endswith(".md"):
                     full = os.path.join(folder, name)
                     if not _excluded(full, config):
                         found.append(full)
-    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+    first: dict[str, str] = {}  # real location → the spelling first given
+    for path in found:
+        path = os.path.normpath(path)
+        first.setdefault(os.path.realpath(path), path)
+    return sorted(first.values())
 
 
 def _excluded(path: str, config: Config) -> bool:

@@ -274,11 +274,17 @@ def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:
 
 
 def from_file(path: str | Path) -> DocType:
+    """A doc type declared in a TOML or YAML file; read like a plan, so a FIFO or a device
+    named in `type-files` is refused instead of read."""
+    from planbook.parse import Unreadable, read_file
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocTypeError(f"{path}: cannot read doc type: {exc.strerror}") from None
+        text = read_file(str(path)).decode("utf-8")
+    except Unreadable as exc:
+        raise DocTypeError(f"{path}: {exc} (a doc type file)") from None
+    except UnicodeDecodeError as exc:
+        raise DocTypeError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     try:
         if path.suffix in (".yaml", ".yml"):
             import yaml

@@ -31,7 +31,9 @@ def missing_checklist_item(plan, ctx: Context):
         section, items = ctx.facts.items_in(spec.section)
         if section is None:
             if spec.required:
-                yield plan.body_start, 1, f"missing checklist section '{spec.section}'"
+                # no body: the frontmatter's last line, never a line past the end
+                yield (min(plan.body_start, max(len(plan.lines), 1)), 1,
+                       f"missing checklist section '{spec.section}'")
             continue
         if spec.required and not items:
             yield section.line, 1, f"section '{section.heading}' has no checklist items"

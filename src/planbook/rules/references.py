@@ -63,27 +63,30 @@ def dependency_cycle(plan, ctx: Context):
     graph = _task_graph(ctx)
     state: dict[str, int] = {}  # 1 on the current path, 2 done
     reported: set[frozenset] = set()
-
-    def visit(task: str, path: list[str]):
-        state[task] = 1
-        path.append(task)
-        for dep in graph[task][1]:
-            if dep not in graph:
+    # depth first, with its own stack rather than Python's: a chain of thousands of tasks
+    # would otherwise end in RecursionError
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        path, pending = [root], [iter(graph[root][1])]
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:  # every dependency of path[-1] seen
+                pending.pop()
+                state[path.pop()] = 2
+            elif dep not in graph:
                 continue
-            if state.get(dep) == 1:
+            elif state.get(dep) == 1:
                 cycle = path[path.index(dep):] + [dep]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
                     yield graph[dep][0], 1, f"dependency cycle: {' → '.join(cycle)}"
-            elif state.get(dep) is None:
-                yield from visit(dep, path)
-        path.pop()
-        state[task] = 2
-
-    for task in graph:
-        if state.get(task) is None:
-            yield from visit(task, [])
+            elif dep not in state:
+                state[dep] = 1
+                path.append(dep)
+                pending.append(iter(graph[dep][1]))
 
 
 @rule("RF003", "unknown-test-reference", reads=("tables",))

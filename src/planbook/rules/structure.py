@@ -37,10 +37,11 @@ def missing_section(plan, ctx: Context):
     """
     if not plan.lines or (not plan.sections and plan.parse_findings):
         return
+    where = min(plan.body_start, len(plan.lines))  # no body: the frontmatter's last line
     for spec, section in ctx.facts.top_sections:
         if section is None:
             if spec.required:
-                yield plan.body_start, 1, f"missing section '{_label(spec)}'"
+                yield where, 1, f"missing section '{_label(spec)}'"
             continue
         for child in spec.children:
             if child.required and plan.find_section(child.title, section) is None:
