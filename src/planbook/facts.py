@@ -288,24 +288,27 @@ def section_numbering(plan: Plan) -> Numbering:
     """Check section numbers among siblings and work out the numbers they should have, in one
     walk: ST004 reports the problems, `fix` writes the expected numbers.
 
-    Numbers run 1, 2, 3 under the top and carry their parent's (4.1, 4.2 under 4). A plan
-    numbered under a single unnumbered title heading is read from that heading. Top-level
-    sections numbered like "2.1" keep their first number's prefix and start.
+    Numbers run 1, 2, 3 under the top and carry their parent's (4.1, 4.2 under 4). Numbers
+    need only be unique among siblings: under a numbered parent, children numbered 1, 2, 3
+    restart the count on purpose, and under each unnumbered heading (two "Considered Options"
+    of a decision record, say) numbering starts again. A plan numbered under a single
+    unnumbered title heading is read from that heading. Top-level sections numbered like "2.1"
+    keep their first number's prefix and start.
     """
     out = Numbering()
-    seen: dict[str, int] = {}
 
     def walk(parent: Section, due_parent: str) -> None:
         numbered = [c for c in parent.children if c.number]
-        _problems(parent, numbered, seen, out.problems)
         if numbered:
             first = numbered[0].number
-            if due_parent:
+            carried = bool(due_parent) and "." in first  # 4.1, 4.2 under 4
+            if carried:
                 prefix, start = due_parent + ".", 1
             elif "." in first:
                 prefix, start = first.rsplit(".", 1)[0] + ".", int(first.rsplit(".", 1)[1])
-            else:
+            else:  # 1, 2, 3: at the top, under an unnumbered heading, or restarted locally
                 prefix, start = "", 1
+            _problems(parent.number if carried else "", numbered, out.problems)
             for i, child in enumerate(numbered):
                 out.expected[child.line] = (child.number, f"{prefix}{start + i}")
         for child in parent.children:
@@ -316,11 +319,11 @@ def section_numbering(plan: Plan) -> Numbering:
     return out
 
 
-def _problems(parent: Section, numbered: list[Section], seen: dict[str, int],
-              out: list[tuple[int, str]]) -> None:
+def _problems(parent_number: str, numbered: list[Section], out: list[tuple[int, str]]) -> None:
     """Duplicates, numbers that do not carry the parent's, and gaps, among one parent's
-    numbered children."""
-    expected_prefix = parent.number + "." if parent.number else ""
+    numbered children; `parent_number` is "" when the children do not carry it."""
+    expected_prefix = parent_number + "." if parent_number else ""
+    seen: dict[str, int] = {}
     previous = None
     for child in numbered:
         if child.number in seen:
@@ -330,7 +333,7 @@ def _problems(parent: Section, numbered: list[Section], seen: dict[str, int],
         seen[child.number] = child.line
         if expected_prefix and not child.number.startswith(expected_prefix):
             out.append((child.line, f"section {child.number} sits under section "
-                                    f"{parent.number}; number it {expected_prefix}N"))
+                                    f"{parent_number}; number it {expected_prefix}N"))
             previous = None
             continue
         last = int(child.number.rsplit(".", 1)[-1])
