@@ -191,6 +191,28 @@ def ip_with_optional(*keys: str) -> dict:
 
 
 NO_TITLE_NEEDED = ip_with_optional("title")
+MADR = (CLEAN.parent / "madr.md").read_text(encoding="utf-8")  # a clean MADR 3 record
+BACKLOG = (CLEAN.parent / "backlog.md").read_text(encoding="utf-8")  # a clean Backlog.md task
+AS_MADR = {"doc_types": {"*.md": "MADR"}}
+AS_BACKLOG = {"doc_types": {"*.md": "Backlog"}}
+MADR_OPTIONS = ("## Considered Options\n\n1. SQLite beside the relay\n2. A Redis list\n"
+                "3. Keep them in memory and accept the loss\n")
+
+
+def on(document: str, *edits: Edit) -> Edit:
+    """Edits of another document than the clean plan: they start from `document`."""
+
+    def edit(_clean: str) -> str:
+        return chain(*edits)(document) if edits else document
+
+    return edit
+
+
+def options_per_question(second: str) -> Edit:
+    """A decision record weighing two questions, options numbered under each."""
+    return sub(MADR_OPTIONS, "## Considered Options - Storage\n\n### 1. SQLite\n\nOne file.\n\n"
+                             "### 2. Redis\n\nA service.\n\n## Considered Options - Schedule\n\n"
+                             f"### 1. Doubling\n\nFast.\n\n### {second}. Fixed\n\nSimple.\n")
 
 
 def PERFORMANCE_TABLE(prefix: str) -> str:  # noqa: N802
@@ -466,6 +488,47 @@ CASES = [
                after("- [x] Replay test", "- [ ] Docs rebuilt when the CLI help touched\n"
                                           "- [ ] Migration rehearsed (if the schema changed)")),
          "conditional-items"),
+    # -- the presets: a MADR record and a Backlog.md task, each with its own shipped type
+    Case("FM001", on(MADR, lambda t: "\n\n" + t), 3,
+         on(MADR, lambda t: t[t.index("# Store"):]), "frontmatter-optional", config=AS_MADR),
+    Case("FM007", on(MADR, sub("status: accepted", "status: obsolete")), 2,
+         on(MADR, sub("status: accepted", "status: superseded by [ADR-0012](0012-queue.md)")),
+         "open-status-pattern", config=AS_MADR),
+    Case("FM007", on(MADR, sub("deciders: ana, bo", "deciders: {ana: lead}")), 4,
+         on(MADR, sub("deciders: ana, bo", "deciders: [ana, bo]")), "text-or-list",
+         config=AS_MADR),
+    Case("FM007", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-04 25:40'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-04'")), "date-time",
+         config=AS_BACKLOG),
+    Case("FM008", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-01 17:40'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-02 08:00'")), "field-roles",
+         config=AS_BACKLOG),
+    Case("FM009", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-06-02 08:00'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-06-01 23:59'")), "date-time-role",
+         config=AS_BACKLOG),
+    Case("ST001", on(MADR, sub("## Decision Outcome", "## Outcome")), 7,
+         on(MADR, sub("## Context and Problem Statement", "## Context"),
+            sub("## Considered Options", "## Considered Options - Storage")),
+         "aliases-and-prefix", config=AS_MADR),
+    Case("ST004", on(MADR, options_per_question("1")), At("### 1. Fixed"),
+         on(MADR, options_per_question("2")), "options-under-each-question", config=AS_MADR),
+    Case("ST005", on(MADR, sub("- Good, because a restart resumes where it stopped.",
+                               "- Good, because {what becomes easier}")),
+         At("{what becomes easier}"),
+         on(MADR, after("Where should pending attempts",
+                        "\n_As an operator I want a restart to lose nothing._"),
+            after("- Bad, because two relays cannot share the file.",
+                  "\n_Measured on the staging relay._")),
+         "from-the-type-template", config=AS_MADR),
+    Case("ST008", on(MADR, sub("status: accepted", "# Store webhook attempts in SQLite\n"
+                                                   "status: accepted"),
+                     delete("# Store webhook attempts in SQLite\n\n## Context")),
+         At("# Store webhook attempts"),
+         on(MADR, sub("status: accepted", "# These are optional elements. Remove any of them.\n"
+                                          "status: accepted")), "title-in-a-comment",
+         config=AS_MADR),
+    Case("CK002", on(BACKLOG, sub("- [x] #1 Tests pass", "- [ ] #1 Tests pass")), 4,
+         on(BACKLOG), "backlog-definition-of-done", config=AS_BACKLOG),
     # -- planbook itself
     Case("PB001", before("| ID  | Task ", "<!-- planbook-disable-next-line TB004 -->"),
          At("planbook-disable-next-line"),

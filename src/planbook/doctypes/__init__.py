@@ -197,6 +197,8 @@ class OptionsSpec:
     template_placeholders: bool = True  # ST005 also finds lines of the type's own template
     conditional_items: tuple[str, ...] = CONDITIONAL_ITEMS  # CK002 leaves these open items
     summarize_missing: bool = True  # ST001 says once that most sections are missing
+    # FM013: "warn" of every key the type does not declare, or only of "typos" of one it does
+    unknown_fields: Literal["warn", "typos"] = "warn"
 
     @cached_property
     def conditional_res(self) -> list[re.Pattern]:

@@ -477,9 +477,12 @@ def value_cut_by_comment(plan, ctx: Context):
                    f"'{dropped}' as a comment; quote the whole value")
 
 
-@rule("FM013", "unknown-key", "warning", reads=("fields",))
+@rule("FM013", "unknown-key", "warning", reads=("fields", "options"))
 def unknown_key(plan, ctx: Context):
     """A frontmatter key the doc type does not declare; often a typo of one it does.
+
+    A doc type whose documents may carry metadata of their own (`options.unknown-fields =
+    "typos"`, as MADR's) is only told of keys that look like a typo of a declared one.
 
     **Bad**
     ```yaml
@@ -492,9 +495,12 @@ def unknown_key(plan, ctx: Context):
     ```
     """
     known = list(ctx.doctype.fields)
+    typos_only = ctx.doctype.options.unknown_fields == "typos"
     for key, field in plan.fields.items():
         if key in ctx.doctype.fields:
             continue
         near = difflib.get_close_matches(key, known, 1, 0.75)
+        if typos_only and not near:
+            continue  # a format whose documents add metadata of their own
         hint = f"; did you mean '{near[0]}'?" if near else ""
         yield field.line, field.column, f"unknown key '{key}'{hint}"

@@ -93,11 +93,17 @@ def missing_section(plan, ctx: Context):
                 yield plan.body_start, 1, f"missing section '{_label(spec)}'" + \
                     _swallowed(plan, spec)
             continue
-        for child in spec.children:
-            if child.required and facts.find_section(child, section) is None:
-                yield section.line, 1, (f"section '{section.heading}' lacks its subsection "
-                                        f"'{child.number} {child.title}'".replace("  ", " ")
-                                        + _swallowed(plan, child))
+        lacking = [child for child in spec.children
+                   if child.required and facts.find_section(child, section) is None]
+        if len(lacking) > 1 and len(lacking) == sum(c.required for c in spec.children):
+            names = ", ".join(f"'{c.number} {c.title}'".replace("' ", "'") for c in lacking)
+            yield section.line, 1, (f"section '{section.heading}' has none of its "
+                                    f"subsections {names}")
+            continue
+        for child in lacking:
+            yield section.line, 1, (f"section '{section.heading}' lacks its subsection "
+                                    f"'{child.number} {child.title}'".replace("  ", " ")
+                                    + _swallowed(plan, child))
 
 
 def _vowel_sound(name: str) -> bool:
@@ -451,12 +457,11 @@ def missing_title(plan, ctx: Context):
     if not plan.lines or any(code.startswith(("IO", "FM003")) for code, *_ in
                              plan.parse_findings):
         return
-    has_h1 = any(section.level == 1 for section in plan.root.children)
-    if ctx.doctype is not None and ctx.doctype.options.require_h1 and not has_h1:
-        yield plan.body_start, 1, (f"no '# Title' heading; a {ctx.doctype.name} document "
-                                   "starts with one")
-        return
     if ctx.facts.title:
+        if ctx.doctype is not None and ctx.doctype.options.require_h1 and \
+                not any(section.level == 1 for section in plan.root.children):
+            yield plan.body_start, 1, (f"no '# Title' heading; a {ctx.doctype.name} document "
+                                       "starts with one")
         return
     name = ctx.doctype.roles.title if ctx.doctype else "title"
     message = f"the document has no title: no '{name}' field and no '# Title' heading"
