@@ -894,3 +894,22 @@ def test_st008_without_a_commented_title_points_at_the_body(clean, lint_text):
     finding = only(lint_text(text, config=NO_TITLE_NEEDED), "ST008")
     assert finding.message == ("the document has no title: no 'title' field and no '# Title' "
                                "heading")
+
+
+def test_st001_blames_the_fence_when_it_swallowed_most_sections(clean, lint_text):
+    text = sub("## 2. Implementation Phases", "~~~text\n## 2. Implementation Phases")(clean)
+    findings = lint_text(text)
+    finding = only(findings, "ST001")
+    fence = At("~~~text").resolve(text)
+    assert only(findings, "ST007").line == fence
+    assert finding.message.startswith("9 of the 10 IP sections are missing (")
+    assert finding.message.endswith(f"; its heading on line {fence + 1} is inside the code "
+                                    f"block that starts on line {fence} (see ST007)")
+
+
+def test_st001_folds_a_section_that_has_none_of_its_subsections(clean, lint_text):
+    start, end = clean.index("### 3.1 Unit Tests"), clean.index("## 4. Implementation Tasks")
+    finding = only(lint_text(clean[:start] + clean[end:]), "ST001")
+    assert finding.message == ("section '3. Test Strategy' has none of its subsections "
+                               "'3.1 Unit Tests', '3.2 Integration Tests', "
+                               "'3.3 Mock and Stub Requirements'")

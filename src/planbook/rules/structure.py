@@ -85,6 +85,10 @@ def missing_section(plan, ctx: Context):
         else:
             message = (f"{len(missing)} of the {len(required)} {name} sections are missing "
                        f"({names}): is this {kind}, or does it follow another template?")
+        swallowed = [note for note in (_swallowed(plan, spec) for spec in missing) if note]
+        if swallowed:
+            message = (f"{len(missing)} of the {len(required)} {name} sections are missing "
+                       f"({names}){swallowed[0]}")
         yield plan.body_start, 1, message
         return
     for spec, section in facts.top_sections:
