@@ -913,3 +913,19 @@ def test_st001_folds_a_section_that_has_none_of_its_subsections(clean, lint_text
     assert finding.message == ("section '3. Test Strategy' has none of its subsections "
                                "'3.1 Unit Tests', '3.2 Integration Tests', "
                                "'3.3 Mock and Stub Requirements'")
+
+
+def test_a_bar_about_a_scheduled_task_is_a_step_not_a_second_schedule(clean, lint_text):
+    text = after("    Operator command    :t6, after t5, 2d",
+                 "    Review of T-6 with ops :rv, after t6, 1d")(clean)
+    assert lint_text(text) == []
+
+
+def test_fm011_leaves_undeclared_numbers_alone_unless_yaml_changed_them(clean, lint_text):
+    kept = after("tags:", "ratio: 0.50\nordinal: 24000")(clean)
+    assert {f.code for f in lint_text(kept, config=UNKNOWN_KEYS_OK)} == set()
+    lost = after("tags:", "zip: 007\nwindow: 1:30")(clean)
+    found = [f for f in lint_text(lost, config=UNKNOWN_KEYS_OK) if f.code == "FM011"]
+    assert [f.message for f in found] == [
+        "'zip: 007' loads as the number 7; quote it: zip: \"007\"",
+        "'window: 1:30' loads as the number 90; quote it: window: \"1:30\""]

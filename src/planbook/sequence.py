@@ -125,15 +125,17 @@ def _key(value: str) -> str:
 def match_tasks(gantt: Gantt, tasks: list[Task]) -> None:
     """Tie each bar to what it schedules: one task by its id (t1 ~ T-1), by the one task ID its
     name cites, or by a name equal to the task's; or several tasks its name cites ("Task Queue
-    (T-Q1, T-Q2)", "tests for T-7 to T-11"), which the bar then covers together."""
+    (T-Q1, T-Q2)", "tests for T-7 to T-11"), which the bar then covers together. A bar that
+    names one task which has a bar of its own ("Review T-3") is a step about it."""
     by_key = {_key(t.id): t.id for t in tasks}
     by_name = {_key(t.title): t.id for t in tasks if t.title}
     ids = {t.id for t in tasks}
+    own = {by_key[_key(b.id)] for b in gantt.bars if b.id and _key(b.id) in by_key}
     for bar in gantt.bars:
         cited = [i for i in ids_in(bar.name) if i in ids]
         found = by_key.get(_key(bar.id)) if bar.id else None
-        if not found and len(cited) == 1:
-            found = cited[0]
+        if not found and len(cited) == 1 and cited[0] not in own:
+            found = cited[0]  # a bar named after a task that has no bar of its own
         bar.task = found or ("" if cited else by_name.get(_key(bar.name), ""))
         bar.covers = [i for i in cited if i != bar.task] if len(cited) > 1 else []
 

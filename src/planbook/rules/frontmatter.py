@@ -406,8 +406,8 @@ def yaml_type_trap(plan, ctx: Context):
 
     YAML reads `version: 1.10` as the number 1.1 and `version: 1.0` as a float, and `yes`, `no`,
     `on` and `off` as booleans. Quote values that must stay text. Checked in every file,
-    whatever its type: a field the type does not declare is reported when YAML changed what
-    was written (`1.10`, `010`) or when it is a version.
+    whatever its type: a field the type does not declare is reported when it is a version, or
+    when YAML lost what was written (`007` loads as 7, `1:30` as 90).
 
     **Bad**
     ```yaml
@@ -432,9 +432,7 @@ def yaml_type_trap(plan, ctx: Context):
         if spec is not None:
             if spec.type not in ("string", "version", "text-or-list"):
                 continue
-        elif isinstance(value, bool) or not (
-                (written and written != loaded) or (_is_version_key(key)
-                                                     and isinstance(value, float))):
+        elif isinstance(value, bool) or not _lossy(key, value, written):
             continue  # an undeclared number or flag that YAML read as written
         if written and written != loaded:
             yield (field.value_line, field.value_column,
@@ -445,8 +443,12 @@ def yaml_type_trap(plan, ctx: Context):
                    f"'{key}' is {_describe(value)}, not text; quote it: {key}: \"{written}\"")
 
 
-def _is_version_key(key: str) -> bool:
-    return key.lower() == "version" or key.lower().endswith(("_version", "-version"))
+def _lossy(key: str, value, written: str) -> bool:
+    """Whether YAML lost what an undeclared field says: a version read as a number, digits
+    whose leading zero is dropped (007), a time read in base 60 (1:30 is 90)."""
+    if key.lower() == "version" or key.lower().endswith(("_version", "-version")):
+        return isinstance(value, float)
+    return isinstance(value, int) and bool(re.match(r"^[-+]?(?:0\d|\d+(?::\d+)+$)", written))
 
 
 @rule("FM012", "value-cut-by-comment", needs_doctype=False)
