@@ -415,3 +415,17 @@ def test_the_status_role_and_the_lifecycle_field_must_agree():
 def test_a_bad_section_pattern_is_an_error_naming_it():
     with pytest.raises(DocTypeError, match="invalid regular expression '\\(unclosed'"):
         from_data({"name": "x", "sections": [{"title": "A", "pattern": "(unclosed"}]}, "t")
+
+
+def test_madr_finds_the_published_templates_placeholders_and_reads_madr_2(tmp_path,
+                                                                         fixed_today):
+    leftover = ("---\nstatus: proposed\n---\n# {short title of solved problem and solution}\n\n"
+                "## Context and Problem Statement\n\n{Describe the context and problem.}\n\n"
+                "## Considered Options\n\n* [Option 1](#option-1)\n* {title of option 2}\n\n"
+                "## Decision Outcome\n\nChosen option: TBD.\n")
+    assert lint_as(tmp_path, "MADR", leftover) == [("doc.md", 4, "ST005"), ("doc.md", 8, "ST005"),
+                                                   ("doc.md", 13, "ST005")]
+    madr2 = ("# Use plain text\n\n* Status: accepted\n* Date: 2026-01-04\n\n"
+             "## Context and Problem Statement\n\nWhich format?\n\n## Considered Options\n\n"
+             "* Plain text\n* A wiki\n\n## Decision Outcome\n\nChosen option: \"Plain text\".\n")
+    assert lint_as(tmp_path, "MADR", madr2) == []
