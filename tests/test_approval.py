@@ -202,7 +202,7 @@ def test_ap003_leaves_plans_that_do_not_track_tasks_alone(tmp_path):
     assert lint_one(tmp_path, text) == []
 
 
-def test_ap003_unchecked_required_items_when_done_has_another_name(tmp_path):
+def test_ck002_unchecked_items_when_done_has_another_name(tmp_path):
     (tmp_path / "planbook.toml").write_text("""
 [types.step]
 [types.step.fields.status]
@@ -220,7 +220,7 @@ requires = {}
 """, encoding="utf-8")
     text = "---\ndoc_type: step\nstatus: complete\n---\n\n## Checklist\n\n- [x] A\n- [ ] B\n"
     assert lint_one(tmp_path, text, select="AP,CK") == [
-        ("AP003", 9, "status is complete but this item is unchecked")]
+        ("CK002", 3, "status is complete but 1 checklist item is unchecked: line 9: B")]
     assert lint_one(tmp_path, text.replace("- [ ] B", "- [x] B"), select="AP,CK") == []
 
 

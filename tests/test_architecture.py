@@ -122,11 +122,15 @@ def test_one_task_class_and_one_reader_of_the_tasks_table():
 # what a facts attribute reads of the doc type
 FACT_PARTS = {"tables": {"tables"}, "value_cells": {"tables"}, "dependency_rows": {"tables"},
               "tasks": {"tables", "report"}, "tasks_tracked": {"tables", "report"},
-              "risks": {"tables", "report"}, "sequence_problems": {"tables", "report"},
+              "risks": {"tables", "report"},
+              "sequence_problems": {"tables", "report", "options"},
               "open_tasks": {"tables", "report"}, "next_task": {"tables", "report"},
-              "top_sections": {"sections"}, "status": {"lifecycle"}, "items_in": set(),
-              "numbering": set(), "defined_ids": set(), "gantt": set()}
-DOCTYPE_PARTS = {"placeholder_res": "template", "example_row_res": "template"}
+              "top_sections": {"sections"}, "status": {"lifecycle", "fields"},
+              "items_in": {"sections"}, "find_section": {"sections"},
+              "numbering": {"options"}, "defined_ids": set(), "gantt": set(),
+              "field": {"roles"}, "title": {"roles"}}
+DOCTYPE_PARTS = {"placeholder_res": "template", "example_row_res": "template",
+                 "instruction_res": "template", "template_text": "template"}
 
 
 def test_each_rule_declares_the_doc_type_parts_it_reads():

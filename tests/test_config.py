@@ -205,7 +205,7 @@ def test_a_file_named_twice_is_linted_once_as_first_named(tmp_path, monkeypatch)
 @pytest.mark.parametrize(("text", "words"), [
     ('[doc-types]\n"adr/*.md" = "ADRR"\n',
      "doc-types: 'adr/*.md' asks for doc type 'ADRR', which is not declared "
-     "(known: ADR, IP, playbook)"),
+     "(known: ADR, Backlog, IP, MADR, playbook, speckit-plan, speckit-spec, speckit-tasks)"),
     ('default-type = "RFC"\n', "default-type: 'RFC' is not a declared doc type"),
 ])
 def test_config_naming_an_undeclared_doc_type_says_which(tmp_path, text, words):

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from conftest import FIXTURES
 from gitrepo import commit, git, make_repo, plan, planbook, write
 from planbook import changes
 from planbook import git as gitmodule
@@ -67,6 +68,20 @@ def test_gt001_passes_on_the_day_of_the_first_commit(tmp_path):
     write(root, "IP-1-retry-queue.md", plan(created='"2026-03-09"'))
     commit(root, "Add", ADDED)
     assert codes(root) == set()
+
+
+def test_gt001_reads_the_created_role_of_a_backlog_task(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    (root / "planbook.toml").write_text('[doc-types]\n"plans/*.md" = "Backlog"\n',
+                                        encoding="utf-8")
+    task = (FIXTURES / "backlog.md").read_text(encoding="utf-8")
+    write(root, "task-41.2 - replay.md", task.replace("'2026-03-02 09:15'", "'2026-03-12'")
+          .replace("'2026-03-04 17:40'", "'2026-03-12'"))
+    commit(root, "Add", ADDED)
+    found, _ = findings(root)
+    assert [(c, line) for c, line, _ in found] == [("GT001", 7)]
+    assert "created_date is 2026-03-12, but the file first entered git history on " \
+        "2026-03-09" in found[0][2]
 
 
 def test_gt001_follows_renames(repo):

@@ -31,8 +31,13 @@ def run(*args, input=None):
     return CliRunner().invoke(cli, ["new", *args], input=input, catch_exceptions=False)
 
 
-def lint_codes(path: Path) -> set[str]:
-    linter = Linter(load_config(start=path.parent))
+def lint_codes(path: Path, doc_type: str = "") -> set[str]:
+    """The codes lint reports for a new file; `doc_type` as a config's doc-types glob would
+    assign it (MADR and Backlog.md files carry no doc_type field of their own)."""
+    config = load_config(start=path.parent)
+    if doc_type:
+        config.doc_types = {"*.md": doc_type}
+    linter = Linter(config)
     findings, failures = linter.lint_path(str(path))
     assert failures == 0
     return {f.code for f in findings}
@@ -64,13 +69,14 @@ def test_writes_a_draft_ip_with_its_frontmatter_filled(tmp_path):
     ("IP", "IP-search-index.md", "draft"),
     ("playbook", "search-index.md", "draft"),
     ("adr", "ADR-search-index.md", "proposed"),
+    ("MADR", "search-index.md", "proposed"),
 ])
 def test_a_fresh_plan_of_each_type_has_only_leftover_template_findings(tmp_path, type_name,
                                                                          name, status):
     assert run(*OPTIONS, "--type", type_name).exit_code == 0
     path = tmp_path / "plans" / name
     assert read_plan(str(path)).status == status
-    assert lint_codes(path) == {"ST005"}
+    assert lint_codes(path, type_name if type_name == "MADR" else "") == {"ST005"}
 
 
 def test_a_title_with_yaml_specials_stays_whole(tmp_path):
@@ -210,7 +216,8 @@ items = ["Owners told"]
 
 def test_unknown_type_and_bad_title_are_usage_errors():
     unknown = run(*OPTIONS, "--type", "RFC")
-    assert unknown.exit_code == 2 and "known: ADR, IP, playbook" in unknown.output
+    assert unknown.exit_code == 2 and "known: ADR, Backlog, IP, MADR, playbook, speckit" in \
+        unknown.output
     empty = run(*[("???" if v == "Search index" else v) for v in OPTIONS])
     assert empty.exit_code == 2 and "no letters or digits" in empty.output
     multi = run(*[("a\nb" if v == "Search index" else v) for v in OPTIONS])
@@ -251,3 +258,25 @@ def test_a_type_file_names_its_template_relative_to_itself(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "plans" / "NOTE-7.md").read_text(encoding="utf-8") == (
         '---\ntitle: "Cache keys"\ndoc_type: "note"\n---\n\nIssue 7 by Ana.\n')
+
+
+def test_a_backlog_task_from_the_preset_is_named_and_dated_like_one(tmp_path):
+    result = run("--type", "backlog", "--title", "Replay a dead letter", "--issue", "41")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "plans" / "task-41 - replay-a-dead-letter.md"
+    plan = read_plan(str(path))
+    assert plan.meta["id"] == "task-41" and plan.meta["status"] == "To Do"
+    assert plan.meta["created_date"] == TODAY
+    # only the [TODO] lines of the template are left
+    assert lint_codes(path, "Backlog") == {"ST005"}
+
+
+@pytest.mark.parametrize("kind", ["spec", "plan", "tasks"])
+def test_spec_kit_documents_from_the_presets(tmp_path, kind):
+    result = run("--type", f"speckit-{kind}", "--title", "Replay", "--dir", "specs/001-replay")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "specs" / "001-replay" / f"{kind}.md"
+    plan = read_plan(str(path))
+    assert not plan.has_frontmatter and plan.root.children[0].heading.endswith("Replay")
+    assert lint_codes(path, f"speckit-{kind}") == {"ST005"}
+

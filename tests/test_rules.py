@@ -177,6 +177,62 @@ def ip_with_checklist(items: list[str]) -> dict:
 
 
 CHECKLIST_CONFIG = ip_with_checklist(["Restart test with a killed loop (IT-2)"])
+UNKNOWN_TYPE_OK = {"per_file_ignores": {"*.md": ("FM010",)}}  # a type planbook does not know
+UNKNOWN_KEYS_OK = {"per_file_ignores": {"*.md": ("FM013",)}}
+
+
+def ip_with_optional(*keys: str) -> dict:
+    """The IP type with these fields no longer required."""
+    data = tomllib.loads(IP_TOML.read_text(encoding="utf-8"))
+    data.pop("name")
+    for key in keys:
+        data["fields"][key]["required"] = False
+    return {"types": {"IP": data}}
+
+
+NO_TITLE_NEEDED = ip_with_optional("title")
+MADR = (CLEAN.parent / "madr.md").read_text(encoding="utf-8")  # a clean MADR 3 record
+BACKLOG = (CLEAN.parent / "backlog.md").read_text(encoding="utf-8")  # a clean Backlog.md task
+AS_MADR = {"doc_types": {"*.md": "MADR"}}
+AS_BACKLOG = {"doc_types": {"*.md": "Backlog"}}
+MADR_OPTIONS = ("## Considered Options\n\n1. SQLite beside the relay\n2. A Redis list\n"
+                "3. Keep them in memory and accept the loss\n")
+
+
+def on(document: str, *edits: Edit) -> Edit:
+    """Edits of another document than the clean plan: they start from `document`."""
+
+    def edit(_clean: str) -> str:
+        return chain(*edits)(document) if edits else document
+
+    return edit
+
+
+def options_per_question(second: str) -> Edit:
+    """A decision record weighing two questions, options numbered under each."""
+    return sub(MADR_OPTIONS, "## Considered Options - Storage\n\n### 1. SQLite\n\nOne file.\n\n"
+                             "### 2. Redis\n\nA service.\n\n## Considered Options - Schedule\n\n"
+                             f"### 1. Doubling\n\nFast.\n\n### {second}. Fixed\n\nSimple.\n")
+
+
+def PERFORMANCE_TABLE(prefix: str) -> str:  # noqa: N802
+    """A second table of acceptance criteria, with its own ID prefix."""
+    return ("\n### 6.1 Performance\n\n"
+            "| ID   | Criterion                  | Validation Method |\n"
+            "| ---- | -------------------------- | ----------------- |\n"
+            f"| {prefix}-1 | A batch of 100 in 1 s      | IT-1              |\n"
+            f"| {prefix}-2 | Replay of 1000 in 10 s     | IT-3              |")
+
+
+def ID_LESS_GANTT(text: str) -> str:  # noqa: N802 - an edit, named like the others' constants
+    """The clean plan with a sequence written in its own words: no bar cites a task ID."""
+    start = text.index("```mermaid\ngantt")
+    end = text.index("```", start + 10)
+    return text[:start] + (
+        "```mermaid\ngantt\n    title Webhook retry queue\n    dateFormat YYYY-MM-DD\n"
+        "    Write the store :a1, 2026-03-10, 3d\n    Backoff maths :a2, 2026-03-10, 1d\n"
+        "    The loop itself :a3, after a1 a2, 3d\n    Dead letters :a4, after a3, 1d\n"
+        "    Parking :a5, after a4, 2d\n") + text[end:]
 
 # -- the table -----------------------------------------------------------------------------
 
@@ -254,6 +310,16 @@ CASES = [
     Case("FM012", sub('title: "Webhook Retry Queue"', "title: Webhook Retry Queue (Issue #41)"),
          2, sub('title: "Webhook Retry Queue"', "title: Webhook Retry Queue (Issue#41)")),
     Case("FM013", sub("updated:", "updatd:"), 5, after("tags:", "issue: 41")),
+    Case("FM011", chain(sub('doc_type: "IP"', 'doc_type: "TI"'), sub('version: "1.0"',
+                                                                       "version: 1.0")), 6,
+         sub('doc_type: "IP"', 'doc_type: "TI"'), "any-type", config=UNKNOWN_TYPE_OK),
+    Case("FM011", after("tags:", "schema_version: 1.10"), At("schema_version"),
+         after("tags:", "schema_version: 2"), "undeclared-field", config=UNKNOWN_KEYS_OK),
+    Case("FM012", chain(sub('doc_type: "IP"', 'doc_type: "TI"'),
+                        sub('title: "Webhook Retry Queue"', "title: Retry Queue (Issue #41)")), 2,
+         chain(sub('doc_type: "IP"', 'doc_type: "TI"'),
+               sub('title: "Webhook Retry Queue"', "title: Retry Queue (Issue 41)")),
+         "any-type", config=UNKNOWN_TYPE_OK),
     Case("FM014", after("tags:", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
                         "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
@@ -285,12 +351,26 @@ CASES = [
     Case("ST004", sub("### 2.3 Phase 3", "### 2.2 Phase 3"), At("### 2.2 Phase 3"), id="twice"),
     Case("ST004", sub("### 9.2 Environment", "### 8.2 Environment"), At("### 8.2 Environment"),
          id="wrong-parent"),
+    Case("ST004", chain(after("- Migration `0007_retry_attempts.sql`",
+                              "\n#### 1. Schema\n\nOne table.\n\n#### 3. Interface\n\nOne class."),
+                        after("or pushes them back by the next backoff step.",
+                              "\n#### 1. Claiming\n\nBatches.\n\n#### 2. Sending\n\nPosts.")),
+         At("#### 3. Interface"),
+         chain(after("- Migration `0007_retry_attempts.sql`",
+                     "\n#### 1. Schema\n\nOne table.\n\n#### 2. Interface\n\nOne class."),
+               after("or pushes them back by the next backoff step.",
+                     "\n#### 1. Claiming\n\nBatches.\n\n#### 2. Sending\n\nPosts.")),
+         "restarts-under-each-parent"),
     Case("ST005", sub("The retry queue keeps", "The [Component Name] keeps"),
          At("[Component Name]"),
          sub("pytest tests/retry", "pytest tests/retry  # [Name]"), "placeholder"),
-    Case("ST005", after("### 1.3 Implementation Approach", "\n_Summarise the approach here._"),
-         At("_Summarise"), sub("the same contract suite", "the same _contract_ suite"),
-         "italic-line"),
+    Case("ST005", after("### 1.3 Implementation Approach", "\n_Summary of how the work runs._"),
+         At("_Summary of"),
+         chain(after("### 1.3 Implementation Approach",
+                     "\n_As an operator I want to replay a dead letter, so that a fixed endpoint "
+                     "gets its events._"),
+               after("| T-6 | Operator command", "\n_Complexity is for one developer._")),
+         "instruction-not-italic-prose"),
     Case("ST005", before("# Implementation Plan: Webhook", "# Guidance\n\nDelete me.\n"),
          At("# Guidance"), before("# Implementation Plan: Webhook",
                                   "# Guidance for reviewers\n\nRead 3.1 first.\n"),
@@ -300,6 +380,22 @@ CASES = [
          sub('created: "2026-03-02"', 'created: "2025-04-12"'), "template-dates"),
     Case("ST005", after("- Phase 2 scheduler", "- Dependency 2"), At("- Dependency 2"),
          after("- Phase 2 scheduler", "- Dependency tracking from phase 2"), "example-row"),
+    Case("ST001", lambda t: t[:t.index("## 2. Implementation Phases")], 13,
+         sub("## 8. Implementation Risks and Mitigations",
+             "## 8. Implementation Risks & Mitigations"), "most-sections-missing"),
+    Case("ST007", sub("## 10. Additional Resources", "```text\n## 10. Additional Resources"),
+         At("```text"), sub("## 10. Additional Resources",
+                            "```text\nan example\n```\n\n## 10. Additional Resources"),
+         "unclosed"),
+    Case("ST007", after("- [Retry queue design notes](notes.md)",
+                        "\n```markdown\n## Example\n```python\nx = 1\n```\n```"),
+         At("```python"),
+         after("- [Retry queue design notes](notes.md)",
+               "\n````markdown\n## Example\n```python\nx = 1\n```\n````"),
+         "closed-early"),
+    Case("ST008", chain(sub('title: "Webhook Retry Queue"', "# Webhook Retry Queue"),
+                        delete("# Implementation Plan: Webhook Retry Queue\n\n")), 2,
+         delete("# Implementation Plan: Webhook Retry Queue\n\n"), config=NO_TITLE_NEEDED),
     Case("ST006", delete("**Estimated Complexity:** High\n\n"), At("### 2.2 Phase 2"),
          sub("**Estimated Complexity:** High", "**Estimated complexity:** high")),
     # -- tables
@@ -310,6 +406,12 @@ CASES = [
              "| **Key behaviors to mock**                      |")),
     Case("TB002", sub("| UT-4 |", "| UT4  |"), At("| UT4  |"),
          chain(sub("| UT-4 |", "| UT-SCHED-4 |"), sub("UT-2, UT-4", "UT-2, UT-SCHED-4"))),
+    Case("TB002", sub("| UT-4 |", "| UT-Q |"), At("| UT-Q |"),
+         chain(sub("| UT-4 |", "| UT-Q4 |"), sub("UT-2, UT-4", "UT-2, UT-Q4")), "group-letter"),
+    Case("TB002", after("| AC-4 | Dead letters can be replayed", PERFORMANCE_TABLE("QC")),
+         At("| ID   | Criterion                  |"),
+         after("| AC-4 | Dead letters can be replayed", PERFORMANCE_TABLE("PC")),
+         "second-prefix-one-per-table"),
     Case("TB003", sub("| IT-3 | Replay", "| IT-2 | Replay"), At("| IT-2 | Replay"),
          sub("| IT-3 | Replay from the operator command re-queues",
              "| IT-3 | Replay, unlike IT-2, re-queues at once     ")),
@@ -333,6 +435,27 @@ CASES = [
          sub(":t4, after t2 t3,", ":t4, after t3 t2,")),
     Case("SQ001", sub("    Operator command    :t6, after t5, 2d\n", ""), At("| T-6 |"),
          id="unscheduled-task"),
+    Case("SQ001", sub("    Dead-letter move    :t5, after t4, 1d\n    Operator command    :t6, "
+                      "after t5, 2d\n", "    Dead letters (T-5, T-7) :dl, after t4, 3d\n"),
+         At("Dead letters (T-5, T-7)"),
+         sub("    Dead-letter move    :t5, after t4, 1d\n    Operator command    :t6, after t5, "
+             "2d\n", "    Dead letters (T-5, T-6) :dl, after t4, 3d\n"), "bar-groups-tasks"),
+    Case("SQ001", after("    Operator command    :t6, after t5, 2d",
+                        "    section Release\n    Open the pull request :pr, after t9, 1d"),
+         At(":pr, after t9"),
+         after("    Operator command    :t6, after t5, 2d",
+               "    section Release\n    Open the pull request :pr, after t6, 1d\n"
+               "    Run the test suite  :ci, after pr, 1d"), "process-steps"),
+    Case("SQ001", lambda t: ID_LESS_GANTT(t).replace("Parking :a5, after a4", "Parking T-9 :a5, "
+                                                                           "after a4"),
+         At("Parking T-9"), lambda t: ID_LESS_GANTT(t), "sequence-without-task-ids"),
+    Case("SQ002", chain(sub("    Backoff function    :t3, 2026-03-10, 1d",
+                            "    Store review        :rv, after t1, 1d\n"
+                            "    Backoff function    :t3, after rv, 1d")),
+         At(":t3, after rv"),
+         sub("    Scheduler loop      :t4, after t2 t3, 3d",
+             "    Store review        :rv, after t2, 1d\n"
+             "    Scheduler loop      :t4, after rv t3, 3d"), "wait-through-a-step"),
     Case("SQ002", sub(":t3, 2026-03-10,", ":t3, after t1,"), At(":t3, after t1,"),
          chain(sub(":t3, 2026-03-10,", ":t3, after t1,"),
                sub("| None         | Medium   | Low        |",
@@ -357,6 +480,55 @@ CASES = [
     Case("CK002", sub('status: "in-progress"', 'status: "done"'), 9,
          chain(sub('status: "in-progress"', 'status: "done"'),
                lambda t: t.replace("- [ ] ", "- [x] "))),
+    Case("CK002", chain(sub('status: "in-progress"', 'status: "done"'),
+                        lambda t: t.replace("- [ ] ", "- [x] "),
+                        after("- [x] Replay test", "- [ ] Load test of 10 000 attempts")), 9,
+         chain(sub('status: "in-progress"', 'status: "done"'),
+               lambda t: t.replace("- [ ] ", "- [x] "),
+               after("- [x] Replay test", "- [ ] Docs rebuilt when the CLI help touched\n"
+                                          "- [ ] Migration rehearsed (if the schema changed)")),
+         "conditional-items"),
+    # -- the presets: a MADR record and a Backlog.md task, each with its own shipped type
+    Case("FM001", on(MADR, lambda t: "\n\n" + t), 3,
+         on(MADR, lambda t: t[t.index("# Store"):]), "frontmatter-optional", config=AS_MADR),
+    Case("FM007", on(MADR, sub("status: accepted", "status: obsolete")), 2,
+         on(MADR, sub("status: accepted", "status: superseded by [ADR-0012](0012-queue.md)")),
+         "open-status-pattern", config=AS_MADR),
+    Case("FM007", on(MADR, sub("deciders: ana, bo", "deciders: {ana: lead}")), 4,
+         on(MADR, sub("deciders: ana, bo", "deciders: [ana, bo]")), "text-or-list",
+         config=AS_MADR),
+    Case("FM007", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-04 25:40'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-04'")), "date-time",
+         config=AS_BACKLOG),
+    Case("FM008", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-01 17:40'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-03-02 08:00'")), "field-roles",
+         config=AS_BACKLOG),
+    Case("FM009", on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-06-02 08:00'")), 8,
+         on(BACKLOG, sub("'2026-03-04 17:40'", "'2026-06-01 23:59'")), "date-time-role",
+         config=AS_BACKLOG),
+    Case("ST001", on(MADR, sub("## Decision Outcome", "## Outcome")), 7,
+         on(MADR, sub("## Context and Problem Statement", "## Context"),
+            sub("## Considered Options", "## Considered Options - Storage")),
+         "aliases-and-prefix", config=AS_MADR),
+    Case("ST004", on(MADR, options_per_question("1")), At("### 1. Fixed"),
+         on(MADR, options_per_question("2")), "options-under-each-question", config=AS_MADR),
+    Case("ST005", on(MADR, sub("- Good, because a restart resumes where it stopped.",
+                               "- Good, because {what becomes easier}")),
+         At("{what becomes easier}"),
+         on(MADR, after("Where should pending attempts",
+                        "\n_As an operator I want a restart to lose nothing._"),
+            after("- Bad, because two relays cannot share the file.",
+                  "\n_Measured on the staging relay._")),
+         "from-the-type-template", config=AS_MADR),
+    Case("ST008", on(MADR, sub("status: accepted", "# Store webhook attempts in SQLite\n"
+                                                   "status: accepted"),
+                     delete("# Store webhook attempts in SQLite\n\n## Context")),
+         At("# Store webhook attempts"),
+         on(MADR, sub("status: accepted", "# These are optional elements. Remove any of them.\n"
+                                          "status: accepted")), "title-in-a-comment",
+         config=AS_MADR),
+    Case("CK002", on(BACKLOG, sub("- [x] #1 Tests pass", "- [ ] #1 Tests pass")), 4,
+         on(BACKLOG), "backlog-definition-of-done", config=AS_BACKLOG),
     # -- planbook itself
     Case("PB001", before("| ID  | Task ", "<!-- planbook-disable-next-line TB004 -->"),
          At("planbook-disable-next-line"),
@@ -680,3 +852,80 @@ def test_corpus_ip103_guidance_block(lint_corpus):
     assert ("ST005", 14) in codes_at(findings)
     assert any(f.code == "ST005" and f.line == 14 and "'Guidance' block" in f.message
                for f in findings)
+
+
+def test_tb002_reports_a_table_in_another_scheme_once(clean, lint_text):
+    text = after("| AC-4 | Dead letters can be replayed", PERFORMANCE_TABLE("QC"))(clean)
+    finding = only(lint_text(text), "TB002")
+    assert "numbers its 2 rows in its own scheme (QC-1, QC-2), not AC-1 or PC-1" in \
+        finding.message
+
+
+def test_tb002_still_reports_the_odd_row_of_a_table_row_by_row(clean, lint_text):
+    text = chain(sub("| UT-4 |", "| UT4  |"), sub("| UT-5 |", "| U-5  |"))(clean)
+    lines = {f.line for f in lint_text(text) if f.code == "TB002"}
+    assert lines == {At("| UT4  |").resolve(text), At("| U-5  |").resolve(text)}
+
+
+def test_st001_says_once_that_most_sections_are_missing(clean, lint_text):
+    findings = lint_text(clean[:clean.index("## 2. Implementation Phases")])
+    finding = only(findings, "ST001")
+    assert finding.message.startswith("9 of the 10 IP sections are missing (2. Implementation "
+                                      "Phases, 3. Test Strategy")
+    assert finding.message.endswith("is this an IP, or does it follow another template?")
+    body = clean[clean.index("# Implementation Plan"):clean.index("## 1. Overview")]
+    none = only(lint_text(clean[:clean.index("# Implementation Plan")] + body), "ST001")
+    assert none.message.startswith("none of the 10 IP sections found")
+
+
+def test_st001_names_the_fence_that_swallowed_a_section(clean, lint_text):
+    text = sub("## 10. Additional Resources", "```text\n## 10. Additional Resources")(clean)
+    finding = only(lint_text(text), "ST001")
+    fence = At("```text").resolve(text)
+    assert finding.message == (f"missing section '10. Additional Resources'; its heading on "
+                               f"line {fence + 1} is inside the code block that starts on line "
+                               f"{fence} (see ST007)")
+    assert "never closed" in only(lint_text(text), "ST007").message
+
+
+def test_st008_without_a_commented_title_points_at_the_body(clean, lint_text):
+    text = chain(delete('title: "Webhook Retry Queue"\n'),
+                 delete("# Implementation Plan: Webhook Retry Queue\n\n"))(clean)
+    finding = only(lint_text(text, config=NO_TITLE_NEEDED), "ST008")
+    assert finding.message == ("the document has no title: no 'title' field and no '# Title' "
+                               "heading")
+
+
+def test_st001_blames_the_fence_when_it_swallowed_most_sections(clean, lint_text):
+    text = sub("## 2. Implementation Phases", "~~~text\n## 2. Implementation Phases")(clean)
+    findings = lint_text(text)
+    finding = only(findings, "ST001")
+    fence = At("~~~text").resolve(text)
+    assert only(findings, "ST007").line == fence
+    assert finding.message.startswith("9 of the 10 IP sections are missing (")
+    assert finding.message.endswith(f"; its heading on line {fence + 1} is inside the code "
+                                    f"block that starts on line {fence} (see ST007)")
+
+
+def test_st001_folds_a_section_that_has_none_of_its_subsections(clean, lint_text):
+    start, end = clean.index("### 3.1 Unit Tests"), clean.index("## 4. Implementation Tasks")
+    finding = only(lint_text(clean[:start] + clean[end:]), "ST001")
+    assert finding.message == ("section '3. Test Strategy' has none of its subsections "
+                               "'3.1 Unit Tests', '3.2 Integration Tests', "
+                               "'3.3 Mock and Stub Requirements'")
+
+
+def test_a_bar_about_a_scheduled_task_is_a_step_not_a_second_schedule(clean, lint_text):
+    text = after("    Operator command    :t6, after t5, 2d",
+                 "    Review of T-6 with ops :rv, after t6, 1d")(clean)
+    assert lint_text(text) == []
+
+
+def test_fm011_leaves_undeclared_numbers_alone_unless_yaml_changed_them(clean, lint_text):
+    kept = after("tags:", "ratio: 0.50\nordinal: 24000")(clean)
+    assert {f.code for f in lint_text(kept, config=UNKNOWN_KEYS_OK)} == set()
+    lost = after("tags:", "zip: 007\nwindow: 1:30")(clean)
+    found = [f for f in lint_text(lost, config=UNKNOWN_KEYS_OK) if f.code == "FM011"]
+    assert [f.message for f in found] == [
+        "'zip: 007' loads as the number 7; quote it: zip: \"007\"",
+        "'window: 1:30' loads as the number 90; quote it: window: \"1:30\""]

@@ -147,7 +147,16 @@ def test_schema_command_per_type_and_to_a_file(tmp_path, monkeypatch):
     assert run("--type", "playbook", "-o", "pb.json").exit_code == 0
     assert json.loads((tmp_path / "pb.json").read_text())["title"] == "playbook frontmatter"
     unknown = run("--type", "RFC")
-    assert unknown.exit_code == 2 and "known: ADR, IP, playbook" in unknown.output
+    assert unknown.exit_code == 2 and "known: ADR, Backlog, IP, MADR, playbook" in unknown.output
+
+
+def test_schema_of_the_presets_takes_their_field_kinds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    madr = json.loads(run("--type", "MADR").output)["properties"]
+    assert {"type": "string"} in madr["deciders"]["anyOf"]  # text or a list
+    assert "enum" not in json.dumps(madr["status"])  # an open list: "superseded by …" too
+    backlog = json.loads(run("--type", "Backlog").output)
+    assert "created_date" in backlog["required"]
 
 
 def test_schema_command_reads_team_types_from_config(tmp_path):

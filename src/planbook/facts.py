@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from planbook.ids import ID_LIKE, clean, id_pattern
-from planbook.model import Plan, Row, Section, Table, normalize, title_key
+from planbook.doctypes import ANY_ID, SectionSpec, id_pattern, ids_in
+from planbook.ids import clean
+from planbook.model import Field, Plan, Row, Section, Table, normalize
 
 if TYPE_CHECKING:
-    from planbook.doctypes import DocType, SectionSpec, TableSpec
+    from planbook.doctypes import DocType, TableSpec
     from planbook.sequence import Gantt
 
 @dataclass(slots=True)
@@ -55,22 +56,22 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
     column holds the kind's IDs; other tables in the section are left alone.
     """
     out = []
-    wanted = [(spec, title_key(spec.section)) for spec in doctype.tables]
+    wanted = [(spec, doctype.section_spec(spec.section)) for spec in doctype.tables]
     for table in plan.tables:
         if table.section is None:
             continue
         path = table.section.path()
         best, depth = None, -1
-        for spec, key in wanted:
-            where = next((i for i, s in enumerate(path) if s.titled(key)), -1)
+        for spec, section in wanted:
+            where = next((i for i, s in enumerate(path) if section.matches(s)), -1)
             if where > depth:
                 best, depth = spec, where
         if best is None:
             continue
         header = {normalize(h) for h in table.header}
         shared = sum(1 for c in best.columns if normalize(c) in header)
-        ids = best.id and any(
-            id_pattern(best.id).match(clean(r.cells[0])) for r in table.rows if r.cells
+        ids = best.prefixes and any(
+            id_pattern(best.prefixes).match(clean(r.cells[0])) for r in table.rows if r.cells
         )
         if shared * 2 >= len(best.columns) or ids:
             out.append((table, best))
@@ -91,7 +92,8 @@ def read_rows(table: Table, spec: TableSpec, status_column: str | None = None
     for row in table.rows:
         task_id = cell(row, ids)
         if task_id:
-            task = Task(task_id, cell(row, title_at), row.line, ID_LIKE.findall(cell(row, deps_at)))
+            depends = ids_in(cell(row, deps_at), spec.prefixes)
+            task = Task(task_id, cell(row, title_at), row.line, depends)
             out.append((task, cell(row, status_at)))
     return out
 
@@ -140,7 +142,7 @@ class PlanFacts:
             for row in table.rows:
                 if row.cells:
                     value = clean(row.cells[0])
-                    if ID_LIKE.fullmatch(value):
+                    if ANY_ID.fullmatch(value):
                         found.setdefault(value, row.line)
         return found
 
@@ -206,9 +208,20 @@ class PlanFacts:
                 return task
         return None
 
+    def find_section(self, spec: SectionSpec | str, within: Section | None = None
+                     ) -> Section | None:
+        """The first section under `within` that is `spec` (a declared section, or a title:
+        the declared section of that title, with its aliases, when there is one)."""
+        if isinstance(spec, str):
+            spec = self.doctype.section_spec(spec) if self.doctype else SectionSpec(spec)
+        for section in (within or self.plan.root).walk():
+            if spec.matches(section):
+                return section
+        return None
+
     def items_in(self, title: str):
         """(the section the doc type calls `title`, or None; the checklist items inside it)."""
-        section = self.plan.find_section(title)
+        section = self.find_section(title)
         if section is None:
             return None, []
         return section, [i for i in self.plan.checklist
@@ -253,7 +266,7 @@ class PlanFacts:
         """The doc type's top-level sections, each with the plan's section or None."""
         if self.doctype is None:
             return []
-        return [(spec, self.plan.find_section(spec.title)) for spec in self.doctype.sections]
+        return [(spec, self.find_section(spec)) for spec in self.doctype.sections]
 
     @cached_property
     def gantt(self) -> Gantt | None:
@@ -271,16 +284,41 @@ class PlanFacts:
             return []
         from planbook.sequence import check_sequence
 
-        return check_sequence(self.gantt, self.tasks)
+        mode = self.doctype.options.sequence if self.doctype else "tasks"
+        return check_sequence(self.gantt, self.tasks, mode)
 
     @cached_property
     def numbering(self) -> Numbering:
+        if self.doctype is not None and not self.doctype.options.numbering:
+            return Numbering()
         return section_numbering(self.plan)
 
     @property
     def status(self) -> str:
-        """The plan's status as its lifecycle field holds it, lower case; "" when unset."""
-        return status_of(self.plan, self.doctype.lifecycle.field if self.doctype else "status")
+        """The plan's status as its lifecycle field holds it, lower case; "" when unset. A
+        value an open pattern of the field allows reads as the value it maps to."""
+        field_name = self.doctype.lifecycle.field if self.doctype else "status"
+        status = status_of(self.plan, field_name)
+        spec = self.doctype.fields.get(field_name) if self.doctype else None
+        if status and spec is not None and spec.open:
+            return spec.canonical(status) or status
+        return status
+
+    def field(self, role: str) -> Field | None:
+        """The frontmatter field that plays `role` (title, created, updated, status) in
+        this doc type: `created_date` for a Backlog.md task, `created` by default."""
+        name = getattr(self.doctype.roles, role, "") if self.doctype else ""
+        return self.plan.fields.get(name or role)
+
+    @cached_property
+    def title(self) -> str:
+        """The document's title: its title field, else its first H1; "" when it has neither."""
+        field = self.field("title")
+        if field is not None and isinstance(field.value, str | int | float) and \
+                str(field.value).strip():
+            return str(field.value).strip()
+        first = next((s for s in self.plan.root.children if s.level == 1), None)
+        return first.heading if first else ""
 
 
 def status_of(plan: Plan, field: str = "status") -> str:
@@ -301,24 +339,27 @@ def section_numbering(plan: Plan) -> Numbering:
     """Check section numbers among siblings and work out the numbers they should have, in one
     walk: ST004 reports the problems, `fix` writes the expected numbers.
 
-    Numbers run 1, 2, 3 under the top and carry their parent's (4.1, 4.2 under 4). A plan
-    numbered under a single unnumbered title heading is read from that heading. Top-level
-    sections numbered like "2.1" keep their first number's prefix and start.
+    Numbers run 1, 2, 3 under the top and carry their parent's (4.1, 4.2 under 4). Numbers
+    need only be unique among siblings: under a numbered parent, children numbered 1, 2, 3
+    restart the count on purpose, and under each unnumbered heading (two "Considered Options"
+    of a decision record, say) numbering starts again. A plan numbered under a single
+    unnumbered title heading is read from that heading. Top-level sections numbered like "2.1"
+    keep their first number's prefix and start.
     """
     out = Numbering()
-    seen: dict[str, int] = {}
 
     def walk(parent: Section, due_parent: str) -> None:
         numbered = [c for c in parent.children if c.number]
-        _problems(parent, numbered, seen, out.problems)
         if numbered:
             first = numbered[0].number
-            if due_parent:
+            carried = bool(due_parent) and "." in first  # 4.1, 4.2 under 4
+            if carried:
                 prefix, start = due_parent + ".", 1
             elif "." in first:
                 prefix, start = first.rsplit(".", 1)[0] + ".", int(first.rsplit(".", 1)[1])
-            else:
+            else:  # 1, 2, 3: at the top, under an unnumbered heading, or restarted locally
                 prefix, start = "", 1
+            _problems(parent.number if carried else "", numbered, out.problems)
             for i, child in enumerate(numbered):
                 out.expected[child.line] = (child.number, f"{prefix}{start + i}")
         for child in parent.children:
@@ -329,11 +370,11 @@ def section_numbering(plan: Plan) -> Numbering:
     return out
 
 
-def _problems(parent: Section, numbered: list[Section], seen: dict[str, int],
-              out: list[tuple[int, str]]) -> None:
+def _problems(parent_number: str, numbered: list[Section], out: list[tuple[int, str]]) -> None:
     """Duplicates, numbers that do not carry the parent's, and gaps, among one parent's
-    numbered children."""
-    expected_prefix = parent.number + "." if parent.number else ""
+    numbered children; `parent_number` is "" when the children do not carry it."""
+    expected_prefix = parent_number + "." if parent_number else ""
+    seen: dict[str, int] = {}
     previous = None
     for child in numbered:
         if child.number in seen:
@@ -343,7 +384,7 @@ def _problems(parent: Section, numbered: list[Section], seen: dict[str, int],
         seen[child.number] = child.line
         if expected_prefix and not child.number.startswith(expected_prefix):
             out.append((child.line, f"section {child.number} sits under section "
-                                    f"{parent.number}; number it {expected_prefix}N"))
+                                    f"{parent_number}; number it {expected_prefix}N"))
             previous = None
             continue
         last = int(child.number.rsplit(".", 1)[-1])

@@ -209,6 +209,12 @@ class Plan:
                                                compare=False)
 
     @property
+    def body_line(self) -> int:
+        """The line a finding about the body as a whole stands on: its first line, or the
+        file's last line when there is no body, so every finding lies inside the file."""
+        return max(min(self.body_start, len(self.lines)), 1)
+
+    @property
     def sections(self) -> list[Section]:
         return self.section_list
 

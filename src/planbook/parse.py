@@ -429,6 +429,7 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
         if block.type in ("paragraph", "list", "block_quote", "block_html", "heading"):
             _scan_lines(plan, lines, block, section, open_ranges)
     plan.blocks = blocks
+    _check_fences(plan, lines, blocks)
     _scan_frontmatter_suppressions(plan, lines, open_ranges)
 
 
@@ -476,6 +477,37 @@ def _first_too_deep(lines: list[str], block: Block) -> int:
         if depth + len(items) > MAX_NESTING:
             return number
     return 0
+
+
+def _check_fences(plan: Plan, lines: list[str], blocks: list[Block]) -> None:
+    """ST007: a code fence never closed swallows the rest of the document, and a fence with
+    an info string inside another of the same kind closes the outer one early, so what follows
+    it (template headings, often) leaks into the outline."""
+    early_close_end = 0
+    for block in blocks:
+        if block.type != "block_code" or block.token.get("style") != "fenced":
+            continue
+        marker = block.token.get("marker") or "```"
+        closer = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        closed = block.end_line > block.line and closer.match(lines[block.end_line - 1])
+        if not closed:
+            if early_close_end and not (block.token.get("attrs") or {}).get("info"):
+                continue  # the outer fence's own closing line, reported with the early close
+            plan.parse_findings.append(
+                ("ST007", block.line, 1, f"this {marker} fence is never closed, so lines "
+                 f"{block.line + 1}–{len(lines)} are read as code and the rest of the document "
+                 f"is lost; close it with a {marker} line"))
+            continue
+        opener = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*[^\s`]")
+        inner = next((n for n in range(block.line + 1, block.end_line)
+                      if opener.match(lines[n - 1])), None)
+        if inner is not None:
+            early_close_end = block.end_line
+            plan.parse_findings.append(
+                ("ST007", inner, 1, f"a fence opens inside the {marker} block of line "
+                 f"{block.line}, so the {marker} on line {block.end_line} closes the outer "
+                 f"block early and what follows is read as the document; make the outer "
+                 f"fence longer ({marker[0] * (len(marker) + 1)}) than the one inside"))
 
 
 def _build_sections(plan: Plan, lines: list[str], blocks: list[Block]) -> None:

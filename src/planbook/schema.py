@@ -18,13 +18,15 @@ VERSION_PATTERN = r"^v?\d+(\.\d+)*([-+.][0-9A-Za-z.]+)?$"
 
 
 def _python_type(spec: FieldSpec) -> Any:
-    if spec.values and spec.type == "string":
+    if spec.values and spec.type == "string" and not spec.open:
         return Literal[tuple(spec.values)]  # type: ignore[valid-type]
     return {
         "string": str,
         "date": dt.date,
+        "datetime": dt.datetime | dt.date | str,
         "version": str,
         "list": list[Any],
+        "text-or-list": str | list[Any],
         "integer": int,
         "boolean": bool,
         "string-or-integer": str | int,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planbook.ids import ID_LIKE
+from planbook.doctypes import ids_in
 from planbook.model import Plan, title_key
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class Bar:
     end: dt.date | None = None
     tags: tuple[str, ...] = ()
     task: str = ""  # the tasks-table ID this bar stands for, once matched
+    covers: list[str] = field(default_factory=list)  # the tasks a group bar names together
 
 
 @dataclass(slots=True)
@@ -122,76 +123,148 @@ def _key(value: str) -> str:
 
 
 def match_tasks(gantt: Gantt, tasks: list[Task]) -> None:
-    """Tie each bar to the task it schedules: by its id (t1 ~ T-1), a task ID in its name, or
-    a name equal to the task's."""
+    """Tie each bar to what it schedules: one task by its id (t1 ~ T-1), by the one task ID its
+    name cites, or by a name equal to the task's; or several tasks its name cites ("Task Queue
+    (T-Q1, T-Q2)", "tests for T-7 to T-11"), which the bar then covers together. A bar that
+    names one task which has a bar of its own ("Review T-3") is a step about it."""
     by_key = {_key(t.id): t.id for t in tasks}
     by_name = {_key(t.title): t.id for t in tasks if t.title}
     ids = {t.id for t in tasks}
+    own = {by_key[_key(b.id)] for b in gantt.bars if b.id and _key(b.id) in by_key}
     for bar in gantt.bars:
+        cited = [i for i in ids_in(bar.name) if i in ids]
         found = by_key.get(_key(bar.id)) if bar.id else None
-        if not found:
-            named = ID_LIKE.search(bar.name)
-            if named and named.group(0) in ids:
-                found = named.group(0)
-        bar.task = found or by_name.get(_key(bar.name), "")
+        if not found and len(cited) == 1 and cited[0] not in own:
+            found = cited[0]  # a bar named after a task that has no bar of its own
+        bar.task = found or ("" if cited else by_name.get(_key(bar.name), ""))
+        bar.covers = [i for i in cited if i != bar.task] if len(cited) > 1 else []
 
 
-def check_sequence(gantt: Gantt, tasks: list[Task]) -> list[tuple[str, int, str, str]]:
+def _cites_ids(gantt: Gantt, tasks: list[Task]) -> bool:
+    """Whether the sequence is written in task IDs: a bar's id is a task's (t1 for T-1), or a
+    bar's name holds an ID of the tasks' kind."""
+    keys = {_key(t.id) for t in tasks}
+    prefixes = {t.id.split("-", 1)[0] for t in tasks}
+    return any((bar.id and _key(bar.id) in keys)
+               or any(i.split("-", 1)[0] in prefixes for i in ids_in(bar.name))
+               for bar in gantt.bars)
+
+
+def _unknown_ids(bar: Bar, tasks: list[Task]) -> list[str]:
+    """IDs of the tasks' own kind that a bar names but the tasks table does not define: its
+    id when written like one (t12 for T-12), and IDs in its name."""
+    prefixes = {t.id.split("-", 1)[0] for t in tasks}
+    ids = {t.id for t in tasks}
+    named = [i for i in ids_in(bar.name) if i.split("-", 1)[0] in prefixes and i not in ids]
+    as_id = re.fullmatch(r"([a-z]+)(\d+)", bar.id.lower()) if bar.id else None
+    if as_id and not bar.task and not bar.covers and as_id.group(1).upper() in prefixes:
+        named.append(f"{as_id.group(1).upper()}-{as_id.group(2)}")
+    return named
+
+
+def check_sequence(gantt: Gantt, tasks: list[Task], mode: str = "tasks"
+                   ) -> list[tuple[str, int, str, str]]:
     """Where the gantt and the tasks table disagree, as (task or bar, line, message, rule code):
-    SQ001 for what breaks the plan (a task never scheduled, a bar for no task, a dependency the
-    sequence does not wait for), SQ002 for an `after` the Dependencies do not lead to (a wait
-    the table does not explain). Tasks
-    and bars are compared through other tasks: `after t3` covers T-1 when T-3 itself comes after
-    T-1."""
+    SQ001 for what breaks the plan (a task never scheduled, a bar for a task that does not
+    exist, a dependency the sequence does not wait for), SQ002 for an `after` the Dependencies
+    do not lead to (a wait the table does not explain).
+
+    `mode` is the doc type's `options.sequence`. In "tasks" (the default) a bar that cites task
+    IDs covers those tasks, a bar that names no task is a step of the process (write the
+    document, open the pull request) and is left alone, and a sequence that uses no task IDs at
+    all is not held to the table bar by bar. "strict" wants every bar to be one task; "off"
+    checks nothing. Waits are followed through other bars: `after b3` covers T-1 when b3
+    itself comes after T-1's bar."""
+    if mode == "off":
+        return []
     match_tasks(gantt, tasks)
+    strict = mode == "strict"
+    if not strict and not _cites_ids(gantt, tasks):
+        return []
     problems: list[tuple[str, int, str, str]] = []
     by_bar_id = {bar.id: bar for bar in gantt.bars if bar.id}
-    scheduled: dict[str, Bar] = {}
+    scheduled: dict[str, Bar] = {}  # task → the bar that schedules it alone
+    grouped: dict[str, Bar] = {}  # task → a bar that covers it with others
     for bar in gantt.bars:
+        unknown = _unknown_ids(bar, tasks)
+        if unknown:
+            problems.append((bar.name, bar.line, f"“{bar.name}” names {_names(unknown)}, which "
+                                                 "the tasks table does not define", "SQ001"))
+            continue
+        for task_id in bar.covers:
+            grouped.setdefault(task_id, bar)
+        if not bar.task and not bar.covers:
+            for ref in bar.after:
+                if ref not in by_bar_id:
+                    problems.append((bar.name, bar.line, f"“{bar.name}” starts after “{ref}”, "
+                                                         "which no bar of the sequence has as "
+                                                         "its id", "SQ001"))
         if not bar.task:
-            problems.append((bar.name, bar.line, f"“{bar.name}” matches no task in the tasks "
-                                                 "table", "SQ001"))
+            if strict and not bar.covers:
+                problems.append((bar.name, bar.line, f"“{bar.name}” matches no task in the "
+                                                     "tasks table", "SQ001"))
             continue
         if bar.task in scheduled:
             problems.append((bar.task, bar.line, f"{bar.task} is scheduled twice", "SQ001"))
             continue
         scheduled[bar.task] = bar
-    ids = {t.id for t in tasks}
-    deps_of = {t.id: [d for d in t.depends if d in ids] for t in tasks}
+    bar_of = {**grouped, **scheduled}
+    known = {t.id for t in tasks}
+    deps_of = {t.id: [d for d in t.depends if d in known] for t in tasks}
+
+    def tasks_of(bar: Bar) -> list[str]:
+        return ([bar.task] if bar.task else []) + bar.covers
+
+    def waits(bar: Bar, seen: set[int]) -> list[str]:
+        """The tasks a bar waits for directly: its `after` bars' tasks, looking through bars
+        that schedule no task."""
+        out: list[str] = []
+        for ref in bar.after:
+            target = by_bar_id.get(ref)
+            if target is None or id(target) in seen:
+                continue
+            seen.add(id(target))
+            out.extend(tasks_of(target) or waits(target, seen))
+        return out
+
     after_of: dict[str, list[str]] = {}
     for task in tasks:
-        bar = scheduled.get(task.id)
+        bar = bar_of.get(task.id)
         if bar is None:
             problems.append((task.id, task.line,
                              f"{task.id} is in the tasks table but not in the sequence", "SQ001"))
             continue
-        after_of[task.id] = []
-        for ref in bar.after:
-            target = by_bar_id.get(ref)
-            if target is None:
-                problems.append((task.id, bar.line, f"{task.id} starts after “{ref}”, which no "
-                                                    "bar of the sequence has as its id", "SQ001"))
-            elif target.task:
-                after_of[task.id].append(target.task)
-    waits, needs = _closures(after_of), _closures(deps_of)
+        if tasks_of(bar)[0] == task.id:  # what a bar says is reported once, for its first task
+            for ref in bar.after:
+                if ref not in by_bar_id:
+                    problems.append((task.id, bar.line, f"{task.id} starts after “{ref}”, which "
+                                                        "no bar of the sequence has as its id",
+                                     "SQ001"))
+        after_of[task.id] = waits(bar, set())
+    reach_after, reach_deps = _closures(after_of), _closures(deps_of)
     for task in tasks:
         if task.id not in after_of:
             continue
-        line = scheduled[task.id].line
-        before = waits[task.id]
-        missing = [d for d in deps_of[task.id] if d not in before]
+        bar = bar_of[task.id]
+        together = set(tasks_of(bar))  # a bar covering several tasks orders them itself
+        before = reach_after[task.id]
+        missing = [d for d in deps_of[task.id] if d not in before and d not in together]
         if missing:
-            problems.append((task.id, line, f"{task.id} can start before {_names(missing)} "
-                                            "ends: the sequence does not put it after "
-                                            f"{'them' if len(missing) > 1 else 'it'}, but its "
-                                            "Dependencies list it"
-                                            f"{'em' if len(missing) > 1 else ''}", "SQ001"))
-        needed = needs[task.id]
+            many = len(missing) > 1
+            problems.append((task.id, bar.line, f"{task.id} can start before {_names(missing)} "
+                                                "ends: the sequence does not put it after "
+                                                f"{'them' if many else 'it'}, but its "
+                                                f"Dependencies list {'them' if many else 'it'}",
+                             "SQ001"))
+        if tasks_of(bar)[0] != task.id:
+            continue  # a group's waits are reported once, for its first task
+        needed = set().union(*(reach_deps.get(t, set()) for t in together)) | together
         extra = [a for a in after_of[task.id] if a not in needed]
         if extra:
-            problems.append((task.id, line, f"{task.id} starts after {_names(extra)} in the "
-                                            "sequence, but its Dependencies do not lead to "
-                                            f"{'them' if len(extra) > 1 else 'it'}", "SQ002"))
+            many = len(extra) > 1
+            problems.append((task.id, bar.line, f"{task.id} starts after {_names(extra)} in the "
+                                                "sequence, but its Dependencies do not lead to "
+                                                f"{'them' if many else 'it'}", "SQ002"))
     return problems
 
 

@@ -15,12 +15,61 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from planbook.model import title_key
 from planbook.typed import DeclarationError, load
 
 HERE = Path(__file__).parent
 
+# -- IDs ------------------------------------------------------------------------------------
+# What an ID in a plan's tables looks like: a prefix of capitals, an optional scope (T-API-1)
+# and a number, which may carry a group letter or two (UT-Q1, T-DB2). Declared here because a
+# table kind's `id` names the prefixes; every reader of IDs (tables, dependencies, the gantt)
+# uses these, so they agree on what an ID is.
+ID_TAIL = r"(?:-[A-Z][A-Z0-9]*)?-[A-Z]{0,3}\d+"
+ANY_ID = re.compile(rf"(?<![\w-])[A-Z]{{1,4}}{ID_TAIL}(?![\w-])")
+ID_RANGE = re.compile(rf"({ANY_ID.pattern})\s*(?:to|through|thru|\.\.|–|—|-)\s*"
+                      rf"({ANY_ID.pattern})")
+_ID_PARTS = re.compile(r"^(.*?)(\d+)$")
+MAX_RANGE = 200  # a longer "range" is a typo, not a list of IDs
+
+
+def id_pattern(prefixes: str | tuple[str, ...]) -> re.Pattern:
+    """The IDs of one kind: `T-1`, with a scope `T-API-1`, with a group letter `T-Q1`."""
+    names = (prefixes,) if isinstance(prefixes, str) else prefixes
+    alternatives = "|".join(re.escape(p) for p in names)
+    return re.compile(rf"^(?:{alternatives}){ID_TAIL}$")
+
+
+def ids_in(text: str, loose: tuple[str, ...] = ()) -> list[str]:
+    """The IDs a text names, in order, each once; a range of one kind ("T-7 to T-11",
+    "T-1–T-5") names every ID between its ends. With `loose` prefixes, an ID of one of them
+    written without its dash ("T3", "T1-T5") is read too: a Dependencies cell says what it
+    means that way as often as not."""
+    for prefix in loose:
+        p = re.escape(prefix)
+        text = re.sub(rf"(?<![\w-])({p})(\d+)\s*[-–]\s*({p})(\d+)(?![\w-])",
+                      r"\1-\2 to \3-\4", text)
+        text = re.sub(rf"(?<![\w-])({p})(\d+)(?![\w-])", r"\1-\2", text)
+    ranges = {m.start(1): _expand(m.group(1), m.group(2)) for m in ID_RANGE.finditer(text)}
+    found: list[str] = []
+    for match in ANY_ID.finditer(text):
+        found.extend(ranges.get(match.start(), [match.group(0)]))
+    return list(dict.fromkeys(found))
+
+
+def _expand(first: str, last: str) -> list[str]:
+    a, b = _ID_PARTS.match(first), _ID_PARTS.match(last)
+    if not a or not b or a.group(1) != b.group(1):
+        return [first, last]
+    low, high = int(a.group(2)), int(b.group(2))
+    if not low < high <= low + MAX_RANGE:
+        return [first, last]
+    return [f"{a.group(1)}{n}" for n in range(low, high + 1)]
+
+
 FieldType = Literal[
-    "string", "date", "version", "list", "integer", "boolean", "string-or-integer", "mapping"
+    "string", "date", "datetime", "version", "list", "text-or-list", "integer", "boolean",
+    "string-or-integer", "mapping"
 ]
 
 
@@ -29,8 +78,26 @@ class FieldSpec:
     type: FieldType = "string"
     required: bool = False
     values: tuple[str, ...] | None = None  # allowed values, compared case-insensitively
+    # an open list: a value matching one of these expressions is allowed too, and counts as
+    # the listed value it maps to ("superseded by ADR-9" counts as "superseded")
+    open: dict[str, str] = field(default_factory=dict)
     pattern: str | None = None  # a regular expression the whole value must match
     description: str = ""
+
+    @cached_property
+    def open_res(self) -> list[tuple[re.Pattern, str]]:
+        return [(re.compile(p, re.IGNORECASE), v) for p, v in self.open.items()]
+
+    def canonical(self, value: str) -> str | None:
+        """The listed value `value` stands for, in lower case: itself when listed, the value
+        an open pattern maps it to, None when neither (or when nothing is listed)."""
+        text = value.strip()
+        if self.values and text.lower() in {v.lower() for v in self.values}:
+            return text.lower()
+        for pattern, target in self.open_res:
+            if pattern.fullmatch(text):
+                return target.lower()
+        return None
 
 
 @dataclass(frozen=True)
@@ -39,6 +106,28 @@ class SectionSpec:
     number: str = ""
     required: bool = True
     children: tuple[SectionSpec, ...] = ()
+    aliases: tuple[str, ...] = ()  # other titles the same section goes by
+    prefix: bool = False  # the heading may go on after the title ("Considered Options - X")
+    pattern: str | None = None  # or a regular expression the heading title must match
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(title_key(t) for t in (self.title, *self.aliases))
+
+    @cached_property
+    def pattern_re(self) -> re.Pattern | None:
+        return re.compile(self.pattern, re.IGNORECASE) if self.pattern else None
+
+    def matches(self, section) -> bool:
+        """Whether a plan's section is this one: by title or alias (loosely, see
+        `model.title_matches`), as a prefix when allowed, or by pattern."""
+        for key in self.keys:
+            if section.titled(key):
+                return True
+            if self.prefix and section.key.startswith(key) and (
+                    len(section.key) == len(key) or not section.key[len(key)].isalnum()):
+                return True
+        return bool(self.pattern_re and self.pattern_re.search(section.title))
 
 
 @dataclass(frozen=True)
@@ -46,12 +135,20 @@ class TableSpec:
     name: str
     section: str  # the section (any depth) whose subtree holds these tables
     columns: tuple[str, ...]
-    id: str | None = None  # ID prefix, such as "T" for T-1 and T-API-1
+    # ID prefix, such as "T" for T-1, T-API-1 and T-Q1, or several: ["AC", "PC"]
+    id: str | tuple[str, ...] | None = None
     required: tuple[str, ...] = ()  # columns whose cells must not be empty
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column → allowed
     depends: str | None = None  # column that lists IDs of the same table
     cites: str | None = None  # column that cites IDs defined in other tables
     cite_ids: tuple[str, ...] = ()  # ID prefixes a citation may use
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The ID prefixes this kind's first column may use; the first is the usual one."""
+        if not self.id:
+            return ()
+        return (self.id,) if isinstance(self.id, str) else tuple(self.id)
 
 
 @dataclass(frozen=True)
@@ -75,6 +172,47 @@ class TemplateSpec:
     example_rows: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    instructions: tuple[str, ...] = ()  # a whole paragraph the template writes as a request
+
+
+# Checklist items that state their own condition: not required when it does not hold.
+CONDITIONAL_ITEMS = (
+    r"\b(?:when|if|unless)\s+(?:[\w.+#]+[\s/-]+){0,4}?(?:touched|changed|affected|applicable"
+    r"|needed|required|requested|relevant|present|any|used)\b",
+    r"\((?:optional|if\b[^)]*|when\b[^)]*|where\b[^)]*)\)",
+    r"^\s*(?:optional|if applicable)\b",
+)
+
+
+@dataclass(frozen=True)
+class OptionsSpec:
+    """How the rules read this type: what it may leave out and how strictly it is held."""
+
+    frontmatter: Literal["required", "optional"] = "required"  # FM001 for none at all
+    require_h1: bool = False  # ST008: a `# Title` heading, even with a title field
+    numbering: bool = True  # ST004 checks (and `fix` rewrites) section numbers
+    # SQ001/SQ002: "strict" holds every bar to a task; "tasks" checks the bars that cite task
+    # IDs and leaves process steps alone; "off" checks no sequence
+    sequence: Literal["strict", "tasks", "off"] = "tasks"
+    template_placeholders: bool = True  # ST005 also finds lines of the type's own template
+    conditional_items: tuple[str, ...] = CONDITIONAL_ITEMS  # CK002 leaves these open items
+    summarize_missing: bool = True  # ST001 says once that most sections are missing
+    # FM013: "warn" of every key the type does not declare, or only of "typos" of one it does
+    unknown_fields: Literal["warn", "typos"] = "warn"
+
+    @cached_property
+    def conditional_res(self) -> list[re.Pattern]:
+        return [re.compile(p, re.IGNORECASE) for p in self.conditional_items]
+
+
+@dataclass(frozen=True)
+class RolesSpec:
+    """Which frontmatter fields the date, git and status rules read for each role."""
+
+    title: str = "title"
+    created: str = "created"
+    updated: str = "updated"
+    status: str = ""  # the lifecycle's `field`; either may be declared
 
 
 def _plan_flow() -> dict[str, tuple[str, ...]]:
@@ -214,10 +352,46 @@ class DocType:
     template: TemplateSpec = TemplateSpec()
     lifecycle: LifecycleSpec = LifecycleSpec()
     report: ReportSpec = ReportSpec()
+    options: OptionsSpec = OptionsSpec()
+    roles: RolesSpec = RolesSpec()
 
     @cached_property
     def placeholder_res(self) -> list[re.Pattern]:
         return [re.compile(p) for p in self.template.placeholders]
+
+    @cached_property
+    def instruction_res(self) -> list[re.Pattern]:
+        return [re.compile(p) for p in self.template.instructions]
+
+    @cached_property
+    def all_sections(self) -> dict[str, SectionSpec]:
+        """Every declared section, subsections too, by its title key, so a table or checklist
+        that names a section finds it by any of its aliases."""
+        found: dict[str, SectionSpec] = {}
+
+        def add(specs) -> None:
+            for spec in specs:
+                found.setdefault(title_key(spec.title), spec)
+                add(spec.children)
+
+        add(self.sections)
+        return found
+
+    def section_spec(self, title: str) -> SectionSpec:
+        """The declared section called `title`, or a plain one matched by that title alone."""
+        return self.all_sections.get(title_key(title)) or SectionSpec(title)
+
+    @cached_property
+    def template_text(self) -> str:
+        """The type's own template (its `template-file`, else the shipped one), "" if none."""
+        paths = [Path(self.template_file)] if self.template_file else []
+        paths.append(HERE.parent / "templates" / f"{self.name.lower()}.md")
+        for path in paths:
+            try:
+                return path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        return ""
 
     @cached_property
     def example_row_res(self) -> list[re.Pattern]:
@@ -235,8 +409,7 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
                            "'finished' at the top level of the doc type")
     try:
         doctype = load(DocType, data)
-        for pattern in (*doctype.template.placeholders, *doctype.template.example_rows,
-                        *(f.pattern for f in doctype.fields.values() if f.pattern)):
+        for pattern in _patterns(doctype):
             re.compile(pattern)
     except DeclarationError as exc:
         raise DocTypeError(f"{source}: invalid doc type: {exc}") from None
@@ -245,10 +418,45 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
             from None
     if not doctype.name.strip():
         raise DocTypeError(f"{source}: a doc type needs a name")
+    doctype = _fit_roles(doctype, data, source)
     doctype = _fit_lifecycle(doctype, declared="lifecycle" in data, source=source)
     # `finished` is declared beside the lifecycle; the lifecycle answers for it
     return dataclasses.replace(doctype, lifecycle=dataclasses.replace(
         doctype.lifecycle, finished=doctype.finished))
+
+
+def _patterns(doctype: DocType):
+    """Every regular expression a declaration holds, to be compiled once at load."""
+    yield from doctype.template.placeholders
+    yield from doctype.template.example_rows
+    yield from doctype.template.instructions
+    yield from doctype.options.conditional_items
+    for spec in doctype.fields.values():
+        yield from ([spec.pattern] if spec.pattern else [])
+        yield from spec.open
+
+    def sections(specs):
+        for spec in specs:
+            if spec.pattern:
+                yield spec.pattern
+            yield from sections(spec.children)
+
+    yield from sections(doctype.sections)
+
+
+def _fit_roles(doctype: DocType, data: dict, source: str) -> DocType:
+    """The status role and the lifecycle's `field` are one setting; either may declare it."""
+    role = doctype.roles.status
+    life = data.get("lifecycle") if isinstance(data.get("lifecycle"), dict) else {}
+    declared = life.get("field")
+    if role and declared and role != declared:
+        raise DocTypeError(f"{source}: roles.status is '{role}' but lifecycle.field is "
+                           f"'{declared}'; they name the same field, declare one")
+    if role:
+        doctype = dataclasses.replace(doctype, lifecycle=dataclasses.replace(
+            doctype.lifecycle, field=role))
+    return dataclasses.replace(doctype, roles=dataclasses.replace(
+        doctype.roles, status=doctype.lifecycle.field))
 
 
 def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:

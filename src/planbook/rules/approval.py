@@ -28,7 +28,7 @@ def _before(ctx: Context) -> tuple[str, str] | None:
     return status_of(base, ctx.doctype.lifecycle.field), getattr(history, "against", "HEAD")
 
 
-@rule("AP001", "status-transition", needs_history=True, reads=("lifecycle",))
+@rule("AP001", "status-transition", needs_history=True, reads=("lifecycle", "fields"))
 def status_transition(plan, ctx: Context):
     """The status changed in a way the doc type's lifecycle does not allow.
 
@@ -71,7 +71,7 @@ def status_transition(plan, ctx: Context):
            f"status went from {old} ({against}) to {new}; from {old} it may go to {allowed}")
 
 
-@rule("AP002", "approval-not-recorded", needs_history=True, reads=("lifecycle",))
+@rule("AP002", "approval-not-recorded", needs_history=True, reads=("lifecycle", "fields"))
 def approval_not_recorded(plan, ctx: Context):
     """A plan moved to approved or beyond without recording who approved it and when.
 
@@ -120,15 +120,14 @@ def _empty(plan, key: str) -> bool:
     return value is None or str(value).strip() == ""
 
 
-@rule("AP003", "done-with-open-work", reads=("lifecycle", "tables", "report", "checklists"))
+@rule("AP003", "done-with-open-work", reads=("lifecycle", "fields", "tables", "report"))
 def done_with_open_work(plan, ctx: Context):
     """The plan is done, but a task is not, or a task counts as done before its dependencies.
 
     A task is done when a checked checklist item names its ID (`- [x] T-3 …`) or its row's
     Status column says done. A done plan has every task done. A plan that records task
-    progress in neither way is not judged on its tasks. Unchecked checklist items on a
-    plan whose status is `done` are CK002's; for a doc type whose done status has another name,
-    this rule reports the unchecked items of its required checklists.
+    progress in neither way is not judged on its tasks. Unchecked checklist items on a done
+    plan, whatever its lifecycle calls done, are CK002's.
 
     **Bad**
     ```markdown
@@ -158,17 +157,9 @@ def done_with_open_work(plan, ctx: Context):
         yield task.line, 1, (f"task {task.id} counts as done but its dependenc"
                              f"{'ies' if len(deps) > 1 else 'y'} {', '.join(deps)} "
                              f"{'are' if len(deps) > 1 else 'is'} not")
-    if status == "done":
-        return  # CK002 reports every unchecked item of a plan marked done
-    for spec in ctx.doctype.checklists:
-        if not spec.required:
-            continue
-        for item in ctx.facts.items_in(spec.section)[1]:
-            if not item.checked:
-                yield item.line, item.column, f"status is {status} but this item is unchecked"
 
 
-@rule("AP004", "work-before-approval", needs_history=True, reads=("lifecycle",))
+@rule("AP004", "work-before-approval", needs_history=True, reads=("lifecycle", "fields"))
 def work_before_approval(plan, ctx: Context):
     """Work started on a plan that was not approved: the status reached in-progress or done
     from draft or review.

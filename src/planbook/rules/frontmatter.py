@@ -9,6 +9,8 @@ import re
 from planbook.rules.registry import Context, parser_rule, rule
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+                       r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # "1.2", "v2.0.1", "1.0-rc.1": the same strings as ^v?\d+(?:\.\d+)*(?:[-+.][0-9A-Za-z.]+)?$,
 # which tried every split of a long dotted value (seconds for 20 KB); a suffix after a dot
 # already covers any run of dotted numbers, so no split needs trying.
@@ -17,6 +19,8 @@ CUT_COMMENT = re.compile(r"^\s+#\S")
 TYPE_NAMES = {
     "string": "text",
     "date": "a date (YYYY-MM-DD)",
+    "datetime": "a date or a date and time (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+    "text-or-list": "text or a list",
     "version": 'a quoted version string such as "1.1"',
     "list": "a list",
     "integer": "a whole number",
@@ -25,11 +29,14 @@ TYPE_NAMES = {
     "mapping": "a mapping",
 }
 
-parser_rule("FM001", "missing-frontmatter", doc="""
-    The file has no YAML frontmatter, or something stands before it.
+@rule("FM001", "missing-frontmatter", needs_doctype=False, reads=("options",))
+def missing_frontmatter(plan, ctx: Context):
+    """The file has no YAML frontmatter, or something stands before it.
 
     Every plan starts with a `---` line on line 1, its YAML fields, and a closing `---`.
-    Without it planbook cannot tell the plan's title, dates or status.
+    Without it planbook cannot tell the plan's title, dates or status. A doc type whose
+    documents may go without (`options.frontmatter = "optional"`, as MADR 2 records do) is
+    only told when text stands before a frontmatter that is there.
 
     **Bad**
     ```markdown
@@ -43,7 +50,12 @@ parser_rule("FM001", "missing-frontmatter", doc="""
     ---
     # Implementation Plan: Search
     ```
-""")
+    """
+    optional = ctx.doctype is not None and ctx.doctype.options.frontmatter == "optional"
+    for code, line, column, message in plan.parse_findings:
+        if code == "FM001" and not (optional and message.startswith("no frontmatter")):
+            yield line, column, message
+
 
 parser_rule("FM002", "unterminated-frontmatter", doc="""
     The frontmatter opens with `---` but never closes.
@@ -189,8 +201,20 @@ def _type_problem(value, kind: str) -> str:
         if isinstance(value, str) and VERSION.match(value.strip()):
             return ""
         return "x"
+    if kind == "datetime":
+        if isinstance(value, dt.datetime | dt.date):
+            return ""
+        if isinstance(value, str) and DATE_TIME.match(value.strip()):
+            return "" if _as_date(value) is not None and _valid_time(value) else \
+                "not a real calendar date and time"
+        return "x"
     if kind == "list":
         return "" if isinstance(value, list) else "x"
+    if kind == "text-or-list":
+        if isinstance(value, str) or (isinstance(value, list) and all(
+                isinstance(v, str | int | float) and not isinstance(v, bool) for v in value)):
+            return ""
+        return "" if isinstance(value, int | float) and not isinstance(value, bool) else "x"
     if kind == "integer":
         return "" if isinstance(value, int) and not isinstance(value, bool) else "x"
     if kind == "boolean":
@@ -258,35 +282,50 @@ def invalid_field_value(plan, ctx: Context):
         if problem:
             yield *where, f"'{key}' is {problem}: {value}"
             continue
-        if spec.values and isinstance(value, str):
+        if spec.values and isinstance(value, str) and spec.canonical(value) is None:
             allowed = {v.lower(): v for v in spec.values}
-            if value.strip().lower() not in allowed:
-                near = difflib.get_close_matches(value.strip().lower(), list(allowed), 1, 0.6)
-                hint = f"; did you mean '{allowed[near[0]]}'?" if near else ""
-                yield *where, (f"'{key}' is '{value}', which is not one of "
-                               f"{', '.join(spec.values)}{hint}")
+            near = difflib.get_close_matches(value.strip().lower(), list(allowed), 1, 0.6)
+            hint = f"; did you mean '{allowed[near[0]]}'?" if near else ""
+            also = f", or text matching {' or '.join(spec.open)}" if spec.open else ""
+            yield *where, (f"'{key}' is '{value}', which is not one of "
+                           f"{', '.join(spec.values)}{also}{hint}")
         if spec.pattern and isinstance(value, str) and not re.fullmatch(spec.pattern, value):
             yield *where, f"'{key}' value '{value}' does not match the pattern {spec.pattern}"
 
 
 def _as_date(value):
+    """The day a date or date-time value names ('2026-07-16 21:49' is 2026-07-16)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        match = DATE_TIME.match(value.strip())
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(match.group(1) if match else value.strip())
         except ValueError:
             return None
     return None
 
 
-@rule("FM008", "updated-before-created")
+def _valid_time(value: str) -> bool:
+    match = DATE_TIME.match(value.strip())
+    if not match or not match.group(2):
+        return True
+    try:
+        dt.time.fromisoformat(match.group(2))
+    except ValueError:
+        return False
+    return True
+
+
+@rule("FM008", "updated-before-created", needs_doctype=False, reads=("roles",))
 def updated_before_created(plan, ctx: Context):
     """`updated` is earlier than `created`.
 
-    A plan cannot change before it was written; one of the two dates is wrong.
+    A plan cannot change before it was written; one of the two dates is wrong. A doc type's
+    `roles` say which fields hold the two dates (`created_date` and `updated_date` for a
+    Backlog.md task).
 
     **Bad**
     ```yaml
@@ -300,13 +339,13 @@ def updated_before_created(plan, ctx: Context):
     updated: 2026-03-09
     ```
     """
-    created, updated = plan.fields.get("created"), plan.fields.get("updated")
+    created, updated = ctx.facts.field("created"), ctx.facts.field("updated")
     if not created or not updated:
         return
     first, last = _as_date(created.value), _as_date(updated.value)
     if first and last and last < first:
         yield (updated.value_line, updated.value_column,
-               f"updated ({last}) is before created ({first})")
+               f"{updated.key} ({last}) is before {created.key} ({first})")
 
 
 @rule("FM009", "date-in-future", reads=("fields",))
@@ -325,7 +364,7 @@ def date_in_future(plan, ctx: Context):
     """
     for key, spec in ctx.doctype.fields.items():
         field = plan.fields.get(key)
-        if spec.type != "date" or field is None:
+        if spec.type not in ("date", "datetime") or field is None:
             continue
         day = _as_date(field.value)
         if day and day > ctx.today:
@@ -364,12 +403,14 @@ def wrong_doc_type(plan, ctx: Context):
                "(by the config's doc-types globs)")
 
 
-@rule("FM011", "yaml-type-trap", reads=("fields",))
+@rule("FM011", "yaml-type-trap", needs_doctype=False, reads=("fields",))
 def yaml_type_trap(plan, ctx: Context):
     """An unquoted value that should be text loads as a number or a boolean.
 
     YAML reads `version: 1.10` as the number 1.1 and `version: 1.0` as a float, and `yes`, `no`,
-    `on` and `off` as booleans. Quote values that must stay text.
+    `on` and `off` as booleans. Quote values that must stay text. Checked in every file,
+    whatever its type: a field the type does not declare is reported when it is a version, or
+    when YAML lost what was written (`007` loads as 7, `1:30` as 90).
 
     **Bad**
     ```yaml
@@ -383,15 +424,19 @@ def yaml_type_trap(plan, ctx: Context):
     """
     if not _loaded(plan):
         return
-    for key, spec in ctx.doctype.fields.items():
-        field = plan.fields.get(key)
-        if field is None or spec.type not in ("string", "version"):
-            continue
+    declared = ctx.doctype.fields if ctx.doctype else {}
+    for key, field in plan.fields.items():
         value = field.value
         if not isinstance(value, bool | int | float) or field.style not in (None, ""):
             continue
         written = field.raw.split(" #", 1)[0].strip()
         loaded = str(value).lower() if isinstance(value, bool) else repr(value)
+        spec = declared.get(key)
+        if spec is not None:
+            if spec.type not in ("string", "version", "text-or-list"):
+                continue
+        elif isinstance(value, bool) or not _lossy(key, value, written):
+            continue  # an undeclared number or flag that YAML read as written
         if written and written != loaded:
             yield (field.value_line, field.value_column,
                    f"'{key}: {written}' loads as {_describe(value)}; quote it: "
@@ -401,11 +446,20 @@ def yaml_type_trap(plan, ctx: Context):
                    f"'{key}' is {_describe(value)}, not text; quote it: {key}: \"{written}\"")
 
 
-@rule("FM012", "value-cut-by-comment")
+def _lossy(key: str, value, written: str) -> bool:
+    """Whether YAML lost what an undeclared field says: a version read as a number, digits
+    whose leading zero is dropped (007), a time read in base 60 (1:30 is 90)."""
+    if key.lower() == "version" or key.lower().endswith(("_version", "-version")):
+        return isinstance(value, float)
+    return isinstance(value, int) and bool(re.match(r"^[-+]?(?:0\d|\d+(?::\d+)+$)", written))
+
+
+@rule("FM012", "value-cut-by-comment", needs_doctype=False)
 def value_cut_by_comment(plan, ctx: Context):
     """An unquoted value contains ` #`, so YAML cut it there and read the rest as a comment.
 
-    `title: Search (Issue #28)` loads as `Search (Issue`. Quote the value.
+    `title: Search (Issue #28)` loads as `Search (Issue`. Quote the value. Checked in every
+    file, whatever its type.
 
     **Bad**
     ```yaml
@@ -428,9 +482,12 @@ def value_cut_by_comment(plan, ctx: Context):
                    f"'{dropped}' as a comment; quote the whole value")
 
 
-@rule("FM013", "unknown-key", "warning", reads=("fields",))
+@rule("FM013", "unknown-key", "warning", reads=("fields", "options"))
 def unknown_key(plan, ctx: Context):
     """A frontmatter key the doc type does not declare; often a typo of one it does.
+
+    A doc type whose documents may carry metadata of their own (`options.unknown-fields =
+    "typos"`, as MADR's) is only told of keys that look like a typo of a declared one.
 
     **Bad**
     ```yaml
@@ -443,9 +500,12 @@ def unknown_key(plan, ctx: Context):
     ```
     """
     known = list(ctx.doctype.fields)
+    typos_only = ctx.doctype.options.unknown_fields == "typos"
     for key, field in plan.fields.items():
         if key in ctx.doctype.fields:
             continue
         near = difflib.get_close_matches(key, known, 1, 0.75)
+        if typos_only and not near:
+            continue  # a format whose documents add metadata of their own
         hint = f"; did you mean '{near[0]}'?" if near else ""
         yield field.line, field.column, f"unknown key '{key}'{hint}"

@@ -15,13 +15,14 @@ from planbook.rules.frontmatter import _as_date
 from planbook.rules.registry import Context, rule
 
 
-@rule("GT001", "created-after-first-commit", needs_history=True)
+@rule("GT001", "created-after-first-commit", needs_history=True, reads=("roles",))
 def created_after_first_commit(plan, ctx: Context):
     """`created` is later than the day the file first entered git history.
 
     A plan cannot be written after it was committed. The first commit is found by following
     the file through renames, so moving a plan keeps its creation day. Skipped in a shallow
-    clone, whose oldest commits are missing.
+    clone, whose oldest commits are missing. The doc type's `roles.created` names the field
+    (`created_date` for a Backlog.md task).
 
     **Bad**
     ```yaml
@@ -34,17 +35,17 @@ def created_after_first_commit(plan, ctx: Context):
     created: 2026-03-02
     ```
     """
-    history, field = ctx.history, plan.fields.get("created")
+    history, field = ctx.history, ctx.facts.field("created")
     if history is None or history.first_day is None or field is None:
         return
     created = _as_date(field.value)
     if created and created > history.first_day:
         yield (field.value_line, field.value_column,
-               f"created is {created}, but the file first entered git history on "
-               f"{history.first_day}; created cannot be later than that")
+               f"{field.key} is {created}, but the file first entered git history on "
+               f"{history.first_day}; {field.key} cannot be later than that")
 
 
-@rule("GT002", "updated-not-bumped", needs_history=True)
+@rule("GT002", "updated-not-bumped", needs_history=True, reads=("roles",))
 def updated_not_bumped(plan, ctx: Context):
     """The plan changed on this branch, but `updated` is older than the change.
 
@@ -52,7 +53,8 @@ def updated_not_bumped(plan, ctx: Context):
     staged or uncommitted changes), so `updated` must be at least the day of that change: today
     for a change not committed yet, the commit's day otherwise. `planbook fix` sets it. Only
     what a reader can see counts: re-padded tables, `\\*` for `*`, rewrapped paragraphs and
-    trailing spaces are formatting, not a change; the message says what changed.
+    trailing spaces are formatting, not a change; the message says what changed. The doc
+    type's `roles.updated` names the field (`updated_date` for a Backlog.md task).
 
     **Bad**
     ```yaml
@@ -65,7 +67,7 @@ def updated_not_bumped(plan, ctx: Context):
     updated: 2026-06-01
     ```
     """
-    history, field = ctx.history, plan.fields.get("updated")
+    history, field = ctx.history, ctx.facts.field("updated")
     if history is None or history.last_change is None or field is None:
         return
     updated = _as_date(field.value)
@@ -75,7 +77,7 @@ def updated_not_bumped(plan, ctx: Context):
     if changed:
         yield (field.value_line, field.value_column,
                f"the plan changed on {history.last_change} ({summary(changed)}; against "
-               f"{history.against}) but updated is still {updated}; set it to "
+               f"{history.against}) but {field.key} is still {updated}; set it to "
                f"{history.last_change}")
 
 

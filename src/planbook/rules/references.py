@@ -6,8 +6,8 @@ import posixpath
 import re
 from urllib.parse import unquote
 
+from planbook.doctypes import ids_in
 from planbook.facts import cell
-from planbook.ids import ID_LIKE
 from planbook.rules.registry import Context, rule
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -112,7 +112,7 @@ def unknown_test_reference(plan, ctx: Context):
             continue
         prefixes = tuple(f"{p}-" for p in spec.cite_ids)
         for row in table.rows:
-            for cited in dict.fromkeys(ID_LIKE.findall(cell(row, index))):
+            for cited in ids_in(cell(row, index)):
                 if prefixes and not cited.startswith(prefixes):
                     continue
                 if cited not in defined:

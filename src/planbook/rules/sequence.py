@@ -9,7 +9,7 @@ from __future__ import annotations
 from planbook.rules.registry import Context, rule
 
 
-@rule("SQ001", "sequence-mismatch", reads=("tables", "report"))
+@rule("SQ001", "sequence-mismatch", reads=("tables", "report", "options"))
 def sequence_mismatch(plan, ctx: Context):
     """The Implementation Sequence gantt does not schedule the tasks table faithfully.
 
@@ -37,7 +37,7 @@ def sequence_mismatch(plan, ctx: Context):
             yield line, 1, message
 
 
-@rule("SQ002", "sequence-extra-wait", "warning", reads=("tables", "report"))
+@rule("SQ002", "sequence-extra-wait", "warning", reads=("tables", "report", "options"))
 def sequence_extra_wait(plan, ctx: Context):
     """A gantt bar waits (`after`) for a task its Dependencies do not lead to.
 

@@ -2,23 +2,56 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import NamedTuple
 
 from planbook.model import Section, normalize, title_key
-from planbook.rules.registry import Context, rule
+from planbook.rules.registry import Context, parser_rule, rule
 
-ITALIC_LINE = re.compile(r"^\s*(?:_[^_\n].*_|\*[^*\n].*\*)\s*$")
+parser_rule("ST007", "broken-code-fence", doc="""
+    A code fence is never closed, or a fence inside another closes it early.
+
+    An unclosed fence turns the rest of the document into code: its sections, tables and
+    checklists disappear. A fence with a language inside a fence of the same length (a
+    Markdown example holding a Python block) is closed by the inner block's closing line, so
+    the example's own headings leak into the document's outline. Close the fence, or make the
+    outer fence longer than the one inside.
+
+    **Bad**
+    ````markdown
+    ```markdown
+    ## Example section
+    ```python
+    print("hi")
+    ```
+    ```
+    ````
+
+    **Good**
+    `````markdown
+    ````markdown
+    ## Example section
+    ```python
+    print("hi")
+    ```
+    ````
+    `````
+""")
+
 
 def _label(spec) -> str:
     return f"{spec.number}. {spec.title}" if spec.number else spec.title
 
 
-@rule("ST001", "missing-section", reads=("sections",))
+@rule("ST001", "missing-section", reads=("sections", "options"))
 def missing_section(plan, ctx: Context):
     """A section the doc type requires is missing, or one of its required subsections is.
 
     An Implementation Plan has ten numbered sections, from Overview to Additional Resources,
-    and subsections 1.1–1.3, 3.1–3.3 and 9.1–9.2.
+    and subsections 1.1–1.3, 3.1–3.3 and 9.1–9.2. A document that lacks most of its type's
+    sections gets one finding that says so, not one per section: it follows another template,
+    or is of another type. A heading swallowed by a code fence (ST007) is named in the message.
 
     **Bad**
     ```markdown
@@ -37,16 +70,66 @@ def missing_section(plan, ctx: Context):
     """
     if not plan.lines or (not plan.sections and plan.parse_findings):
         return
-    where = min(plan.body_start, len(plan.lines))  # no body: the frontmatter's last line
-    for spec, section in ctx.facts.top_sections:
+    facts, doctype = ctx.facts, ctx.doctype
+    where = plan.body_line
+    required = [spec for spec, _ in facts.top_sections if spec.required]
+    missing = [spec for spec, section in facts.top_sections
+               if section is None and spec.required]
+    if doctype.options.summarize_missing and len(required) >= 3 and \
+            len(missing) * 2 > len(required):
+        names = ", ".join(_label(spec) for spec in missing)
+        name = doctype.name
+        kind = f"{'an' if _vowel_sound(name) else 'a'} {name}"
+        if len(missing) == len(required):
+            message = (f"none of the {len(required)} {name} sections found ({names}): is this "
+                       f"{kind}? Lint it as the type it is, or give it its sections")
+        else:
+            message = (f"{len(missing)} of the {len(required)} {name} sections are missing "
+                       f"({names}): is this {kind}, or does it follow another template?")
+        swallowed = [note for note in (_swallowed(plan, spec) for spec in missing) if note]
+        if swallowed:
+            message = (f"{len(missing)} of the {len(required)} {name} sections are missing "
+                       f"({names}){swallowed[0]}")
+        yield where, 1, message
+        return
+    for spec, section in facts.top_sections:
         if section is None:
             if spec.required:
-                yield where, 1, f"missing section '{_label(spec)}'"
+                yield where, 1, f"missing section '{_label(spec)}'" + \
+                    _swallowed(plan, spec)
             continue
-        for child in spec.children:
-            if child.required and plan.find_section(child.title, section) is None:
-                yield section.line, 1, (f"section '{section.heading}' lacks its subsection "
-                                        f"'{child.number} {child.title}'".replace("  ", " "))
+        lacking = [child for child in spec.children
+                   if child.required and facts.find_section(child, section) is None]
+        if len(lacking) > 1 and len(lacking) == sum(c.required for c in spec.children):
+            names = ", ".join(f"'{c.number} {c.title}'".replace("' ", "'") for c in lacking)
+            yield section.line, 1, (f"section '{section.heading}' has none of its "
+                                    f"subsections {names}")
+            continue
+        for child in lacking:
+            yield section.line, 1, (f"section '{section.heading}' lacks its subsection "
+                                    f"'{child.number} {child.title}'".replace("  ", " ")
+                                    + _swallowed(plan, child))
+
+
+def _vowel_sound(name: str) -> bool:
+    """Whether a type's name is said with a vowel first: an IP, an RFC, a TDS, an ADR."""
+    first = name[:1].upper()
+    return first in "AEIOU" or (name.isupper() and len(name) > 1 and first in "FHLNRSX")
+
+
+HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(?:\d+(?:\.\d+)*\.?\s+)?(.*?)\s*#*\s*$")
+
+
+def _swallowed(plan, spec) -> str:
+    """Where a missing section's heading stands inside a code block, said for its message."""
+    for block in plan.code_blocks:
+        for offset, text in enumerate(block.text.split("\n")):
+            match = HEADING_LINE.match(text)
+            if match and spec.matches(Section(2, match.group(1), "", 0)):
+                line = block.line + 1 + offset
+                return (f"; its heading on line {line} is inside the code block that starts on "
+                        f"line {block.line} (see ST007)")
+    return ""
 
 
 @rule("ST002", "section-out-of-order", reads=("sections",))
@@ -113,7 +196,7 @@ def empty_section(plan, ctx: Context):
                 yield sub.line, 1, f"section '{sub.heading}' is empty"
 
 
-@rule("ST004", "section-numbering")
+@rule("ST004", "section-numbering", reads=("options",))
 def section_numbering(plan, ctx: Context):
     """Section numbers have a gap, a duplicate, or do not match their parent.
 
@@ -137,19 +220,21 @@ def section_numbering(plan, ctx: Context):
         yield line, 1, message
 
 
-@rule("ST005", "leftover-template", "warning", reads=("template",))
+@rule("ST005", "leftover-template", "warning", reads=("template", "roles", "options"))
 def leftover_template(plan, ctx: Context):
     """Text from the blank template is still in the plan.
 
-    The template's Guidance block, bracketed placeholders such as `[Component Name]`, italic
-    instructions, example rows such as "Deliverable 1", and the template's own dates all mean a
-    part of the plan was never written.
+    The template's Guidance block, its bracketed placeholders such as `[Component Name]`, a
+    line of the type's own template that still holds a placeholder (`{title of option 1}`,
+    `[FEATURE NAME]`), an instruction the template writes for the author, example rows such
+    as "Deliverable 1", and the template's own dates all mean a part of the plan was never
+    written. Italic text of the plan's own is not a leftover: only what matches the template.
 
     **Bad**
     ```markdown
     ### 1.1 Component Purpose
 
-    _Brief summary of what the component does._
+    [TODO] What the component is for, who uses it, and what changes for them.
     ```
 
     **Good**
@@ -159,47 +244,141 @@ def leftover_template(plan, ctx: Context):
     The search service answers full-text queries over every plan in the repository.
     ```
     """
-    template = ctx.doctype.template
+    doctype = ctx.doctype
+    template = doctype.template
     if template.guidance:
         guidance = title_key(template.guidance)
         for section in plan.root.children:
             if section.titled(guidance):
                 yield section.line, 1, (f"the template's '{section.heading}' block is still "
                                         "here; delete it")
-    created, updated = plan.fields.get("created"), plan.fields.get("updated")
+    created, updated = ctx.facts.field("created"), ctx.facts.field("updated")
     if created and updated and str(created.value) == str(updated.value) in template.dates:
         # Both dates still the template's: a real plan written that day would be rare luck.
         yield (created.value_line, created.value_column,
-               f"'created' and 'updated' are {created.value}, the template's own date; "
-               "set the real dates")
+               f"'{created.key}' and '{updated.key}' are {created.value}, the template's own "
+               "date; set the real dates")
     for field in plan.fields.values():
         if isinstance(field.value, str):
             for phrase in template.phrases:
                 if phrase.lower() in field.value.lower():
                     yield (field.value_line, field.value_column,
                            f"'{field.key}' still holds the template's text ('{phrase}…')")
-            for pattern in ctx.doctype.placeholder_res:
+            for pattern in doctype.placeholder_res:
                 match = pattern.search(field.value)
                 if match:
                     yield (field.value_line, field.value_column,
                            f"placeholder '{match.group(0)}' in '{field.key}'")
+    markers = template_markers(_template_of(doctype)) \
+        if doctype.options.template_placeholders else Markers((), ())
     for block in plan.blocks:
         if block.type == "block_code":
             continue
         for number in range(block.line, block.end_line + 1):
-            text = plan.lines[number - 1]
-            for pattern in ctx.doctype.placeholder_res:
-                for match in pattern.finditer(text):
-                    yield number, match.start() + 1, (f"placeholder '{match.group(0)}' "
-                                                      "was never filled in")
-            stripped = text.strip().lstrip("-*+ ").strip()
-            for pattern in ctx.doctype.example_row_res:
-                if pattern.match(stripped):
-                    yield number, 1, f"example text '{stripped}' from the template"
-        if block.type == "paragraph" and ITALIC_LINE.match(block.text.strip()):
-            if "\n" not in block.text.strip():
-                yield block.line, 1, ("italic instruction from the template: "
-                                      f"{block.text.strip()[:60]}")
+            yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
+        if block.type == "paragraph" and doctype.instruction_res:
+            text = " ".join(block.text.split())
+            if any(p.search(text) for p in doctype.instruction_res):
+                yield block.line, 1, f"the template's instruction is still here: {text[:60]}"
+
+
+def _template_of(doctype) -> str:
+    """The text `planbook new` starts a document of this type from: its template, or the
+    skeleton built from its declaration when it has none."""
+    if doctype.template_text:
+        return doctype.template_text
+    from planbook.new import skeleton
+
+    return skeleton(doctype)
+
+
+def _leftovers_on(text: str, number: int, doctype, markers: Markers):
+    """What one line of the body still holds of the template."""
+    found = False
+    for pattern in doctype.placeholder_res:
+        for match in pattern.finditer(text):
+            found = True
+            yield number, match.start() + 1, (f"placeholder '{match.group(0)}' "
+                                              "was never filled in")
+    stripped = text.strip().lstrip("-*+ ").strip()
+    for pattern in doctype.example_row_res:
+        if pattern.match(stripped):
+            found = True
+            yield number, 1, f"example text '{stripped}' from the template"
+    if found or not markers.tokens:
+        return
+    plain = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    key = _line_key(plain)
+    if key and any(line.fullmatch(key) for line in markers.lines):
+        yield number, 1, f"this line is the template's, never written: {text.strip()[:60]}"
+        return
+    for token in markers.tokens:
+        at = plain.find(token)
+        if at >= 0:
+            yield number, at + 1, f"placeholder '{token}' was never filled in"
+
+
+class Markers(NamedTuple):
+    """What a type's template holds that a written document would not: its lines that hold a
+    placeholder, as patterns, and the placeholders themselves."""
+
+    lines: tuple[re.Pattern, ...]
+    tokens: tuple[str, ...]
+
+
+PLACEHOLDER = re.compile(r"(?<!\{)\{(?!\{)[^{}\n]+\}(?!\})|\[[^\[\]\n]+\](?![(\[:])")
+FILLED = re.compile(r"\\\{\\\{\s*\w+\s*\\\}\\\}")  # an escaped {{field}}, filled by `new`
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
+
+
+def _is_placeholder(token: str) -> bool:
+    """A bracketed or braced span the author must replace: words to write ("{title of option
+    1}", "[Brief Title]") or a capitalised marker ("[DATE]", "[TODO]"); not a checkbox, a
+    one-word tag ("[P]", "[US1]") or a link."""
+    inner = token[1:-1].strip()
+    if not inner or inner.lower() in ("x", " ") or inner.startswith(("{", "!")):
+        return False
+    words = inner.split()
+    return len(words) >= 2 or (inner.isupper() and sum(c.isalpha() for c in inner) >= 3)
+
+
+def _line_key(text: str) -> str:
+    """A line as templates are compared: without list and quote marks, spacing or case."""
+    return " ".join(text.strip().lstrip(">-*+0123456789.) ").split()).lower()
+
+
+@functools.lru_cache(maxsize=32)
+def template_markers(template: str) -> Markers:
+    """The placeholder lines and placeholders of a template's body (code and comments
+    aside); a `{{field}}` that `planbook new` fills stands for any text."""
+    lines: list[re.Pattern] = []
+    tokens: dict[str, None] = {}
+    body = template.split("\n")
+    if body and body[0].strip() == "---":
+        end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), 0)
+        body = body[end + 1:]
+    in_code = in_comment = False
+    for text in body:
+        if FENCE_LINE.match(text):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if "<!--" in text and "-->" not in text.split("<!--", 1)[1]:
+            in_comment = True
+        if in_comment:
+            in_comment = "-->" not in text
+            continue
+        plain = CODE_SPAN.sub("", re.sub(r"<!--.*?-->", "", text))
+        kept = [t for t in PLACEHOLDER.findall(plain) if _is_placeholder(t)]
+        if not kept:
+            continue
+        tokens.update(dict.fromkeys(kept))
+        key = _line_key(plain)
+        pattern = FILLED.sub(".*?", re.escape(key))
+        lines.append(re.compile(pattern))
+    return Markers(tuple(lines), tuple(tokens))
 
 
 @rule("ST006", "phase-incomplete", reads=("phases",))
@@ -249,3 +428,70 @@ def phase_incomplete(plan, ctx: Context):
         if missing:
             yield phase.line, 1, (f"phase '{phase.title}' does not give: "
                                   f"{', '.join(missing)}")
+
+
+@rule("ST008", "missing-title", needs_doctype=False, reads=("name", "roles", "options", "template"))
+def missing_title(plan, ctx: Context):
+    """The document has no title: no title field and no `# Title` heading.
+
+    Readers, the plan index and links to the document all need its title. A `# Title` line
+    pasted inside the frontmatter is a YAML comment, not a title; the message points at it.
+    A doc type may require the heading even when the field is there (`options.require-h1`).
+
+    **Bad**
+    ```markdown
+    ---
+    # Retry queue for webhooks
+    status: draft
+    ---
+
+    ## Context
+    ```
+
+    **Good**
+    ```markdown
+    ---
+    status: draft
+    ---
+
+    # Retry queue for webhooks
+
+    ## Context
+    ```
+    """
+    if not plan.lines or any(code.startswith(("IO", "FM003")) for code, *_ in
+                             plan.parse_findings):
+        return
+    if ctx.facts.title:
+        if ctx.doctype is not None and ctx.doctype.options.require_h1 and \
+                not any(section.level == 1 for section in plan.root.children):
+            yield plan.body_line, 1, (f"no '# Title' heading; a {ctx.doctype.name} document "
+                                       "starts with one")
+        return
+    name = ctx.doctype.roles.title if ctx.doctype else "title"
+    message = f"the document has no title: no '{name}' field and no '# Title' heading"
+    pasted = _commented_title(plan, ctx.doctype.template_text if ctx.doctype else "")
+    if pasted:
+        line, text = pasted
+        yield line, 1, (f"{message}; line {line} holds '# {text}' inside the frontmatter, "
+                        f"where YAML reads it as a comment: write it as '{name}: \"{text}\"' "
+                        "or as a heading below the frontmatter")
+    else:
+        yield plan.body_line, 1, message
+
+
+def _commented_title(plan, template: str) -> tuple[int, str] | None:
+    """A frontmatter comment line that reads like a title: not one the type's template
+    writes there itself, not a suppression, not a note to the author."""
+    known = {_line_key(t.lstrip("# ")) for t in template.split("\n") if t.startswith("#")}
+    for number in range(plan.frontmatter_start + 1, plan.frontmatter_end):
+        text = plan.lines[number - 1].strip()
+        if not text.startswith("#") or "planbook-" in text:
+            continue
+        words = text.lstrip("#").strip()
+        if not words or _line_key(words) in known or words.endswith((".", ":")) or \
+                len(words.split()) > 15:
+            continue
+        return number, words
+    return None
+

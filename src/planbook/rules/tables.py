@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 
+from planbook.doctypes import ANY_ID, id_pattern
 from planbook.facts import cell
-from planbook.ids import ID_LIKE, clean, id_pattern
+from planbook.ids import clean
 from planbook.model import normalize
 from planbook.rules.registry import Context, rule
 
@@ -44,7 +45,9 @@ def invalid_id(plan, ctx: Context):
     """An ID in a table does not have the kind's format.
 
     Tasks are T-1, T-2…; unit tests UT-n, integration tests IT-n, acceptance criteria AC-n.
-    A scoped middle part is allowed: UT-FE-1.
+    A scope or a group is allowed: UT-FE-1, UT-Q1. A doc type may give a kind several
+    prefixes (`id = ["AC", "PC"]`). A table whose rows all use one other scheme is reported
+    once, at the table, not row by row.
 
     **Bad**
     ```markdown
@@ -62,14 +65,22 @@ def invalid_id(plan, ctx: Context):
     """
     for table, spec in ctx.facts.tables:
         index = table.column_index("ID")
-        if not spec.id or index is None:
+        if not spec.prefixes or index is None:
             continue
-        pattern = id_pattern(spec.id)
-        for row in table.rows:
-            value = cell(row, index)
-            if value and not pattern.match(value):
-                yield row.line, 1, (f"'{value}' is not a {spec.name} ID; use {spec.id}-1, "
-                                    f"{spec.id}-2… (or {spec.id}-SCOPE-1)")
+        pattern = id_pattern(spec.prefixes)
+        values = [(row, cell(row, index)) for row in table.rows if cell(row, index)]
+        bad = [(row, value) for row, value in values if not pattern.match(value)]
+        usual = spec.prefixes[0]
+        allowed = " or ".join(f"{p}-1" for p in spec.prefixes)
+        if len(bad) > 1 and len(bad) == len(values):
+            shown = ", ".join(value for _, value in bad[:3]) + ("…" if len(bad) > 3 else "")
+            yield table.line, 1, (f"this {spec.name} table numbers its {len(bad)} rows in its "
+                                  f"own scheme ({shown}), not {allowed}; renumber them, or add "
+                                  "the prefix to the doc type's `id` list")
+            continue
+        for row, value in bad:
+            yield row.line, 1, (f"'{value}' is not a {spec.name} ID; use {allowed}, "
+                                f"{usual}-2… (or {usual}-SCOPE-1)")
 
 
 @rule("TB003", "duplicate-id")
@@ -94,7 +105,7 @@ def duplicate_id(plan, ctx: Context):
             continue
         for row in table.rows:
             value = clean(row.cells[0]) if row.cells else ""
-            if not ID_LIKE.fullmatch(value):
+            if not ANY_ID.fullmatch(value):
                 continue
             if value in seen:
                 yield row.line, 1, f"ID {value} is already defined on line {seen[value]}"
