@@ -372,52 +372,31 @@ def fix(paths, show_diff, select):
     from planbook import lint as linting
 
     config = _load_config()
+    notices: list[str] = []
     try:
         files = linting.discover(list(paths), config)
-        linter = linting.Linter(config)
-        codes = set(fixing.FIXERS) & linter.enabled
-        if select:
-            codes &= linting.selected(_codes(select), linter.rules)
-        else:
-            codes -= fixing.OPT_IN
+        if not files:
+            raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+        results = fixing.run(files, config, _codes(select), apply=not show_diff,
+                             notices=notices)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if not files:
-        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
-    if codes & {"GT002", "GT003"}:
-        from planbook import changes
-        from planbook.parse import parse_bytes
-
-        chosen = changes.select(files, history=True, today=linter.today, parse=parse_bytes)
-        if chosen.notice:
-            click.echo(chosen.notice, err=True)
-        linter.histories = chosen.histories
+    for notice in notices:
+        click.echo(notice, err=True)
     changed = fixed = failed = 0
-    for path in files:
-        try:
-            outcome = fixing.fix_file(path, linter, codes)
-            if outcome is None:
-                continue
-            if outcome.refused:
-                click.echo(f"planbook: {path}: not fixed ({', '.join(outcome.refused)}): the "
-                           "edit would have broken the file", err=True)
-            if not outcome.changed:
-                continue
-            if show_diff:
-                click.echo(fixing.diff(outcome), nl=False)
-            else:
-                fixing.write(outcome)
-        except fixing.NotFixed as exc:  # unreadable, or not writable without loss: go on
-            click.echo(f"planbook: {path}: {exc}", err=True)
+    for result in results:
+        outcome = result.outcome
+        if result.problem:
+            click.echo(f"planbook: {result.path}: {result.problem}", err=True)
             failed += 1
             continue
-        except Exception as exc:  # a bug on one file must not leave the others unfixed
-            if os.environ.get("PLANBOOK_DEBUG"):
-                raise
-            click.echo(f"planbook: {path}: not fixed: internal error: {type(exc).__name__}: "
-                       f"{exc} (set PLANBOOK_DEBUG=1 for the traceback)", err=True)
-            failed += 1
+        if outcome.refused:
+            click.echo(f"planbook: {result.path}: not fixed ({', '.join(outcome.refused)}): "
+                       "the edit would have broken the file", err=True)
+        if not outcome.changed:
             continue
+        if show_diff:
+            click.echo(fixing.diff(outcome), nl=False)
         changed += 1
         fixed += len(outcome.edits)
     verb = "would fix" if show_diff else "fixed"

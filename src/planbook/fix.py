@@ -16,6 +16,7 @@ import signal
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -435,3 +436,63 @@ def write(outcome: Outcome) -> None:
     except OSError as exc:  # WriteRefused, or what the system said
         reason = exc.strerror or str(exc)
         raise NotFixed(reason[:1].lower() + reason[1:]) from None
+
+
+# -- a fix run: what `planbook fix` asks for, as a library call ----------------------------
+
+
+@dataclass
+class FileResult:
+    """What became of one file: its outcome when it was read, or why it was not fixed."""
+
+    path: str
+    outcome: Outcome | None = None
+    problem: str = ""  # "not fixed: …" when the file could not be read, fixed or written
+
+
+def codes_for(linter, select: list[str]) -> set[str]:
+    """The fixers a run uses: those of the enabled rules, narrowed by `select`; the opt-in
+    fixers only when `select` names them."""
+    from planbook.lint import selected
+
+    codes = set(FIXERS) & linter.enabled
+    return codes & selected(select, linter.rules) if select else codes - OPT_IN
+
+
+def run(files: list[str], config, select: list[str] = (), apply: bool = True,
+        notices: list[str] | None = None) -> Iterator[FileResult]:
+    """Fix each file in turn, writing it unless `apply` is false: a FileResult per file that
+    was read or could not be, each as soon as it is done, so output keeps pace with the work.
+    Notices (a shallow clone, say) go to `notices`. Raises ValueError for unknown codes
+    before any file is read."""
+    from planbook.lint import Linter, today
+
+    codes = codes_for(Linter(config), list(select))
+    histories = {}
+    if codes & {"GT002", "GT003"}:
+        from planbook import changes
+        from planbook.parse import parse_bytes
+
+        chosen = changes.select(files, history=True, today=today(), parse=parse_bytes)
+        if chosen.notice and notices is not None:
+            notices.append(chosen.notice)
+        histories = chosen.histories
+    return _fix_each(files, Linter(config, histories=histories), codes, apply)
+
+
+def _fix_each(files: list[str], linter, codes: set[str], apply: bool) -> Iterator[FileResult]:
+    for path in files:
+        try:
+            outcome = fix_file(path, linter, codes)
+            if outcome is None:
+                continue
+            if outcome.changed and apply:
+                write(outcome)
+            yield FileResult(path, outcome)
+        except NotFixed as exc:  # unreadable, or not writable without loss: go on
+            yield FileResult(path, problem=str(exc))
+        except Exception as exc:  # a bug on one file must not leave the others unfixed
+            if os.environ.get("PLANBOOK_DEBUG"):
+                raise
+            yield FileResult(path, problem=f"not fixed: internal error: {type(exc).__name__}: "
+                                           f"{exc} (set PLANBOOK_DEBUG=1 for the traceback)")
