@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 20 * 1024 * 1024
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
 MAX_YAML_NODES = 10_000  # expanded through aliases; more is an alias bomb, not a plan
 # Lists and quotes inside each other. Real plans nest under ten levels (the corpus at most
 # two) and the tests read 6,000 written on one line as a plan like any other; deeper is a
@@ -274,6 +275,19 @@ def _parse_frontmatter(plan: Plan, lines: list[str]) -> int:
 
 
 def _load_yaml(plan: Plan, source: str, lines: list[str], offset: int) -> None:
+    # YAML also breaks lines at U+0085, U+2028 and U+2029, which are text in a plan's lines,
+    # so a mark's line and column come from its character index, never from YAML's count.
+    breaks = [m.start() for m in re.finditer("\n", source)] \
+        if _OTHER_BREAKS.search(source) else None
+
+    def at(mark) -> tuple[int, int]:
+        """A YAML mark as (line, column) of the file, both 1-based."""
+        if breaks is None:
+            return mark.line + offset + 1, mark.column + 1
+        row = bisect.bisect_left(breaks, mark.index)
+        start = breaks[row - 1] + 1 if row else 0
+        return row + offset + 1, mark.index - start + 1
+
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -283,7 +297,7 @@ def _load_yaml(plan: Plan, source: str, lines: list[str], offset: int) -> None:
         size = _expanded_size(node, {}, 0)
         if size > MAX_YAML_NODES:
             plan.parse_findings.append(
-                ("FM014", node.start_mark.line + offset + 1, 1,
+                ("FM014", at(node.start_mark)[0], 1,
                  f"YAML aliases expand to more than {MAX_YAML_NODES} values "
                  "(an alias bomb); frontmatter not loaded")
             )
@@ -291,15 +305,14 @@ def _load_yaml(plan: Plan, source: str, lines: list[str], offset: int) -> None:
         if not isinstance(node, yaml.MappingNode):
             kind = {"ScalarNode": "a single value", "SequenceNode": "a list"}[type(node).__name__]
             plan.parse_findings.append(
-                ("FM004", node.start_mark.line + offset + 1, 1,
+                ("FM004", at(node.start_mark)[0], 1,
                  f"frontmatter must be a mapping of keys to values, not {kind}")
             )
             return
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + offset + 1) if mark else offset + 1
-        column = (mark.column + 1) if mark else 1
+        line, column = at(mark) if mark else (offset + 1, 1)
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         plan.parse_findings.append(("FM003", line, column, _yaml_hint(problem, lines, line)))
         return
@@ -311,26 +324,24 @@ def _load_yaml(plan: Plan, source: str, lines: list[str], offset: int) -> None:
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-        line = key_node.start_mark.line + offset + 1
+        line, column = at(key_node.start_mark)
         if key in seen:
             plan.parse_findings.append(
-                ("FM005", line, key_node.start_mark.column + 1,
+                ("FM005", line, column,
                  f"duplicate key '{key}' (first on line {seen[key]}); YAML keeps only the last")
             )
         seen.setdefault(key, line)
-        value_line = value_node.start_mark.line + offset + 1
+        value_line, value_column = at(value_node.start_mark)
         raw = ""
-        if isinstance(value_node, yaml.ScalarNode) and value_node.start_mark.line == \
-                value_node.end_mark.line:
-            row = lines[value_line - 1]
-            raw = row[value_node.start_mark.column:]
+        if isinstance(value_node, yaml.ScalarNode) and value_line == at(value_node.end_mark)[0]:
+            raw = lines[value_line - 1][value_column - 1:]
         plan.fields[key] = Field(
             key=key,
             value=data.get(key_node.value) if isinstance(data, dict) else None,
             line=line,
-            column=key_node.start_mark.column + 1,
+            column=column,
             value_line=value_line,
-            value_column=value_node.start_mark.column + 1,
+            value_column=value_column,
             raw=raw,
             style=getattr(value_node, "style", None),
         )
