@@ -365,9 +365,15 @@ def _safe(before: Plan, after: Plan) -> bool:
     return {code for code, *_ in after.parse_findings} <= codes_before
 
 
-def fix_text(text: str, path: str, linter, codes: set[str], passes: int = 4) -> Outcome:
-    """Fix `text` with the fixers for `codes` until nothing is left to fix."""
+def fix_text(text: str, path: str, linter, codes: set[str], passes: int | None = None
+             ) -> Outcome:
+    """Fix `text` with the fixers for `codes` until nothing is left to fix. YAML reports one
+    syntax error per parse, so each frontmatter line may take a pass of its own: by default
+    a text gets four passes more than it has lines before its first blank one."""
     outcome = Outcome(path, text, text)
+    if passes is None:
+        head = text.split("\n\n", 1)[0]
+        passes = head.count("\n") + 5
     for _ in range(passes):
         plan = parse_text(outcome.after, path)
         ctx = linter.context(plan)
