@@ -56,7 +56,7 @@ def write(path: str | Path, findings: list[Finding], linted: set[str],
           previous: dict[str, dict] | None = None) -> int:
     """Write the findings as a baseline; entries for plans this run did not lint are kept
     from `previous`, entries for plans it did lint are replaced. Returns the entry count."""
-    from planbook.fix import atomic_write
+    from planbook.writing import atomic_write
 
     done = {p.replace("\\", "/") for p in linted}
     entries = {f.fingerprint: entry(f) for f in findings}

@@ -70,7 +70,7 @@ def main() -> None:
     SIGINT and SIGTERM exit 130 and 143 (128 + the signal), as a shell reports a stopped
     command: click alone turns Ctrl-C into exit 1, the code for findings, and SIGTERM would end
     the process wherever it is. Raised as SystemExit, a stop still runs every `finally` and
-    waits for a file being written (see fix.atomic_write). A signal the caller set to be
+    waits for a file being written (see writing.atomic_write). A signal the caller set to be
     ignored stays ignored.
     """
     import signal

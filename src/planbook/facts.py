@@ -214,10 +214,27 @@ class PlanFacts:
         the declared section of that title, with its aliases, when there is one)."""
         if isinstance(spec, str):
             spec = self.doctype.section_spec(spec) if self.doctype else SectionSpec(spec)
+        if within is None and not spec.prefix and not spec.pattern:
+            found = [self._by_title[key] for key in spec.keys if key in self._by_title]
+            return min(found, key=lambda section: section.line) if found else None
         for section in (within or self.plan.root).walk():
             if spec.matches(section):
                 return section
         return None
+
+    @cached_property
+    def _by_title(self) -> dict[str, Section]:
+        """Each title key a section answers to (see `model.title_matches`: its own, and its
+        own without a trailing remark in brackets) → the first such section."""
+        out: dict[str, Section] = {}
+        for section in self.plan.section_list:
+            key = section.key
+            out.setdefault(key, section)
+            at = key.find(" (")
+            while at > 0:
+                out.setdefault(key[:at], section)
+                at = key.find(" (", at + 1)
+        return out
 
     def items_in(self, title: str):
         """(the section the doc type calls `title`, or None; the checklist items inside it)."""

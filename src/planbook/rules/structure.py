@@ -309,7 +309,7 @@ def _leftovers_on(text: str, number: int, doctype, markers: Markers):
         return
     plain = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     key = _line_key(plain)
-    if key and any(line.fullmatch(key) for line in markers.lines):
+    if key and markers.line is not None and markers.line.fullmatch(key):
         yield number, 1, f"this line is the template's, never written: {text.strip()[:60]}"
         return
     for token in markers.tokens:
@@ -324,6 +324,7 @@ class Markers(NamedTuple):
 
     lines: tuple[re.Pattern, ...]
     tokens: tuple[str, ...]
+    line: re.Pattern | None = None  # all of `lines` in one, so a line is matched once
 
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?!\{)[^{}\n]+\}(?!\})|\[[^\[\]\n]+\](?![(\[:])")
@@ -378,7 +379,8 @@ def template_markers(template: str) -> Markers:
         key = _line_key(plain)
         pattern = FILLED.sub(".*?", re.escape(key))
         lines.append(re.compile(pattern))
-    return Markers(tuple(lines), tuple(tokens))
+    either = re.compile("|".join(f"(?:{p.pattern})" for p in lines)) if lines else None
+    return Markers(tuple(lines), tuple(tokens), either)
 
 
 @rule("ST006", "phase-incomplete", reads=("phases",))
