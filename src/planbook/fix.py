@@ -107,7 +107,7 @@ def fix_updated(plan: Plan, ctx: Context):
                    "GT002")
 
 
-LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
+NUMBER = re.compile(r"\d+")
 
 
 def fix_version(plan: Plan, ctx: Context):
@@ -117,11 +117,11 @@ def fix_version(plan: Plan, ctx: Context):
     if field_ is None or not _hits("GT003", plan, ctx):
         return
     written = field_.raw.split(" #", 1)[0]
-    match = LAST_NUMBER.search(written)
+    match = next(reversed([*NUMBER.finditer(written)]), None)  # the last number
     if match:
         start = field_.value_column - 1 + match.start()
-        yield Edit(field_.value_line, start, start + len(match.group(1)),
-                   str(int(match.group(1)) + 1), "GT003")
+        yield Edit(field_.value_line, start, start + len(match.group(0)),
+                   str(int(match.group(0)) + 1), "GT003")
 
 
 def fix_type_trap(plan: Plan, ctx: Context):
