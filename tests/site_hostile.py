@@ -164,7 +164,10 @@ def plans() -> dict[str, str]:
         name = payload("file names", p)
         out[f"{name}.md"] = _plan({"depends_on": base}, title=f"Named hostile {WORD}")
     # a title with no text: MkDocs would title the page after its file name
-    out[f"{payload('blank title', 'img-onerror')}.md"] = _plan({"depends_on": base}, title="   ")
+    # a blank title and no H1: the page is titled by its (hostile) file name
+    out[f"{payload('blank title', 'img-onerror')}.md"] = _plan(
+        {"depends_on": base}, title="   ").replace(
+        "# Implementation Plan: Webhook Retry Queue\n", "", 1)
     folder = payload("folder name", "img-onerror")
     out[f"{folder}/IP-{n}-nested.md"] = _plan({"depends_on": base},
                                               title=f"In a hostile folder {WORD}")

@@ -389,3 +389,20 @@ def test_parallel_lint_reports_what_a_serial_lint_does(plans):
     parallel = lint_paths(files, Linter(config, plan_names=plan_names(files)), jobs=2)
     assert serial.findings and serial.findings == parallel.findings
     assert (serial.files, serial.internal_errors) == (parallel.files, parallel.internal_errors)
+
+
+def test_a_plan_without_a_title_field_is_titled_by_its_h1_then_its_path(tmp_path):
+    """Titles come from the title field, else the first H1, else the path inside the plans
+    folder: never the build machine's absolute path, also when the YAML does not load."""
+    folder = tmp_path / "plans"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "IP-1-broken.md").write_text("---\nby: @ana\n---\n\n# Search API\n\nText.\n",
+                                           encoding="utf-8")
+    (folder / "sub" / "IP-2-bare.md").write_text("---\nstatus: draft\n---\n\nText.\n",
+                                                 encoding="utf-8")
+    site = load(folder, config=Config(root=tmp_path), git=False)
+    titles = {e.rel: e.title for e in site.entries}
+    assert titles == {"IP-1-broken.md": "Search API", "sub/IP-2-bare.md": "sub/IP-2-bare.md"}
+    out = pages.render(site)
+    assert out["plans/IP-1-broken.md"].startswith("# Search API\n")
+    assert str(tmp_path) not in out["plans/index.md"] + out["plans/plans.json"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from planbook.doctypes import ANY_ID, SectionSpec, id_pattern, ids_in
 from planbook.ids import clean
-from planbook.model import Field, Plan, Row, Section, Table, normalize
+from planbook.model import Field, Plan, Row, Section, Table, normalize, title_key
 
 if TYPE_CHECKING:
     from planbook.doctypes import DocType, TableSpec
@@ -329,12 +329,16 @@ class PlanFacts:
 
     @cached_property
     def title(self) -> str:
-        """The document's title: its title field, else its first H1; "" when it has neither."""
+        """The document's title: its title field, else its first H1 (the template's Guidance
+        block aside); "" when it has neither."""
         field = self.field("title")
         if field is not None and isinstance(field.value, str | int | float) and \
                 str(field.value).strip():
             return str(field.value).strip()
-        first = next((s for s in self.plan.root.children if s.level == 1), None)
+        guidance = self.doctype.template.guidance if self.doctype else None
+        skip = title_key(guidance) if guidance else None  # the template's note, not a title
+        first = next((s for s in self.plan.root.children
+                      if s.level == 1 and not (skip and s.titled(skip))), None)
         return first.heading if first else ""
 
 

@@ -219,11 +219,6 @@ class Plan:
         return self.section_list
 
     @property
-    def title(self) -> str:
-        value = self.meta.get("title")
-        return str(value) if value not in (None, "") else self.path
-
-    @property
     def status(self) -> str:
         value = self.meta.get("status")
         return str(value).strip().lower() if value else ""

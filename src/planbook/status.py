@@ -81,7 +81,7 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
     checked, total = plan.progress
     life = doctype.lifecycle if doctype else None
     result = PlanStatus(
-        path=plan.path, title=plan.title, doc_type=doctype.name if doctype else "",
+        path=plan.path, title=facts.title or plan.path, doc_type=doctype.name if doctype else "",
         status=plan.status, checked=checked, items=total,
         tasks_done=sum(1 for t in found if t.done), tasks=len(found),
         tasks_tracked=facts.tasks_tracked, high_risks=facts.risks,
@@ -142,7 +142,8 @@ def completed_since(plan: Plan, before: Plan | None, doctype: DocType | None) ->
     status_before = before.status if before else ""
     if not items and not new_tasks and status_before == plan.status:
         return None
-    return Completed(plan.path, plan.title, status_before, plan.status, items, new_tasks)
+    title = PlanFacts(plan, doctype).title or plan.path
+    return Completed(plan.path, title, status_before, plan.status, items, new_tasks)
 
 
 # -- the report ----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class Entry:
     source: str = ""  # path of the file from the repository root (or the project root)
     facts: PlanFacts | None = None  # the plan read through its doc type, until `prepare`
     done: bool = False  # its lifecycle says the work is complete
+    title: str = ""  # its title field, else its H1, else its path inside the plans folder
     finished: bool = False  # its lifecycle says nothing is left to do (done, abandoned…)
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
@@ -158,6 +159,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel],
                   facts=facts)
     entry.tasks = facts.tasks
+    entry.title = facts.title or rel
     # a plan of no known type is read as an implementation plan would be
     life = facts.doctype.lifecycle if facts.doctype else UNTYPED
     entry.done, entry.finished = life.is_done(plan.status), life.is_finished(plan.status)

@@ -63,13 +63,13 @@ def index_page(view: SiteView) -> str:
         task_text = f"{tasks[0]}/{tasks[1]} done" if tasks else str(len(entry.tasks))
         link = view.link(view.index, view.page[entry.rel])
         flags = ' <span class="pb-flag">uncommitted</span>' if entry.uncommitted else ""
-        search = " ".join((plan.title, entry.rel, entry.author, entry.status,
+        search = " ".join((entry.title, entry.rel, entry.author, entry.status,
                            markup.text(plan.meta.get("component")))).lower()
         updated = _updated(entry)
         rows.append(
             f'<tr data-status="{entry.status}" data-search="{markup.escape(search)}">'
-            f'<td data-sort="{markup.escape(plan.title.lower())}"><a href="{link}">'
-            f"{markup.escape(plan.title)}</a>{flags}"
+            f'<td data-sort="{markup.escape(entry.title.lower())}"><a href="{link}">'
+            f"{markup.escape(entry.title)}</a>{flags}"
             f'<br><small class="pb-muted">{markup.escape(entry.rel)}</small></td>'
             f'<td data-sort="{STATUSES.index(entry.status) if entry.status in STATUSES else 9}">'
             f"{badge(plan.status)}</td>"
@@ -128,7 +128,7 @@ def board_page(view: SiteView) -> str:
                 notes.append('<span class="pb-flag">uncommitted</span>')
             link = view.link(view.board, view.page[entry.rel])
             cards.append(
-                f'<li class="{css}"><a href="{link}">{markup.escape(entry.plan.title)}</a>'
+                f'<li class="{css}"><a href="{link}">{markup.escape(entry.title)}</a>'
                 f'<div class="pb-muted">{markup.escape(entry.author)}</div>'
                 f"<div>{progress_html(done, total, 'Progress')}</div>"
                 + ("<div>" + " ".join(notes) + "</div>" if notes else "") + "</li>")
@@ -155,7 +155,7 @@ def dependencies_page(view: SiteView) -> str:
         lines += [figure(svg), ""]
     if missing:
         lines += ["Dependencies that name no plan:", ""]
-        lines += [f"- {markup.md_escape(e.plan.title)}: {markup.md_escape(name)}"
+        lines += [f"- {markup.md_escape(e.title)}: {markup.md_escape(name)}"
                   for e, name in missing]
         lines.append("")
     return "\n".join(lines)
@@ -171,7 +171,7 @@ def plans_json(view: SiteView) -> str:
             "path": entry.rel,
             "page": url_of(view.page[entry.rel], view.options.directory_urls),
             "id": entry.id,
-            "title": plan.title,
+            "title": entry.title,
             "status": plan.status,
             "author": entry.author,
             "component": markup.text(plan.meta.get("component")),

@@ -68,8 +68,7 @@ def _heading(entry: Entry) -> str:
     """The page's H1, never blank: MkDocs titles a page whose H1 has no text after its file
     name, and themes print that title as HTML, so a blank title would publish the file name
     as markup."""
-    title = entry.plan.title if entry.plan.title.strip() else entry.rel
-    return markup.md_escape(title)
+    return markup.md_escape(entry.title or entry.rel)
 
 
 def _card(view: SiteView, entry: Entry, page: str) -> str:

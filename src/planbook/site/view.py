@@ -99,9 +99,9 @@ def plan_nodes(view: SiteView, entries: list[Entry], from_page: str,
     nodes = []
     for entry in entries:
         css = f"pb-status-{entry.status}" + (" pb-current" if entry.rel == current else "")
-        nodes.append(diagrams.Node(entry.rel, entry.id, entry.plan.title, css,
+        nodes.append(diagrams.Node(entry.rel, entry.id, entry.title, css,
                                    view.link(from_page, view.page[entry.rel]),
-                                   f"{entry.plan.title} ({entry.plan.status or 'no status'})"))
+                                   f"{entry.title} ({entry.plan.status or 'no status'})"))
     return nodes
 
 
