@@ -209,3 +209,25 @@ def test_two_thousand_chained_tasks_are_checked_in_one_pass(tmp_path):
         ("RF002", 10, 1),  # the cycle, at T-1's row
         ("SQ001", 2016, 1),  # T-1 can start before T-2000 ends
     ]
+
+
+def test_closures_match_a_walk_from_each_node_on_random_graphs():
+    """The one-pass closures of the sequence check give what a walk from each node gives,
+    cycles, self-loops and nodes outside the graph included."""
+    from planbook.sequence import _closures
+
+    def walk(graph, start):
+        seen, todo = set(), list(graph.get(start, []))
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph.get(node, []))
+        return seen
+
+    rng = random.Random(7)
+    for _ in range(400):
+        nodes = [f"T-{i}" for i in range(rng.randint(1, 12))]
+        graph = {n: [rng.choice(nodes + ["T-99"]) for _ in range(rng.randint(0, 3))]
+                 for n in nodes}
+        assert _closures(graph) == {n: walk(graph, n) for n in graph}, graph

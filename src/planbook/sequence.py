@@ -150,11 +150,9 @@ def _cites_ids(gantt: Gantt, tasks: list[Task]) -> bool:
                for bar in gantt.bars)
 
 
-def _unknown_ids(bar: Bar, tasks: list[Task]) -> list[str]:
-    """IDs of the tasks' own kind that a bar names but the tasks table does not define: its
-    id when written like one (t12 for T-12), and IDs in its name."""
-    prefixes = {t.id.split("-", 1)[0] for t in tasks}
-    ids = {t.id for t in tasks}
+def _unknown_ids(bar: Bar, prefixes: set[str], ids: set[str]) -> list[str]:
+    """IDs of the tasks' own kind (`prefixes`) that a bar names but the tasks table (`ids`)
+    does not define: its id when written like one (t12 for T-12), and IDs in its name."""
     named = [i for i in ids_in(bar.name) if i.split("-", 1)[0] in prefixes and i not in ids]
     as_id = re.fullmatch(r"([a-z]+)(\d+)", bar.id.lower()) if bar.id else None
     if as_id and not bar.task and not bar.covers and as_id.group(1).upper() in prefixes:
@@ -185,8 +183,9 @@ def check_sequence(gantt: Gantt, tasks: list[Task], mode: str = "tasks"
     by_bar_id = {bar.id: bar for bar in gantt.bars if bar.id}
     scheduled: dict[str, Bar] = {}  # task → the bar that schedules it alone
     grouped: dict[str, Bar] = {}  # task → a bar that covers it with others
+    prefixes, ids = {t.id.split("-", 1)[0] for t in tasks}, {t.id for t in tasks}
     for bar in gantt.bars:
-        unknown = _unknown_ids(bar, tasks)
+        unknown = _unknown_ids(bar, prefixes, ids)
         if unknown:
             problems.append((bar.name, bar.line, f"“{bar.name}” names {_names(unknown)}, which "
                                                  "the tasks table does not define", "SQ001"))
@@ -269,46 +268,55 @@ def check_sequence(gantt: Gantt, tasks: list[Task], mode: str = "tasks"
 
 
 def _closures(graph: dict[str, list[str]]) -> dict[str, set[str]]:
-    """For every node, everything it comes after, directly or through others. Without a cycle
-    each node's set is built from its predecessors' in one pass (predecessors first); a graph
-    with a cycle (RF002 reports it) is walked node by node."""
-    pending = {node: len([p for p in preds if p in graph]) for node, preds in graph.items()}
-    followers: dict[str, list[str]] = {}
-    for node, preds in graph.items():
-        for pred in preds:
-            if pred in graph:
-                followers.setdefault(pred, []).append(node)
-    ready = [node for node, count in pending.items() if count == 0]
-    order: list[str] = []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for follower in followers.get(node, ()):
-            pending[follower] -= 1
-            if pending[follower] == 0:
-                ready.append(follower)
-    if len(order) < len(graph):
-        return {node: _closure(graph, node) for node in graph}
-    out: dict[str, set[str]] = {}
-    for node in order:
-        found: set[str] = set()
-        for pred in graph[node]:
-            found.add(pred)
-            found |= out.get(pred, set())
-        out[node] = found
-    return out
-
-
-def _closure(graph: dict[str, list[str]], start: str) -> set[str]:
-    """Everything `start` comes after, directly or through others."""
-    seen: set[str] = set()
-    stack = list(graph.get(start, []))
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(graph.get(node, []))
-    return seen
+    """For every node, everything it comes after, directly or through others, in time linear
+    in the graph plus the answer: nodes that reach each other (a cycle, which RF002 reports)
+    form one component (Tarjan's, walked with an explicit stack), components are done in the
+    order Tarjan finds them, predecessors' first, and every node of one shares its set."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    reach: list[set[str]] = []
+    stack: list[str] = []
+    for root in graph:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, preds = work[-1]
+            for pred in preds:
+                if pred not in graph:
+                    continue
+                if pred not in index:
+                    index[pred] = low[pred] = len(index)
+                    stack.append(pred)
+                    work.append((pred, iter(graph[pred])))
+                    break
+                if pred not in component:  # still on the stack: in the node's component
+                    low[node] = min(low[node], index[pred])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        component[member] = len(reach)
+                        members.append(member)
+                        if member == node:
+                            break
+                    found: set[str] = set()
+                    for member in members:
+                        for pred in graph[member]:
+                            found.add(pred)
+                            done = component.get(pred)
+                            if done is not None and done != len(reach):
+                                found |= reach[done]
+                    reach.append(found)
+    return {node: reach[component[node]] for node in graph}
 
 
 def _names(ids: list[str]) -> str:
