@@ -91,3 +91,23 @@ def test_a_file_that_is_not_a_baseline_is_a_usage_error(repo, content):
 def test_a_missing_baseline_is_a_usage_error(repo):
     proc = planbook(repo, "lint", "--baseline", "nope.json")
     assert proc.returncode == 2 and "--write-baseline nope.json" in proc.stderr
+
+
+def test_a_fifo_as_baseline_or_template_is_refused_unread(tmp_path, monkeypatch):
+    """A FIFO blocks whoever reads it: --baseline and --template refuse one, never open it."""
+    import os
+
+    from click.testing import CliRunner
+
+    from planbook.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "a.md").write_text("---\ntitle: a\n---\n# A\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "known.json")
+    os.mkfifo(tmp_path / "template.md")
+    result = CliRunner().invoke(cli, ["lint", "--baseline", "known.json"])
+    assert result.exit_code == 2 and "known.json: is not a regular file" in result.output
+    result = CliRunner().invoke(cli, ["new", "--title", "x", "--component", "c", "--prd", "1",
+                                      "--scope", "s", "--by", "a", "--template", "template.md"])
+    assert result.exit_code == 2 and "cannot read template template.md" in result.output

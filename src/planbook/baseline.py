@@ -9,6 +9,7 @@ entry whose finding is gone is dropped the next time the baseline is written.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from planbook.model import Finding
@@ -22,12 +23,16 @@ class BaselineError(ValueError):
 
 def load(path: str | Path) -> dict[str, dict]:
     """Entries by fingerprint."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    from planbook.parse import Unreadable, read_file
+
+    if not os.path.lexists(path):
         raise BaselineError(f"{path}: no such baseline file; write one with "
-                            f"--write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+                            f"--write-baseline {path}")
+    try:
+        data = json.loads(read_file(str(path)).decode("utf-8"))
+    except Unreadable as exc:  # a FIFO or a device is refused, never read
+        raise BaselineError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise BaselineError(f"{path}: cannot read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: not a planbook baseline: {exc}") from None

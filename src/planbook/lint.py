@@ -16,8 +16,8 @@ from pathlib import Path
 
 from planbook.config import Config
 from planbook.facts import PlanFacts
-from planbook.model import Finding, Plan
-from planbook.parse import parse_bytes, parse_text, read_plan
+from planbook.model import Finding, Plan, Suppression
+from planbook.parse import Unreadable, parse_bytes, parse_text, read_file, read_plan
 from planbook.rules import Context, Rule, all_rules
 
 LINE_REF = re.compile(r"\bline \d+")
@@ -203,9 +203,18 @@ class Linter:
         if not plan.suppressions:
             return findings
         kept = []
+        # next-line suppressions by the line they cover; ranges are few and checked in turn
+        by_line: dict[int, list[tuple[int, Suppression]]] = {}
+        ranges: list[tuple[int, Suppression]] = []
+        for order, sup in enumerate(plan.suppressions):
+            if sup.start == sup.end:
+                by_line.setdefault(sup.start, []).append((order, sup))
+            else:
+                ranges.append((order, sup))
         for finding in findings:
-            hit = next((s for s in plan.suppressions if s.covers(finding.code, finding.line)),
-                       None)
+            covering = [(order, sup) for order, sup in (*by_line.get(finding.line, ()), *ranges)
+                        if sup.covers(finding.code, finding.line)]
+            hit = min(covering, key=lambda pair: pair[0])[1] if covering else None
             if hit is None or finding.code == "PB002":
                 kept.append(finding)
             else:
@@ -402,8 +411,8 @@ def _links_to_deleted(out: Run, linter: Linter, chosen, every: list[str]) -> Non
         if path in touched:
             continue
         try:
-            data = Path(path).read_bytes()
-        except OSError:
+            data = read_file(path)
+        except Unreadable:  # lint reports what it is when it lints it
             continue
         if not any(name.encode() in data for name in gone):
             continue

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from planbook.doctypes import DocType
+from planbook.parse import Unreadable, read_file
 
 FIELD = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 WHOLE_VALUE = re.compile(r"^(\s*[\w-]+:\s*)\{\{\s*(\w+)\s*\}\}\s*$")
@@ -72,9 +73,9 @@ def find_template(doctype: DocType, root: Path, explicit: str | None = None,
             if not path.is_absolute() and candidate is not explicit:
                 path = root / path
             try:
-                return Template(path.read_text(encoding="utf-8"), str(candidate))
-            except OSError as exc:
-                raise NewError(f"cannot read template {candidate}: {exc.strerror}") from None
+                return Template(read_file(str(path)).decode("utf-8"), str(candidate))
+            except Unreadable as exc:  # a FIFO or a device is refused, never read
+                raise NewError(f"cannot read template {candidate}: {exc}") from None
             except UnicodeDecodeError:
                 raise NewError(f"template {candidate} is not UTF-8 text") from None
     shipped = resources.files("planbook") / "templates" / f"{doctype.name.lower()}.md"
