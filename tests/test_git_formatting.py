@@ -152,3 +152,23 @@ def test_a_hard_break_written_either_way_is_the_same_text():
                                 "Relay posts signed webhooks  \nto customer endpoints.")
     backslash = two_spaces.replace("webhooks  \n", "webhooks\\\n")
     assert what_changed(parse_text(two_spaces, "a.md"), parse_text(backslash, "a.md")) == []
+
+
+def test_fix_sets_the_field_the_doc_type_names_updated(tmp_path):
+    """A Backlog.md task keeps its change date in `updated_date`: GT002 asks for it and fix
+    sets it there, not in an `updated` key the type does not have."""
+    root = make_repo(tmp_path / "repo")
+    (root / "planbook.toml").write_text('[doc-types]\n"plans/*.md" = "Backlog"\n',
+                                        encoding="utf-8")
+    task = ("---\nid: task-7\ntitle: 'Retry webhooks'\nstatus: To Do\nassignee: []\n"
+            "created_date: '2026-03-01'\nupdated_date: '2026-03-01'\nlabels: []\n"
+            "dependencies: []\n---\n\n## Description\n\nRetry failed deliveries.\n")
+    write(root, "task-7 - retry.md", task)
+    commit(root, "Add the task", ADDED)
+    write(root, "task-7 - retry.md", task.replace("failed deliveries", "failed webhook calls"))
+    found = lint(root)
+    assert [code for code, _ in found] == ["GT002"] and "updated_date" in found[0][1]
+    assert planbook(root, "fix").returncode == 0
+    text = (root / "plans" / "task-7 - retry.md").read_text(encoding="utf-8")
+    assert "updated_date: '2026-06-01'" in text and "\nupdated:" not in text
+    assert lint(root) == []

@@ -95,8 +95,10 @@ def _field_at(plan: Plan, line: int, column: int):
 
 
 def fix_updated(plan: Plan, ctx: Context):
-    """GT002: a changed plan gets `updated` set to the day of its change (today if uncommitted)."""
-    field_ = plan.fields.get("updated")
+    """GT002: a changed plan gets its updated field (`updated`, or the field the doc type gives
+    that role, such as Backlog.md's `updated_date`) set to the day of its change (today if
+    uncommitted)."""
+    field_ = ctx.facts.field("updated")
     if field_ is None or not _hits("GT002", plan, ctx):
         return
     written = field_.raw.split(" #", 1)[0]
