@@ -92,3 +92,12 @@ def require_corpus(module: bool = False) -> Path:
     if os.environ.get("PLANBOOK_REQUIRE_CORPUS"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message, allow_module_level=module)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched once for every browser test (see browser.py)."""
+    from browser import chromium
+
+    with chromium() as launched:
+        yield launched

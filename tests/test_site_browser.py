@@ -8,21 +8,15 @@ ever opening a page. Screenshots of the index and a plan page go to test-artifac
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("PLANBOOK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browser import serve, sh
+
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 XSS = "</title><script>window.pwned = 1</script><img src=x onerror=alert(1)>"
@@ -39,26 +33,6 @@ nav:
   - Plans: plans/index.md
   - Board: plans/board.md
 """
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - a broken install, not a reason to pass
-    sync_playwright = None
-
-
-def env(date: str) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLANBOOK_TODAY": "2026-06-01",
-            "GIT_AUTHOR_NAME": "Ada Lovelace", "GIT_AUTHOR_EMAIL": "ada@example.com",
-            "GIT_COMMITTER_NAME": "Ada Lovelace", "GIT_COMMITTER_EMAIL": "ada@example.com",
-            "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-
-
-def sh(args, cwd, date="2026-03-02T10:00:00+00:00"):
-    proc = subprocess.run(args, cwd=cwd, env=env(date), capture_output=True, text=True)
-    assert proc.returncode == 0, f"{' '.join(map(str, args))} failed:\n{proc.stderr}"
-    return proc
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
@@ -94,17 +68,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    thread.join(5)
+    with serve(site) as url:
+        yield url
 
 
 class Watch:
@@ -134,20 +99,6 @@ class Watch:
             new.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
         context.on("page", page)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if sync_playwright is None:
-        pytest.fail("Playwright for Python is not installed: pip install -e '.[dev]'",
-                    pytrace=False)
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium package "
-                    "(apt-get install -y chromium) or set PLANBOOK_CHROMIUM", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -14,12 +14,9 @@ and no page may raise a script error or open a dialog. Like test_site_browser.py
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -27,8 +24,8 @@ from urllib.parse import quote
 import pytest
 
 import site_hostile
+from browser import serve, sh
 from site_hostile import MARK, SET_MARK, WORD, named
-from test_site_browser import browser, sh  # noqa: F401 - `browser` is the shared fixture
 
 MKDOCS = """\
 site_name: Hostile plans
@@ -102,17 +99,8 @@ def hostile_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(hostile_site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(Quiet, directory=str(hostile_site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    thread.join(5)
+    with serve(hostile_site) as url:
+        yield url
 
 
 class Tab:
@@ -151,7 +139,7 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser):  # noqa: F811 - the fixture from test_site_browser
+def tab(browser):
     opened = Tab(browser)
     yield opened
     opened.close()
