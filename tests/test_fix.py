@@ -11,9 +11,10 @@ import pytest
 
 from gitrepo import PLANBOOK, commit, env, make_repo, plan, planbook, write
 from planbook.config import Config
-from planbook.fix import FIXERS, NotFixed, atomic_write, fix_file
+from planbook.fix import FIXERS, NotFixed, fix_file
 from planbook.fix import write as write_fixed
 from planbook.lint import Linter
+from planbook.writing import atomic_write
 
 FRONT = """\
 ---

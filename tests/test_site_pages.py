@@ -12,6 +12,7 @@ import pytest
 
 from planbook.config import Config
 from planbook.lint import Linter, discover, lint_paths, plan_names
+from planbook.sequence import parse_gantt
 from planbook.site import diagrams, pages
 from planbook.site.load import Site, load
 from planbook.site.urls import Options, href
@@ -292,7 +293,7 @@ def test_layers_survive_cycles():
 
 
 def test_gantt_parser_reads_mermaid_forms():
-    gantt = diagrams.parse_gantt(
+    gantt = parse_gantt(
         "gantt\n  title T\n  dateFormat YYYY-MM-DD\n  excludes weekends\n  section S\n"
         "  A task :done, a1, 2026-01-05, 3d\n  Next :after a1, 1w\n  Last : 2026-01-20, "
         "2026-01-22\n  Milestone :milestone, m1, after a1, 0d\n  this is not a task\n", 10)
@@ -307,7 +308,7 @@ def test_gantt_parser_reads_mermaid_forms():
     assert origin.isoformat() == "2026-01-05"
     assert spans[0] == (0, 3) and spans[1] == (3, 10) and spans[3] == (3, 3)
     assert spans[2] == (15, 18)  # an end date counts its own day
-    assert diagrams.parse_gantt("flowchart LR\n a-->b\n", 1) is None
+    assert parse_gantt("flowchart LR\n a-->b\n", 1) is None
 
 
 def test_tasks_done_from_a_status_column(plans):

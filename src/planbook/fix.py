@@ -21,7 +21,7 @@ import yaml
 from planbook.model import Plan
 from planbook.parse import MAX_BYTES, Unreadable, parse_text, read_file
 from planbook.rules import Context, all_rules
-from planbook.writing import WriteRefused, _pause, atomic_write  # noqa: F401 - fix's API too
+from planbook.writing import atomic_write, pause
 
 
 class NotFixed(Exception):
@@ -297,7 +297,7 @@ def fix_file(path: str, linter, codes: set[str]) -> Outcome | None:
         raise NotFixed(str(exc), "IO001") from None
     if len(data) > MAX_BYTES:  # it grew past the limit after the check: half a file
         raise NotFixed("it is over 20 MB; plans over 20 MB are not read", "IO001")
-    _pause("read", path)
+    pause("read", path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

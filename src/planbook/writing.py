@@ -40,7 +40,7 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _pause(point: str, path: str) -> None:
+def pause(point: str, path: str) -> None:
     """A test hook: with PLANBOOK_TEST_PAUSE set, say `point` on stderr and wait for a byte on
     stdin, so a test can send a signal at an exact step of a fix instead of guessing a time."""
     if os.environ.get("PLANBOOK_TEST_PAUSE"):
@@ -83,7 +83,7 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
                 out.flush()
                 _keep_owner_and_mode(out.fileno(), temp, info)
                 os.fsync(out.fileno())
-            _pause("write", str(path))
+            pause("write", str(path))
             if expected is not None and _current(real) != expected:
                 raise WriteRefused("it changed after it was read")
             os.replace(temp, real)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planbook.facts import Task
-from planbook.sequence import Gantt, check_sequence, parse_gantt  # noqa: F401
+from planbook.sequence import Gantt
 from planbook.site.markup import escape
 
 NODE_W, NODE_H, GAP_X, GAP_Y = 176, 40, 56, 14
