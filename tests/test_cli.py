@@ -143,6 +143,7 @@ def test_config_is_one_option_written_before_or_after_the_command(tmp_path):
 def test_rules_json_says_what_each_rule_needs():
     rules = {r["code"]: r for r in json.loads(run("rules", "--format", "json").output)}
     history = {code for code, r in rules.items() if r["needs_history"]}
-    assert history == {"AP001", "AP002", "AP004", "GT001", "GT002", "GT003"}
+    assert history == {"AP001", "AP002", "AP004", "GT001", "GT002", "GT003", "TR001", "TR002"}
+    assert {code for code, r in rules.items() if not r["default"]} == {"TR001"}
     assert rules["TB001"]["reads"] == ["tables"]
     assert rules["RF004"]["reads"] == []

@@ -117,8 +117,10 @@ def main() -> None:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the findings of this run in a baseline file and exit 0.")
+@click.option("--junit", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="JUnit XML test results for the traceability rules (TR004); repeatable.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
-         stdin_filename, jobs, since, staged, baseline_path, write_baseline):
+         stdin_filename, jobs, since, staged, baseline_path, write_baseline, junit):
     """Check plans against their doc type. PATHS default to the configured plan folders."""
     from planbook import lint as linting
     from planbook.report import ReportContext, render
@@ -129,7 +131,7 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
         paths=list(paths), stdin=sys.stdin.buffer.read() if use_stdin else None,
         stdin_filename=stdin_filename or "<stdin>", staged=staged, since=since,
         select=_codes(select), ignore=_codes(ignore), baseline=baseline_path,
-        write_baseline=write_baseline, jobs=jobs)
+        write_baseline=write_baseline, jobs=jobs, junit=list(junit))
     try:
         result = linting.run(request, config)
     except linting.LintError as exc:
@@ -175,7 +177,8 @@ def rules(fmt, write_docs):
 
         click.echo(json.dumps([
             {"code": r.code, "name": r.name, "severity": r.severity, "family": r.family_title,
-             "summary": r.summary, "needs_history": r.needs_history, "reads": list(r.reads)}
+             "summary": r.summary, "needs_history": r.needs_history, "reads": list(r.reads),
+             "default": r.default}
             for r in registry.values()], indent=2))
         return
     for rule in registry.values():
@@ -325,6 +328,37 @@ def status(paths, since, fmt):
         raise click.UsageError(str(exc)) from None
     render = {"table": report.render_table, "markdown": report.render_markdown,
               "json": report.render_json}[fmt]
+    click.echo(render(built), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--junit", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="JUnit XML test results (pytest --junitxml, Jest, Go, Maven); repeatable.")
+@click.option("--since", metavar="REF", help="Only commits after REF count (REF..HEAD).")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")),
+              default="text", show_default=True, help="Output format.")
+def trace(paths, junit, since, fmt):
+    """Trace tasks to the commits that cite them, and acceptance criteria to tests and results."""
+    from planbook import lint as linting
+    from planbook import trace as tracing
+
+    config = _load_config()
+    try:
+        files = linting.discover(list(paths), config)
+        linter = linting.Linter(config)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not files:
+        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    try:
+        built = tracing.build(files, linter, list(junit), since)
+    except tracing.GitError as exc:
+        raise click.UsageError(f"--since {exc}") from None
+    except tracing.TraceError as exc:
+        raise click.UsageError(str(exc)) from None
+    render = {"text": tracing.render_text, "markdown": tracing.render_markdown,
+              "json": tracing.render_json}[fmt]
     click.echo(render(built), nl=False)
 
 

@@ -30,6 +30,7 @@ class Config:
     paths: tuple[str, ...] = ("plans",)
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # added to the selection: rules that are off by default
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     severity: dict[str, Literal["error", "warning", "info"]] = field(default_factory=dict)
@@ -39,6 +40,8 @@ class Config:
     type_files: tuple[str, ...] = ()  # or declared in TOML/YAML files
     template: str | None = None  # a team's own template for `planbook new`
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
+    tests: tuple[str, ...] = ()  # globs of the test files `planbook trace` reads, as text
+    test_pattern: str | None = None  # how a test names the plan test it implements
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""

@@ -12,10 +12,14 @@ def rule_page(rule: Rule) -> str:
     return (
         f"# {rule.code} {rule.name}\n\n"
         f"**{rule.summary}**\n\n"
-        f"Family: {rule.family_title} · Default severity: `{rule.severity}`\n\n"
+        f"Family: {rule.family_title} · Default severity: `{rule.severity}`"
+        f"{'' if rule.default else ' · Off by default'}\n\n"
         f"{rest.strip()}\n\n"
-        f"Turn it off for one line with `<!-- planbook-disable-next-line {rule.code} -->`, "
-        f"or everywhere with `ignore = [\"{rule.code}\"]` in `[tool.planbook]`.\n"
+        + (f"Turn it off for one line with `<!-- planbook-disable-next-line {rule.code} -->`, "
+           f"or everywhere with `ignore = [\"{rule.code}\"]` in `[tool.planbook]`.\n"
+           if rule.default else
+           f"It is off by default: turn it on with `extend-select = [\"{rule.code}\"]` in "
+           f"`[tool.planbook]` (or name it in `select`).\n")
     )
 
 

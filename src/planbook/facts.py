@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from planbook.doctypes import ANY_ID, SectionSpec, id_pattern, ids_in
@@ -35,6 +36,15 @@ class Task:
     line: int
     depends: list[str] = field(default_factory=list)
     done: bool | None = None  # None: the plan does not record which tasks are done
+
+
+@dataclass(slots=True)
+class Criterion:
+    """A row of a table that cites tests (an acceptance criterion), with the test IDs cited."""
+
+    id: str
+    line: int
+    tests: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -99,6 +109,7 @@ def read_rows(table: Table, spec: TableSpec, status_column: str | None = None
 
 
 WORD = re.compile(r"[\w-]+")
+PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")  # a plan's ID at the start of its file name
 
 
 class _Mentions:
@@ -256,6 +267,55 @@ class PlanFacts:
                 lowered = {a.lower(): a for a in allowed}
                 for row in table.rows:
                     yield spec, row, column, index, lowered
+
+    @cached_property
+    def plan_ids(self) -> tuple[str, ...]:
+        """The IDs the plan goes by: its file name's (IP-7 for IP-7-search.md), and its `id`
+        field's when that is another."""
+        found = []
+        match = PLAN_ID.match(PurePath(self.plan.path).stem)
+        if match:
+            found.append(match.group(0))
+        declared = self.plan.meta.get("id")
+        if isinstance(declared, str | int) and str(declared).strip() \
+                and str(declared).strip() not in found:
+            found.append(str(declared).strip())
+        return tuple(found)
+
+    @cached_property
+    def test_ids(self) -> list[Task]:
+        """The plan's tests: rows of the declared tables whose IDs a criterion may cite (the
+        `cite-ids` of a table with a `cites` column), in table order, each ID once."""
+        cited = {p for _table, spec in self.tables if spec.cites for p in spec.cite_ids}
+        found: dict[str, Task] = {}
+        for table, spec in self.tables:
+            if spec.cites or not set(spec.prefixes) & cited:
+                continue
+            for task, _ in read_rows(table, spec):
+                found.setdefault(task.id, task)
+        return list(found.values())
+
+    @cached_property
+    def criteria(self) -> list[Criterion]:
+        """Rows of the tables with a `cites` column (acceptance criteria), each with the test
+        IDs that column names (only IDs of the spec's `cite-ids`), each ID once."""
+        found: list[Criterion] = []
+        seen: set[str] = set()
+        for table, spec in self.tables:
+            index = table.column_index(spec.cites) if spec.cites else None
+            ids = table.column_index("ID")
+            if index is None or ids is None:
+                continue
+            prefixes = tuple(f"{p}-" for p in spec.cite_ids)
+            for row in table.rows:
+                row_id = cell(row, ids)
+                if not row_id or row_id in seen:
+                    continue
+                seen.add(row_id)
+                tests = [t for t in dict.fromkeys(ids_in(cell(row, index)))
+                         if not prefixes or t.startswith(prefixes)]
+                found.append(Criterion(row_id, row.line, tests))
+        return found
 
     @cached_property
     def risks(self) -> list[Risk]:

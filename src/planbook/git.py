@@ -252,3 +252,50 @@ def files_at(ref: str, paths: list[str], root: str | os.PathLike = ".") -> dict[
             blobs[path] = parts[2]
     found = read_blobs(root, [blobs[p] for p in wanted if p in blobs])
     return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+
+
+# -- commit messages -------------------------------------------------------------------------
+
+MESSAGE_UNIT = "\x1f"  # between a commit's fields; commits end in NUL (`git log -z`)
+
+
+class Commit(NamedTuple):
+    sha: str
+    date: str  # ISO 8601, the author's date
+    subject: str
+    body: str  # the whole message, subject included
+
+
+def messages(root: str | os.PathLike, since: str | None = None,
+             grep: str | None = None) -> list[Commit]:
+    """Every commit reachable from HEAD (only those after `since` when given), newest first,
+    with its whole message; one `git log` process. `grep` (an extended regular expression)
+    lets git leave out the commits whose message cannot match. No commits yet answers [];
+    an unknown `since` raises GitError."""
+    rev = "HEAD"
+    if since:
+        code, _, _ = run(root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+        if code != 0:
+            raise GitError(f"{since}: no such commit, branch or tag")
+        rev = f"{since}..HEAD"
+    fmt = MESSAGE_UNIT.join(("%H", "%aI", "%s", "%B"))
+    args = ["log", "-z", f"--format={fmt}", "--no-color"]
+    if grep:
+        args += ["--extended-regexp", f"--grep={grep}"]
+    code, out, err = run(root, *args, rev, "--")
+    if code != 0:
+        if not since and any(said in err for said in (
+                "does not have any commits", "unknown revision", "bad revision 'HEAD'")):
+            return []
+        raise GitError(f"git log: {err.strip() or 'failed'}")
+    return parse_messages(out.decode("utf-8", "replace"))
+
+
+def parse_messages(out: str) -> list[Commit]:
+    """The records of `messages`' format, in git's order."""
+    found = []
+    for record in out.split("\0"):
+        parts = record.split(MESSAGE_UNIT, 3)
+        if len(parts) == 4:
+            found.append(Commit(parts[0], parts[1], parts[2], parts[3].strip("\n")))
+    return found

@@ -54,8 +54,12 @@ def selected(codes: list[str], rules: dict[str, Rule]) -> set[str]:
 
 
 def enabled_codes(config: Config, select: list[str], ignore: list[str]) -> set[str]:
+    """The rules a run checks: those selected (by default every rule that is on by default),
+    those the config's `extend-select` adds, less those ignored."""
     rules = all_rules()
-    chosen = selected(select or config.select, rules) if (select or config.select) else set(rules)
+    chosen = selected(select or config.select, rules) if (select or config.select) else \
+        {code for code, r in rules.items() if r.default}
+    chosen |= selected(list(config.extend_select), rules)
     return chosen - selected([*config.ignore, *ignore], rules)
 
 
@@ -110,7 +114,8 @@ class Linter:
     """Everything needed to lint any number of plans with one configuration."""
 
     def __init__(self, config: Config, select: list[str] = (), ignore: list[str] = (),
-                 plan_names: frozenset[str] = frozenset(), histories: dict | None = None):
+                 plan_names: frozenset[str] = frozenset(), histories: dict | None = None,
+                 trace_index=None):
         self.config = config
         self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
@@ -119,6 +124,7 @@ class Linter:
         self.plan_names = plan_names
         # display path → changes.PlanHistory, for the rules that need history
         self.histories: dict = histories or {}
+        self.trace_index = trace_index  # trace.Index, when a traceability rule is on
         self._exists: dict[str, bool] = {}
 
     def doctype_for(self, plan: Plan):
@@ -164,7 +170,15 @@ class Linter:
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
             facts=facts,
+            trace=self._trace(facts),
         )
+
+    def _trace(self, facts: PlanFacts):
+        if self.trace_index is None or facts.doctype is None:
+            return None
+        from planbook.trace import plan_trace
+
+        return plan_trace(facts, self.trace_index)
 
     def lint_plan(self, plan: Plan, facts: PlanFacts | None = None
                   ) -> tuple[list[Finding], int]:
@@ -295,6 +309,7 @@ class Request:
     baseline: str | None = None
     write_baseline: str | None = None
     jobs: int | None = None
+    junit: list[str] = field(default_factory=list)  # JUnit XML results, for the TR rules
 
 
 @dataclass
@@ -364,8 +379,9 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
 
     names = plan_names(every)
     history = bool(set(history_codes()) & enabled)
+    index = _trace_index(config, request, enabled, every)
     if not (request.since or request.staged or history):
-        linter = Linter(config, request.select, request.ignore, names)
+        linter = Linter(config, request.select, request.ignore, names, trace_index=index)
         _merge(out, lint_paths(files, linter, request.jobs))
         out.linted = list(files)
         return
@@ -379,7 +395,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         raise LintError(str(exc)) from None
     if chosen.notice:
         out.notices.append(chosen.notice)
-    linter = Linter(config, request.select, request.ignore, names, chosen.histories)
+    linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)
         for path in chosen.files:
@@ -392,6 +408,22 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if chosen.deleted:
         _links_to_deleted(out, linter, chosen, every)
     out.findings.sort(key=Finding.sort_key)
+
+
+def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str]):
+    """What the traceability rules read, when one of them is on: one git walk for all plans
+    (when a rule that needs it is on), the configured test files, the JUnit files."""
+    codes = {code for code in enabled if code.startswith("TR")}
+    if not codes:
+        return None
+    from planbook import trace
+    from planbook.rules import history_codes
+
+    try:
+        return trace.gather(every, config, request.junit,
+                            history=bool(codes & set(history_codes())))
+    except (trace.TraceError, trace.GitError) as exc:
+        raise LintError(str(exc)) from None
 
 
 def _merge(out: Run, result: Result) -> None:

@@ -28,6 +28,7 @@ FAMILIES = {
     "SQ": ("Implementation sequence", "sequence"),
     "GT": ("Git history and other plans", "history"),
     "AP": ("Approval", "approval"),
+    "TR": ("Traceability", "trace"),
     "PB": ("planbook itself", "planbook"),
 }
 
@@ -41,6 +42,7 @@ class Rule:
     needs_doctype: bool = True
     needs_history: bool = False  # judged against git history: skipped without it, and said so
     reads: tuple[str, ...] = ()  # the doc-type parts it reads: "fields", "tables", "lifecycle"…
+    default: bool = True  # on unless `select` leaves it out; False: only when selected
 
     @property
     def family(self) -> str:
@@ -75,6 +77,7 @@ class Context:
     known_types: tuple[str, ...] = ("IP",)
     history: Any = None  # changes.PlanHistory when git knows the plan's history, else None
     facts: PlanFacts | None = None  # the plan read through its doc type, shared by all rules
+    trace: Any = None  # trace.PlanTrace when a traceability rule is on, else None
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -89,11 +92,13 @@ def _register(rule_: Rule) -> None:
 
 
 def rule(code: str, name: str, severity: str = "error", *, needs_doctype: bool = True,
-         needs_history: bool = False, reads: tuple[str, ...] = ()):
-    """Register a check function under a code, a kebab-case name and a default severity."""
+         needs_history: bool = False, reads: tuple[str, ...] = (), default: bool = True):
+    """Register a check function under a code, a kebab-case name and a default severity;
+    `default=False` for a rule a team turns on when it adopts the convention it checks."""
 
     def register(check):
-        _register(Rule(code, name, severity, check, needs_doctype, needs_history, reads))
+        _register(Rule(code, name, severity, check, needs_doctype, needs_history, reads,
+                       default))
         return check
 
     return register

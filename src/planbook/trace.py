@@ -1,0 +1,543 @@
+"""Traceability: which commits cite each task, which tests implement each plan test, and how
+each acceptance criterion stands against the test results.
+
+A commit cites a task with the plan's ID and the task's: `IP-7 T-3` anywhere in its message,
+a `Plan: IP-7 T-3` trailer, `IP-7 T-3, T-4` for several. A plan's ID is its file name's
+(`IP-7` for `plans/IP-7-search.md`) or its `id` field. A test says which plan test it
+implements with the pytest marker `@pytest.mark.plan("IP-7", "UT-1")` (which the pytest plugin
+also writes into the JUnit XML), or with `IP-7:UT-1` in a comment, a name or a docstring in any
+language (`test-pattern` in the config). Test files are read as text, never imported or run.
+
+`gather` builds an `Index` for a whole run from one `git log` (through `planbook.git`), the
+test files the config's `tests` globs name and the JUnit files given; `plan_trace` reads one
+plan's facts against it. The TR rules, `planbook trace`, `planbook status` and the site all
+take their answers from these two, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from planbook.facts import PlanFacts
+from planbook.git import GitError  # noqa: F401 - what `gather` raises, as trace.GitError
+
+PLAN_TOKEN = re.compile(r"^([A-Z][A-Z0-9]*)-\d+$")
+# an ID-shaped word of its own: not inside a path, a longer word, a version or a range
+TOKEN = re.compile(r"(?<![\w./#:-])[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)?-\d+(?![\w-]|\.\d)")
+BETWEEN = re.compile(r"^(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and[ \t]+)?)$")
+DEFAULT_TEST_PATTERN = (r"(?<![\w-])(?P<plan>[A-Z][A-Z0-9]*-\d+):"
+                        r"(?P<test>[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)?-\d+)(?![\w-])")
+MARKER = re.compile(r"@pytest\.mark\.plan\(([^)]*)\)")
+STRING = re.compile(r"""["']([^"'\n]*)["']""")
+DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+TEST_NAME = re.compile(r"""(?:\b(?:def|func|fn|function|class)[ \t]+(?:\([^)]*\)[ \t]*)?"""
+                       r"""(\w+)|["']([^"'\n]+)["'])""")
+MAX_TEST_FILES = 20_000
+RESULTS = ("failed", "passed", "skipped")  # a test run several times: the worst counts
+
+
+class TraceError(ValueError):
+    """Input that cannot be traced as given (a JUnit file that is not JUnit XML, a test
+    pattern that is not a regular expression); the message names the file or key."""
+
+
+@dataclass(slots=True)
+class CommitRef:
+    sha: str
+    date: str
+    subject: str
+
+
+@dataclass(slots=True)
+class Implementation:
+    path: str
+    line: int
+    name: str
+
+
+@dataclass(slots=True)
+class Unknown:
+    """A citation of a plan, or of a plan's task, that does not exist."""
+
+    sha: str
+    date: str
+    subject: str
+    plan: str
+    task: str
+    reason: str  # "no such plan" or "no such task"
+
+
+@dataclass
+class Index:
+    """What git, the test files and the test results say, for every plan of a run."""
+
+    # plan ID → cited ID → commits citing it, newest first
+    cites: dict[str, dict[str, list[CommitRef]]] = field(default_factory=dict)
+    unknown_plans: list[Unknown] = field(default_factory=list)
+    home: str = ""  # the plan whose trace carries the citations of no plan: the first one
+    # (plan ID, test ID) → the tests that implement it, and the results of its runs
+    implemented: dict[tuple[str, str], list[Implementation]] = field(default_factory=dict)
+    results: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    history: bool = False  # commits were read
+    tests_configured: bool = False  # the config names test files
+    junit: bool = False  # JUnit results were given
+
+
+@dataclass(slots=True)
+class TaskTrace:
+    id: str
+    line: int
+    done: bool | None
+    commits: list[CommitRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TestTrace:
+    id: str
+    line: int
+    implemented_by: list[Implementation] = field(default_factory=list)
+    result: str | None = None  # passed, failed, skipped, missing; None without results
+
+
+@dataclass(slots=True)
+class CriterionTrace:
+    id: str
+    line: int
+    tests: list[str] = field(default_factory=list)
+    state: str = "untested"  # met, failing, untested
+
+
+@dataclass
+class PlanTrace:
+    path: str
+    id: str
+    tasks: list[TaskTrace] = field(default_factory=list)
+    tests: list[TestTrace] = field(default_factory=list)
+    criteria: list[CriterionTrace] = field(default_factory=list)
+    unknown_tasks: list[Unknown] = field(default_factory=list)
+    unknown_plans: list[Unknown] = field(default_factory=list)  # on the index's home plan
+    history: bool = False
+    tests_configured: bool = False
+    junit: bool = False
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "id": self.id,
+                "tasks": [asdict(t) for t in self.tasks],
+                "tests": [asdict(t) for t in self.tests],
+                "criteria": [asdict(c) for c in self.criteria]}
+
+    def coverage(self) -> tuple[int, int]:
+        """(criteria met, criteria)."""
+        return sum(1 for c in self.criteria if c.state == "met"), len(self.criteria)
+
+
+# -- commits ---------------------------------------------------------------------------------
+
+
+def citations(message: str, is_plan) -> list[tuple[str, list[str]]]:
+    """(plan ID, the IDs cited after it) for each plan ID in `message` that `is_plan(token)`
+    accepts and that IDs follow (`IP-7 T-3`, `IP-7 T-3, T-4`, `IP-7 T-3 and T-4`)."""
+    tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(message)]
+    found: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(tokens):
+        word, _start, end = tokens[i]
+        i += 1
+        if not is_plan(word):
+            continue
+        cited: list[str] = []
+        while i < len(tokens) and not is_plan(tokens[i][0]) \
+                and BETWEEN.match(message[end:tokens[i][1]]):
+            cited.append(tokens[i][0])
+            end = tokens[i][2]
+            i += 1
+        if cited:
+            found.append((word, list(dict.fromkeys(cited))))
+    return found
+
+
+def read_commits(index: Index, commits, plan_ids: set[str], task_prefixes: tuple[str, ...]
+                 ) -> None:
+    """Fold commit messages into `index.cites`; plans cited whose ID has a known plan's prefix
+    but no plan has, with task IDs after them, go to `index.unknown_plans`."""
+    prefixes = {m.group(1) for m in map(PLAN_TOKEN.match, plan_ids) if m}
+
+    def is_plan(word: str) -> bool:
+        match = PLAN_TOKEN.match(word)
+        return word in plan_ids or bool(match and match.group(1) in prefixes)
+
+    task_like = tuple(f"{p}-" for p in task_prefixes)
+    for commit in commits:
+        ref = CommitRef(commit.sha, commit.date, commit.subject)
+        for plan, cited in citations(commit.body, is_plan):
+            if plan in plan_ids:
+                by_id = index.cites.setdefault(plan, {})
+                for task in cited:
+                    by_id.setdefault(task, []).append(ref)
+            else:
+                index.unknown_plans += [Unknown(ref.sha, ref.date, ref.subject, plan, task,
+                                                "no such plan")
+                                        for task in cited if task.startswith(task_like)]
+
+
+# -- tests -----------------------------------------------------------------------------------
+
+
+def test_pattern(pattern: str | None) -> re.Pattern:
+    """The configured test pattern, which must name its groups `plan` and `test`."""
+    try:
+        compiled = re.compile(pattern or DEFAULT_TEST_PATTERN)
+    except re.error as exc:
+        raise TraceError(f"test-pattern is not a regular expression: {exc}") from None
+    if not {"plan", "test"} <= set(compiled.groupindex):
+        raise TraceError("test-pattern must name two groups, (?P<plan>…) and (?P<test>…)")
+    return compiled
+
+
+def test_files(root: Path, globs) -> list[Path]:
+    """The files the `tests` globs name under `root`, sorted, each once."""
+    found: set[Path] = set()
+    for pattern in globs:
+        for path in root.glob(pattern):
+            if path.is_file():
+                found.add(path)
+            if len(found) > MAX_TEST_FILES:
+                raise TraceError(f"tests: more than {MAX_TEST_FILES} files match; "
+                                 "narrow the globs")
+    return sorted(found)
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
+
+
+def _name_near(text: str, at: int) -> str:
+    """The test's name at or just after `at`: a definition's name or a quoted name on the
+    line of the match or one of the three after it."""
+    start = text.rfind("\n", 0, at) + 1
+    end = start
+    for _ in range(4):
+        nxt = text.find("\n", end + 1)
+        end = len(text) if nxt < 0 else nxt
+    for match in TEST_NAME.finditer(text, start, end):
+        name = match.group(1) or match.group(2)
+        if name:
+            return name.strip()
+    return ""
+
+
+def scan_test_file(text: str, path: str, pattern: re.Pattern
+                   ) -> list[tuple[str, str, Implementation]]:
+    """(plan ID, test ID, where) for each test the file says implements a plan test."""
+    found: list[tuple[str, str, Implementation]] = []
+    for match in MARKER.finditer(text):
+        args = STRING.findall(match.group(1))
+        if len(args) < 2:
+            continue
+        definition = DEFINITION.search(text, match.end())
+        name = definition.group(1) if definition else ""
+        line = _line(text, definition.start(1) if definition else match.start())
+        found += [(args[0].strip(), test.strip(), Implementation(path, line, name))
+                  for test in args[1:]]
+    for match in pattern.finditer(text):
+        found.append((match.group("plan"), match.group("test"),
+                      Implementation(path, _line(text, match.start()),
+                                     _name_near(text, match.start()))))
+    return found
+
+
+def read_tests(index: Index, root: Path, globs, pattern: re.Pattern) -> None:
+    from planbook.parse import Unreadable, read_file
+
+    index.tests_configured = bool(globs)
+    for path in test_files(root, globs):
+        shown = Path(os.path.relpath(path, root)).as_posix()
+        try:
+            text = read_file(str(path)).decode("utf-8", "replace")
+        except Unreadable:
+            continue
+        seen: set[tuple[str, str, int]] = set()
+        for plan, test, where in scan_test_file(text, shown, pattern):
+            if (plan, test, where.line) not in seen:
+                seen.add((plan, test, where.line))
+                index.implemented.setdefault((plan, test), []).append(where)
+
+
+# -- JUnit results ---------------------------------------------------------------------------
+
+
+def junit_cases(data: bytes, path: str) -> list[tuple[str, str, list[str], str]]:
+    """(name, classname, the `plan` properties' values, result) for each testcase of a JUnit
+    XML file. Raises TraceError for a file that is not JUnit XML."""
+    import xml.etree.ElementTree as ET
+
+    if b"<!ENTITY" in data:
+        raise TraceError(f"{path}: declares XML entities, which JUnit results never need; "
+                         "not read")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 1
+        raise TraceError(f"{path}:{line}: not well-formed XML ({exc})") from None
+    if root.tag not in ("testsuites", "testsuite", "testcase"):
+        raise TraceError(f"{path}: not JUnit XML (its root element is <{root.tag}>, not "
+                         "<testsuites> or <testsuite>)")
+    out = []
+    for case in root.iter("testcase"):
+        tags = {child.tag for child in case}
+        result = "failed" if tags & {"failure", "error"} else \
+            "skipped" if "skipped" in tags else "passed"
+        props = [p.get("value", "") for p in case.iter("property") if p.get("name") == "plan"]
+        out.append((case.get("name", ""), case.get("classname", ""), props, result))
+    return out
+
+
+def read_junit(index: Index, files, pattern: re.Pattern) -> None:
+    from planbook.parse import MAX_BYTES, Unreadable, read_file
+
+    index.junit = bool(files)
+    by_name: dict[str, set[tuple[str, str]]] = {}
+    for key, impls in index.implemented.items():
+        for impl in impls:
+            if impl.name:
+                by_name.setdefault(impl.name, set()).add(key)
+    for file in files:
+        try:
+            data = read_file(str(file))
+        except Unreadable as exc:
+            raise TraceError(f"--junit {file}: {exc}") from None
+        if len(data) > MAX_BYTES:
+            raise TraceError(f"--junit {file}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        for name, _classname, props, result in junit_cases(data, str(file)):
+            keys: set[tuple[str, str]] = set()
+            for value in props:
+                words = value.replace(",", " ").split()
+                keys.update((words[0], test) for test in words[1:])
+            keys.update((m.group("plan"), m.group("test")) for m in pattern.finditer(name))
+            base = name.split("[", 1)[0]  # pytest's parametrized test_x[1] runs test_x
+            keys.update(by_name.get(name, ()) | by_name.get(base, ()))
+            for key in keys:
+                index.results.setdefault(key, []).append(result)
+
+
+def result_of(results: list[str] | None) -> str:
+    if not results:
+        return "missing"
+    return next(r for r in RESULTS if r in results)
+
+
+# -- one run ---------------------------------------------------------------------------------
+
+FRONT_ID = re.compile(r"""^id:[ \t]*["']?([A-Z][A-Z0-9]*-\d+)["']?[ \t]*(?:#.*)?$""",
+                      re.MULTILINE)
+
+
+def plan_ids(paths) -> set[str]:
+    """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
+    text, without parsing the plan)."""
+    from planbook.facts import PLAN_ID
+    from planbook.parse import Unreadable, read_file
+
+    found: set[str] = set()
+    for path in paths:
+        match = PLAN_ID.match(Path(path).stem)
+        if match:
+            found.add(match.group(0))
+        try:
+            head = read_file(str(path))[:8192].decode("utf-8", "replace")
+        except Unreadable:
+            continue
+        if head.startswith("---"):
+            end = head.find("\n---", 3)
+            found.update(FRONT_ID.findall(head[:end] if end > 0 else head))
+    return found
+
+
+def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
+           root: str | os.PathLike = ".") -> Index:
+    """The index for the plans at `paths` (every plan of the run): commits from one git walk
+    (none outside a repository or in a shallow clone, or when `history` is False), the test
+    files of `config.tests`, and the JUnit files. Raises TraceError for bad input, and
+    git.GitError for an unknown `since`."""
+    from planbook import git
+
+    paths = list(paths)
+    index = Index(home=min(paths, default=""))
+    pattern = test_pattern(config.test_pattern)
+    if history:
+        found = git.repository(root)
+        if found is not None and not found.shallow:
+            ids = plan_ids(paths)
+            doctype = config.doctype(config.default_type)
+            spec = next((s for s in doctype.tables if s.name == doctype.report.tasks), None) \
+                if doctype else None
+            prefixes = spec.prefixes if spec else ("T",)
+            if ids:
+                commits = git.messages(root, since, grep=r"[A-Z][A-Z0-9]*-[0-9]+")
+                read_commits(index, commits, ids, prefixes)
+            index.history = True
+    if config.tests:
+        read_tests(index, Path(config.root), config.tests, pattern)
+    read_junit(index, list(junit), pattern)
+    return index
+
+
+def plan_trace(facts: PlanFacts, index: Index) -> PlanTrace:
+    """One plan's tasks, tests and criteria, read against the index."""
+    ids = facts.plan_ids
+    trace = PlanTrace(facts.plan.path, ids[0] if ids else "", history=index.history,
+                      tests_configured=index.tests_configured, junit=index.junit)
+    cited: dict[str, list[CommitRef]] = {}
+    for plan_id in ids:
+        for task, refs in index.cites.get(plan_id, {}).items():
+            cited.setdefault(task, []).extend(r for r in refs if r not in cited.get(task, []))
+    known = {t.id for t in facts.tasks}
+    for task in facts.tasks:
+        trace.tasks.append(TaskTrace(task.id, task.line, task.done, cited.get(task.id, [])))
+    spec = next((s for _t, s in facts.tables_of(facts.doctype.report.tasks)), None) \
+        if facts.doctype else None
+    task_like = tuple(f"{p}-" for p in (spec.prefixes if spec else ()))
+    for task, refs in cited.items():
+        if task not in known and task_like and task.startswith(task_like):
+            trace.unknown_tasks += [Unknown(r.sha, r.date, r.subject, trace.id, task,
+                                            "no such task") for r in refs]
+    if facts.plan.path == index.home:
+        trace.unknown_plans = list(index.unknown_plans)
+    results: dict[str, str | None] = {}
+    for test in facts.test_ids:
+        impls = [i for plan_id in ids for i in index.implemented.get((plan_id, test.id), [])]
+        runs = [r for plan_id in ids for r in index.results.get((plan_id, test.id), [])]
+        result = result_of(runs) if index.junit else None
+        results[test.id] = result
+        trace.tests.append(TestTrace(test.id, test.line, impls, result))
+    for criterion in facts.criteria:
+        states = [results.get(t) for t in criterion.tests]
+        if criterion.tests and all(s == "passed" for s in states):
+            state = "met"
+        elif "failed" in states:
+            state = "failing"
+        else:
+            state = "untested"
+        trace.criteria.append(CriterionTrace(criterion.id, criterion.line,
+                                             list(criterion.tests), state))
+    return trace
+
+
+# -- the report: `planbook trace` ------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    plans: list[PlanTrace] = field(default_factory=list)
+    unknown_citations: list[Unknown] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # "path: why"
+    history: bool = False
+
+    def to_dict(self) -> dict:
+        return {"plans": [p.to_dict() for p in self.plans],
+                "unknown_citations": [asdict(u) for u in self.unknown_citations]}
+
+
+def build(paths: list[str], linter, junit=(), since: str | None = None) -> Report:
+    """The trace of these plan files; `linter` decides each plan's doc type and carries the
+    config. Raises TraceError and GitError as `gather` does."""
+    from planbook.parse import read_plan
+
+    index = gather(paths, linter.config, junit, since)
+    report = Report(history=index.history)
+    for path in paths:
+        plan = read_plan(path)
+        broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
+        if broken:
+            report.unreadable.append(f"{path}: {broken[0]}")
+            continue
+        facts = linter.facts(plan)
+        if facts.doctype is None:
+            continue
+        found = plan_trace(facts, index)
+        report.plans.append(found)
+        report.unknown_citations += found.unknown_tasks
+    report.unknown_citations += index.unknown_plans
+    return report
+
+
+def render_json(report: Report) -> str:
+    import json
+
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+MARK = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "⏭️ skipped",
+        "missing": "⚠️ missing", None: "no results"}
+STATE = {"met": "✅ met", "failing": "❌ failing", "untested": "⚠️ untested"}
+
+
+def _results(plan: PlanTrace) -> dict[str, str | None]:
+    return {t.id: t.result for t in plan.tests}
+
+
+def render_markdown(report: Report) -> str:
+    """An acceptance criterion → tests → result matrix per plan, to paste into a pull request."""
+
+    def cell(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    out = ["## Traceability", ""]
+    for plan in report.plans:
+        met, total = plan.coverage()
+        cited = sum(1 for t in plan.tasks if t.commits)
+        out += [f"### {cell(plan.id or plan.path)}", "",
+                f"`{cell(plan.path)}`: {met} of {total} criteria met; {cited} of "
+                f"{len(plan.tasks)} tasks cited by commits.", ""]
+        if plan.criteria:
+            results = _results(plan)
+            out += ["| Criterion | Tests | Result | State |", "| --- | --- | --- | --- |"]
+            for criterion in plan.criteria:
+                tests = ", ".join(criterion.tests) or "—"
+                said = ", ".join(f"{t} {MARK.get(results.get(t), 'not a test of this plan')}"
+                                 for t in criterion.tests) or "—"
+                out.append(f"| {cell(criterion.id)} | {cell(tests)} | {cell(said)} | "
+                           f"{STATE[criterion.state]} |")
+            out.append("")
+    if report.unknown_citations:
+        out += ["### Unknown citations", ""]
+        out += [f"- `{u.sha[:10]}` {cell(u.subject)}: {cell(u.plan)} {cell(u.task)} "
+                f"({u.reason})" for u in report.unknown_citations]
+        out.append("")
+    out += [f"- not read: {cell(text)}" for text in report.unreadable]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_text(report: Report) -> str:
+    out: list[str] = []
+    for plan in report.plans:
+        met, total = plan.coverage()
+        cited = sum(1 for t in plan.tasks if t.commits)
+        out.append(f"{plan.path} ({plan.id or 'no ID'}): {cited}/{len(plan.tasks)} tasks "
+                   f"cited, {met}/{total} criteria met")
+        for task in plan.tasks:
+            state = {True: "done", False: "open", None: "-"}[task.done]
+            if task.commits:
+                last = task.commits[0]
+                said = (f"{len(task.commits)} commit{'s' if len(task.commits) != 1 else ''}, "
+                        f"last {last.sha[:7]} {last.date[:10]} {last.subject}")
+            else:
+                said = "no commits" if report.history else "no history"
+            out.append(f"  {task.id:<8} {state:<5} {said}")
+        for test in plan.tests:
+            where = ", ".join(f"{i.path}:{i.line}" + (f" {i.name}" if i.name else "")
+                              for i in test.implemented_by) or \
+                ("not implemented" if plan.tests_configured else "-")
+            out.append(f"  {test.id:<8} {test.result or '-':<8} {where}")
+        for criterion in plan.criteria:
+            out.append(f"  {criterion.id:<8} {criterion.state:<8} "
+                       f"{', '.join(criterion.tests) or 'cites no test'}")
+    if report.unknown_citations:
+        out.append("unknown citations:")
+        out += [f"  {u.sha[:7]} {u.plan} {u.task}: {u.reason} ({u.subject})"
+                for u in report.unknown_citations]
+    out += [f"not read: {text}" for text in report.unreadable]
+    return "\n".join(out) + "\n" if out else ""
