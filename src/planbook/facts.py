@@ -210,11 +210,14 @@ class PlanFacts:
                  for t in self.tasks if t.done]
         return undone, [(t, deps) for t, deps in early if deps]
 
-    def next_task(self) -> Task | None:
-        """The first task not done whose dependencies (those the plan defines) are all done."""
+    def next_task(self, skip: set[str] = frozenset()) -> Task | None:
+        """The first task not done whose dependencies (those the plan defines) are all done,
+        passing over the tasks in `skip` (those already in progress)."""
         done = {t.id for t in self.tasks if t.done}
         known = {t.id for t in self.tasks}
         for task in self.tasks:
+            if task.id in skip:
+                continue
             if not task.done and all(d in done for d in task.depends if d in known):
                 return task
         return None

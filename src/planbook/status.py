@@ -42,6 +42,9 @@ class PlanStatus:
     next_task: str = ""  # the task's ID when the next step is a task
     blocked: list[str] = field(default_factory=list)  # open tasks waiting on open dependencies
     finished: bool = False
+    # tasks that commits cite (see planbook.trace): {"task", "commits", "sha", "date"}, the
+    # newest commit's sha and date
+    evidence: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -73,9 +76,10 @@ def debt(plan: Plan, doctype: DocType | None) -> list[str]:
     return out
 
 
-def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = None
-                ) -> PlanStatus:
-    """Where one plan stands; `facts` when the caller has them already."""
+def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = None,
+                trace=None) -> PlanStatus:
+    """Where one plan stands; `facts` when the caller has them already, `trace` (a
+    trace.PlanTrace) for the commits that cite its tasks."""
     facts = facts or PlanFacts(plan, doctype)
     found = facts.tasks
     checked, total = plan.progress
@@ -87,6 +91,9 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
         tasks_tracked=facts.tasks_tracked, high_risks=facts.risks,
         debt=debt(plan, doctype), finished=bool(life and life.is_finished(plan.status)),
     )
+    cited = [t for t in trace.tasks if t.commits] if trace is not None else []
+    result.evidence = [{"task": t.id, "commits": len(t.commits), "sha": t.commits[0].sha,
+                        "date": t.commits[0].date} for t in cited]
     if result.finished:
         return result
     if life and plan.status in life.known() and not life.is_approved(plan.status):
@@ -98,7 +105,10 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
             result.next_kind = "status"
             return result
     if facts.tasks_tracked:
-        step = facts.next_task()
+        # a task that commits cite but that is not done is in progress: the next step is
+        # the next task nobody has started, when there is one
+        started = {t.id for t in cited if not t.done}
+        step = facts.next_task(skip=started) or facts.next_task()
         done = {t.id for t in found if t.done}
         result.blocked = [t.id for t in found if not t.done and t is not step
                           and any(d not in done for d in t.depends)]
@@ -182,18 +192,25 @@ def versions_at(ref: str, paths: list[str]) -> dict[str, bytes]:
 
 def build(paths: list[str], linter, since: str | None = None) -> Report:
     """The report for these plan files; `linter` decides each plan's doc type."""
+    from planbook import trace
     from planbook.parse import parse_bytes, read_plan
 
     report = Report(since=since or "")
     before = versions_at(since, paths) if since else {}
+    try:
+        index = trace.gather(paths, linter.config, tests=False)
+    except (trace.TraceError, trace.GitError) as exc:
+        raise StatusError(str(exc)) from None
     for path in paths:
         plan = read_plan(path)
         broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
         if broken:
             report.unreadable.append(f"{path}: {broken[0]}")
             continue
-        doctype = linter.doctype_for(plan)
-        report.plans.append(plan_status(plan, doctype))
+        facts = linter.facts(plan)
+        doctype = facts.doctype
+        found = trace.plan_trace(facts, index) if doctype is not None else None
+        report.plans.append(plan_status(plan, doctype, facts, found))
         if since:
             old = parse_bytes(before[path], path) if path in before else None
             done = completed_since(plan, old, doctype)
@@ -256,6 +273,12 @@ def _details(report: Report, bullet: str, heading) -> list[str]:
     if debt:
         out.append(heading("Technical debt:"))
         out += [f"{bullet}{path}: {item}" for path, item in debt]
+    cited = [p for p in report.plans if p.evidence]
+    if cited:
+        out.append(heading("Evidence (commits citing each task):"))
+        out += [f"{bullet}{p.path}: " + ", ".join(
+            f"{e['task']} ({e['commits']} commit{'s' if e['commits'] != 1 else ''}, last "
+            f"{e['sha'][:7]} {e['date'][:10]})" for e in p.evidence) for p in cited]
     steps = [p for p in report.plans if p.next_step]
     if steps:
         out.append(heading("Next steps:"))

@@ -35,6 +35,8 @@ STRING = re.compile(r"""["']([^"'\n]*)["']""")
 DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 TEST_NAME = re.compile(r"""(?:\b(?:def|func|fn|function|class)[ \t]+(?:\([^)]*\)[ \t]*)?"""
                        r"""(\w+)|["']([^"'\n]+)["'])""")
+DEFINED = re.compile(r"\b(?:def|func|fn|function|class)[ \t]+(?:\([^)]*\)[ \t]*)?(\w+)")
+PATTERN_ONLY = re.compile(r"[\sA-Z0-9:,-]*")  # a quoted string holding nothing but IDs
 MAX_TEST_FILES = 20_000
 RESULTS = ("failed", "passed", "skipped")  # a test run several times: the worst counts
 
@@ -215,16 +217,21 @@ def _line(text: str, at: int) -> int:
 
 
 def _name_near(text: str, at: int) -> str:
-    """The test's name at or just after `at`: a definition's name or a quoted name on the
-    line of the match or one of the three after it."""
+    """The name of the test a match at `at` belongs to: a definition on the line before (a
+    docstring's function), else a definition's name or a quoted name on the match's line or
+    one of the three after it (a comment above a test)."""
     start = text.rfind("\n", 0, at) + 1
+    before = text.rfind("\n", 0, max(start - 1, 0)) + 1 if start else start
+    previous = DEFINED.search(text, before, start)
+    if previous:
+        return previous.group(1)
     end = start
     for _ in range(4):
         nxt = text.find("\n", end + 1)
         end = len(text) if nxt < 0 else nxt
     for match in TEST_NAME.finditer(text, start, end):
         name = match.group(1) or match.group(2)
-        if name:
+        if name and not PATTERN_ONLY.fullmatch(name):
             return name.strip()
     return ""
 
@@ -259,10 +266,10 @@ def read_tests(index: Index, root: Path, globs, pattern: re.Pattern) -> None:
             text = read_file(str(path)).decode("utf-8", "replace")
         except Unreadable:
             continue
-        seen: set[tuple[str, str, int]] = set()
+        seen: set[tuple[str, str, str | int]] = set()  # a test named twice counts once
         for plan, test, where in scan_test_file(text, shown, pattern):
-            if (plan, test, where.line) not in seen:
-                seen.add((plan, test, where.line))
+            if (plan, test, where.name or where.line) not in seen:
+                seen.add((plan, test, where.name or where.line))
                 index.implemented.setdefault((plan, test), []).append(where)
 
 
@@ -357,7 +364,7 @@ def plan_ids(paths) -> set[str]:
 
 
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
-           root: str | os.PathLike = ".") -> Index:
+           root: str | os.PathLike = ".", tests: bool = True) -> Index:
     """The index for the plans at `paths` (every plan of the run): commits from one git walk
     (none outside a repository or in a shallow clone, or when `history` is False), the test
     files of `config.tests`, and the JUnit files. Raises TraceError for bad input, and
@@ -379,7 +386,7 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
                 commits = git.messages(root, since, grep=r"[A-Z][A-Z0-9]*-[0-9]+")
                 read_commits(index, commits, ids, prefixes)
             index.history = True
-    if config.tests:
+    if config.tests and tests:
         read_tests(index, Path(config.root), config.tests, pattern)
     read_junit(index, list(junit), pattern)
     return index
