@@ -306,3 +306,92 @@ def test_status_shows_evidence_and_skips_started_tasks(repo):
     table = planbook(root, "status").stdout
     assert (f"plans/{PLAN}: T-1 (2 commits, last {shas['body'][:7]} 2026-03-04), "
             f"T-3 (2 commits, last {shas['body'][:7]} 2026-03-04)") in table
+
+
+MKDOCS = """\
+site_name: Plans
+repo_url: https://example.org/team/relay
+plugins:
+  - planbook:
+      junit: [results/pytest.xml, results/jest.xml]
+"""
+
+
+def test_site_section_and_coverage_column(repo, tmp_path):
+    root, shas = repo
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    try:
+        proc = planbook(root, "site", "export", str(tmp_path / "out"), "--no-diagrams")
+    finally:
+        (root / "mkdocs.yml").unlink()
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "plans" / "IP-1-retry-queue.md").read_text(encoding="utf-8")
+    section = page[page.index("## Traceability"):page.index("## 1\\. Overview")]
+
+    def link(name: str, subject: str, day: str) -> str:
+        sha = shas[name]
+        return (f'<a href="https://example.org/team/relay/commit/{sha}"><code>{sha[:10]}'
+                f'</code></a> {subject} <span class="pb-muted">2026-03-0{day}</span>')
+
+    none = '<span class="pb-muted">none</span>'
+    tasks = "".join(f"<tr><td>{task}</td><td>{state}</td><td>{commits}</td></tr>" for task, state,
+                    commits in [
+                        ("T-1", "done", link("body", "Tidy the store", "4") + "<br>"
+                         + link("subject", "Add the store interface (IP-1 T-1)", "2")),
+                        ("T-2", "done", none),
+                        ("T-3", "open", link("body", "Tidy the store", "4") + "<br>"
+                         + link("trailer", "Start the backoff", "3")),
+                        ("T-4", "open", none), ("T-5", "open", none), ("T-6", "open", none)])
+
+    def result(test: str, said: str, css: str, line: int | None) -> str:
+        where = f' <small class="pb-muted">tests/test_store.py:{line}</small>' if line else ""
+        return f'{test} <span class="pb-lint-{css}">{said}</span>{where}'
+
+    criteria = "".join(
+        f'<tr><td>{ac}</td><td>{"<br>".join(cells)}</td><td class="pb-lint-{css}">{state}'
+        "</td></tr>" for ac, cells, state, css in [
+            ("AC-1", [result("IT-1", "passed", "clean", 15)], "met", "clean"),
+            ("AC-2", [result("IT-2", "skipped", "warning", 21)], "untested", "warning"),
+            ("AC-3", [result("UT-2", "failed", "error", 10), result("UT-4", "failed", "error", 10)],
+             "failing", "error"),
+            ("AC-4", [result("UT-5", "no result", "warning", None),
+                      result("IT-3", "passed", "clean", 26)], "untested", "warning")])
+    assert section == "\n".join([
+        "## Traceability", "",
+        "2 of 6 tasks cited by commits (write <code>IP-1 T-1</code> in a commit message).", "",
+        '<table class="pb-table pb-trace-tasks"><thead><tr><th scope="col">Task</th>'
+        '<th scope="col">State</th><th scope="col">Commits</th></tr></thead><tbody>'
+        + tasks + "</tbody></table>", "",
+        "1 of 4 acceptance criteria met.", "",
+        '<table class="pb-table pb-trace-criteria"><thead><tr><th scope="col">Criterion</th>'
+        '<th scope="col">Tests and results</th><th scope="col">State</th></tr></thead><tbody>'
+        + criteria + "</tbody></table>", "", ""])
+    index = (tmp_path / "out" / "plans" / "index.md").read_text(encoding="utf-8")
+    assert '<th scope="col">Tasks</th><th scope="col">Coverage</th>' in index
+    assert '<td data-sort="0.2500" class="pb-lint-warning">1/4 met</td>' in index
+
+
+def test_site_escapes_commit_subjects_and_test_names(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    (root / "pyproject.toml").write_text('[tool.planbook]\ntests = ["web/*.js"]\n',
+                                         encoding="utf-8")
+    write(root, PLAN, tracked_plan())
+    (root / "web").mkdir()
+    hostile = "<img src=x onerror=alert(1)>"
+    (root / "web" / "a.test.js").write_text(f'// IP-1:IT-1\ntest("{hostile}", () => {{}});\n',
+                                            encoding="utf-8")
+    commit(root, "<script>alert('subject')</script> IP-1 T-1")
+    (root / "jest.xml").write_text(
+        '<testsuite><testcase name="&lt;img src=x onerror=alert(1)&gt;"/></testsuite>',
+        encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        'site_name: x\nrepo_url: "https://example.org/a\\"onmouseover=\\"x"\n'
+        "plugins:\n  - planbook:\n      junit: [jest.xml]\n", encoding="utf-8")
+    proc = planbook(root, "site", "export", str(tmp_path / "out"), "--no-diagrams")
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "plans" / "IP-1-retry-queue.md").read_text(encoding="utf-8")
+    section = page[page.index("## Traceability"):page.index("## 1\\. Overview")]
+    assert "&lt;script&gt;alert(&#x27;subject&#x27;)&lt;/script&gt; IP-1 T-1" in section
+    assert "<script" not in section and "<img" not in section
+    assert 'href="https://example.org/a&quot;onmouseover=&quot;x/commit/' in section
+    assert '<td class="pb-lint-clean">met</td>' in section  # AC-1: IT-1 passed, by its name

@@ -170,10 +170,11 @@ class Linter:
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
             facts=facts,
-            trace=self._trace(facts),
+            trace=self.trace(facts),
         )
 
-    def _trace(self, facts: PlanFacts):
+    def trace(self, facts: PlanFacts):
+        """The plan's trace.PlanTrace, when the linter was given a trace index."""
         if self.trace_index is None or facts.doctype is None:
             return None
         from planbook.trace import plan_trace

@@ -22,8 +22,8 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-# what the planbook entry of mkdocs.yml may set; the other two settings are MkDocs' own
-PLUGIN_KEYS = {f.name for f in fields(Settings)} - {"directory_urls", "docs_dir"}
+# what the planbook entry of mkdocs.yml may set; the other settings are MkDocs' own
+PLUGIN_KEYS = {f.name for f in fields(Settings)} - {"directory_urls", "docs_dir", "repo_url"}
 
 
 def read_settings(mkdocs_yml: Path | None) -> Settings:
@@ -33,6 +33,7 @@ def read_settings(mkdocs_yml: Path | None) -> Settings:
     data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_Loader) or {}
     settings.docs_dir = str(data.get("docs_dir") or "docs")
     settings.directory_urls = bool(data.get("use_directory_urls", True))
+    settings.repo_url = str(data.get("repo_url") or "")
     for item in data.get("plugins") or []:
         name, options = (item, {}) if isinstance(item, str) else next(iter(item.items()))
         if name.split("/")[-1] == "offline" and (options or {}).get("enabled", True):

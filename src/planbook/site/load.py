@@ -35,6 +35,7 @@ class Entry:
     findings: list[Finding] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     history: object | None = None  # gitmeta.History
+    trace: object | None = None  # trace.PlanTrace: commits per task, criteria and results
     uncommitted: bool = False
     source: str = ""  # path of the file from the repository root (or the project root)
     facts: PlanFacts | None = None  # the plan read through its doc type, until `prepare`
@@ -92,6 +93,7 @@ class Site:
     attachments: list[str] = field(default_factory=list)  # other files in the plans folder
     shallow: bool = False
     in_repo: bool = False
+    repo_url: str = ""  # mkdocs.yml's repo_url, for links to commits
 
 
 # (layout, entry) → None: finishes an entry in the worker that read it
@@ -100,7 +102,8 @@ Prepare = Callable[[Layout, Entry], None]
 
 def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
          root: str | os.PathLike | None = None, options: Options | None = None,
-         jobs: int | None = None, prepare: Prepare | None = None) -> Site:
+         jobs: int | None = None, prepare: Prepare | None = None, junit=(),
+         repo_url: str = "") -> Site:
     """Parse and lint every plan under `plans_dir` once, and read git history in one walk.
 
     `root` is the project folder that source paths are given from when git cannot say (by
@@ -118,8 +121,14 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
         return Site()
     config = config or load_config(start=folder)
     files = discover([str(folder)], config)
-    linter = Linter(config, plan_names=plan_names(files))
-    site = Site(attachments=attachments(folder))
+    from planbook import trace
+
+    try:
+        index = trace.gather(files, config, junit, history=git, root=folder)
+    except trace.GitError:  # git failed: the site builds without commits
+        index = trace.gather(files, config, junit, history=False, root=folder)
+    linter = Linter(config, plan_names=plan_names(files), trace_index=index)
+    site = Site(attachments=attachments(folder), repo_url=repo_url)
     rels = [Path(os.path.relpath(path, folder)).as_posix() for path in files]
     facts = None
     if git:
@@ -159,6 +168,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel],
                   facts=facts)
     entry.tasks = facts.tasks
+    entry.trace = linter.trace(facts)
     entry.title = facts.title or rel
     # a plan of no known type is read as an implementation plan would be
     life = facts.doctype.lifecycle if facts.doctype else UNTYPED

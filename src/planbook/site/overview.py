@@ -11,7 +11,7 @@ import json
 import posixpath
 from collections import Counter
 
-from planbook.site import diagrams, markup
+from planbook.site import diagrams, markup, trace_view
 from planbook.site.load import STATUSES, Entry
 from planbook.site.urls import url_of
 from planbook.site.view import (
@@ -80,6 +80,7 @@ def index_page(view: SiteView) -> str:
             f'<td data-sort="{checked / items if items else -1:.4f}">'
             f"{progress_html(checked, items, 'Checklist')}</td>"
             f'<td data-sort="{len(entry.tasks)}">{task_text}</td>'
+            f"{trace_view.coverage_cell(entry)}"
             f'<td data-sort="{lint_value}" class="{lint_css}">{lint}</td></tr>'
         )
     table = (
@@ -91,7 +92,8 @@ def index_page(view: SiteView) -> str:
         '<span class="pb-count" aria-live="polite"></span></div>\n'
         '<table class="pb-table pb-sortable"><thead><tr>'
         + "".join(f'<th scope="col">{name}</th>' for name in (
-            "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks", "Lint"))
+            "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks",
+            "Coverage", "Lint"))
         + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>"
     )
     return "\n".join(head + [table, ""])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planbook.site import overview, plan_page
@@ -40,6 +40,8 @@ class Settings:
     source_url: str = ""
     directory_urls: bool = True
     docs_dir: str = "docs"
+    junit: list[str] = field(default_factory=list)  # JUnit XML results, for traceability
+    repo_url: str = ""  # MkDocs' repo_url: commits link there
 
     def plans_path(self, root: str | os.PathLike) -> Path:
         return (Path(root) / self.plans_dir).resolve()
@@ -71,7 +73,9 @@ def site_files(settings: Settings, root: str | os.PathLike,
     """
     options = settings.options(root)
     plans_dir = settings.plans_path(root)
-    site, generated = build(plans_dir, options, git=settings.git, root=root)
+    site, generated = build(plans_dir, options, git=settings.git, root=root,
+                            junit=[Path(root) / j for j in settings.junit],
+                            repo_url=settings.repo_url)
     if not in_docs(f"{options.rules_dir}/index.md"):
         generated.update(rule_pages(options.rules_dir))
     out = options.output_dir.strip("/")

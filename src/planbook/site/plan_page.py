@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 
 from planbook.facts import PlanFacts
 from planbook.model import ChecklistItem, Plan
-from planbook.site import diagrams, markup
+from planbook.site import diagrams, markup, trace_view
 from planbook.site.load import Entry
 from planbook.site.urls import Layout
 from planbook.site.view import (
@@ -60,6 +60,7 @@ def render(view: SiteView, entry: Entry) -> str:
         related = _related(view, entry, page)
         if sketches or related:
             parts += ["## Diagrams", "", *sketches, *related]
+    parts += trace_view.section(entry, view.site.repo_url)
     parts += entry.body if ready else _body(view, entry, page)
     return "\n".join(parts)
 

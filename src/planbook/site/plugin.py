@@ -32,6 +32,7 @@ class PlanbookConfig(base.Config):
     diagrams = c.Type(bool, default=True)
     git = c.Type(bool, default=True)  # history from git; off for a tarball or a shallow clone
     source_url = c.Type(str, default="")  # e.g. https://example.org/org/repo/blob/main
+    junit = c.ListOfItems(c.Type(str), default=[])  # JUnit XML results, for traceability
 
 
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
@@ -52,7 +53,8 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
             plans_dir=self.config.plans_dir, output_dir=self.config.output_dir,
             rules_dir=self.config.rules_dir, diagrams=self.config.diagrams,
             git=self.config.git, source_url=self.config.source_url,
-            directory_urls=config.use_directory_urls, docs_dir=config.docs_dir)
+            directory_urls=config.use_directory_urls, docs_dir=config.docs_dir,
+            junit=list(self.config.junit), repo_url=config.repo_url or "")
 
     def on_files(self, files: Files, config) -> Files:
         from planbook.config import ConfigError
