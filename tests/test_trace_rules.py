@@ -1,0 +1,83 @@
+"""The TR rules' good cases (tests/test_trace.py has the bad ones, end to end), and what they
+say without history: outside a repository and in a shallow clone."""
+
+from __future__ import annotations
+
+import json
+
+from gitrepo import commit, git, make_repo, planbook, write
+from test_trace import PLAN, TASKS, tracked_plan
+
+ALL_DONE = TASKS.replace("| Open   |", "| Done   |")
+TESTS = "".join(f'@pytest.mark.plan("IP-1", "{t}")\ndef test_{t.lower().replace("-", "_")}():'
+                "\n    pass\n\n\n" for t in ("UT-1", "UT-2", "UT-3", "UT-4", "UT-5", "IT-1",
+                                              "IT-2", "IT-3"))
+JUNIT = "<testsuite>" + "".join(
+    f'<testcase name="test_{t.lower().replace("-", "_")}"><properties>'
+    f'<property name="plan" value="IP-1 {t}"/></properties></testcase>'
+    for t in ("UT-1", "UT-2", "UT-3", "UT-4", "UT-5", "IT-1", "IT-2", "IT-3")) + "</testsuite>"
+
+
+def kept_plan(tmp_path):
+    """A done plan whose every task a commit cites, every test is implemented and passed."""
+    root = make_repo(tmp_path / "repo")
+    (root / "pyproject.toml").write_text('[tool.planbook]\ntests = ["tests/*.py"]\n',
+                                         encoding="utf-8")
+    write(root, PLAN, tracked_plan('"done"').replace(TASKS, ALL_DONE))
+    (root / "tests").mkdir()
+    (root / "tests" / "test_all.py").write_text("import pytest\n\n\n" + TESTS,
+                                                encoding="utf-8")
+    commit(root, "Store and backoff (IP-1 T-1, T-2, T-3)")
+    git(root, "commit", "-q", "--allow-empty", "-m", "Loop\n\nPlan: IP-1 T-4, T-5, T-6")
+    (root / "results.xml").write_text(JUNIT, encoding="utf-8")
+    return root
+
+
+def tr_codes(root, *args) -> list[tuple[str, int]]:
+    proc = planbook(root, "lint", "--format", "json", "--select", "TR", *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [(f["code"], f["line"]) for f in json.loads(proc.stdout)], proc.stderr
+
+
+def test_a_kept_plan_has_no_tr_findings(tmp_path):
+    root = kept_plan(tmp_path)
+    assert tr_codes(root, "--junit", "results.xml") == ([], "")
+    found = json.loads(planbook(root, "trace", "--format", "json", "--junit",
+                                "results.xml").stdout)
+    assert {c["state"] for c in found["plans"][0]["criteria"]} == {"met"}
+    assert all(t["commits"] for t in found["plans"][0]["tasks"])
+
+
+def test_history_rules_are_silent_in_a_shallow_clone(tmp_path):
+    root = kept_plan(tmp_path)
+    git(root, "commit", "-q", "--allow-empty", "-m", "Typo (IP-1 T-77)")
+    assert [code for code, _ in tr_codes(root)[0]] == ["TR002"]  # with the whole history
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    (shallow / "results.xml").write_text(JUNIT, encoding="utf-8")
+    codes, stderr = tr_codes(shallow, "--junit", "results.xml")
+    assert codes == []
+    assert "shallow clone" in stderr and "TR001, TR002" in stderr
+
+
+def test_outside_a_repository_only_the_test_rules_speak(tmp_path):
+    root = tmp_path / "plain"
+    (root / "plans").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.planbook]\ntests = ["tests/*.py"]\n',
+                                         encoding="utf-8")
+    (root / "plans" / PLAN).write_text(tracked_plan(), encoding="utf-8")
+    codes, _ = tr_codes(root)
+    assert {code for code, _ in codes} == {"TR003"}  # no test file implements any plan test
+    proc = planbook(root, "trace", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["plans"][0]["tasks"][0]["commits"] == []
+
+
+def test_bad_junit_is_a_usage_error_not_a_traceback(tmp_path):
+    root = kept_plan(tmp_path)
+    (root / "broken.xml").write_text("<testsuite><testcase", encoding="utf-8")
+    for command in (["lint", "--select", "TR004"], ["trace"]):
+        proc = planbook(root, *command, "--junit", "broken.xml")
+        assert proc.returncode == 2
+        assert "broken.xml:1: not well-formed XML" in proc.stderr
+        assert "Traceback" not in proc.stderr
