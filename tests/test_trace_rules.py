@@ -81,3 +81,17 @@ def test_bad_junit_is_a_usage_error_not_a_traceback(tmp_path):
         assert proc.returncode == 2
         assert "broken.xml:1: not well-formed XML" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_the_site_says_nothing_of_traceability_for_a_team_that_does_not_trace(tmp_path):
+    from gitrepo import plan
+
+    root = make_repo(tmp_path / "repo")
+    write(root, PLAN, plan())
+    commit(root, "Add the plan")
+    proc = planbook(root, "site", "export", str(tmp_path / "out"), "--no-diagrams")
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "plans" / PLAN).read_text(encoding="utf-8")
+    assert "## Findings" in page and "Traceability" not in page
+    index = (tmp_path / "out" / "plans" / "index.md").read_text(encoding="utf-8")
+    assert '<td data-sort="-1" class="pb-muted">—</td>' in index

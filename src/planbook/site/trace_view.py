@@ -1,5 +1,8 @@
 """The site's traceability: a section on each plan page and the index's coverage cell.
 
+A plan's section appears once its team traces it: a commit cites one of its tasks, or the
+config names test files, or the plugin names JUnit results.
+
 Both come from the entry's `trace.PlanTrace`, the one `planbook trace` prints: the tasks with
 the commits that cite them (linked to the repository when mkdocs.yml sets `repo_url`) and the
 matrix of acceptance criteria, the tests they cite and their results. Every value from a plan,
@@ -17,8 +20,14 @@ STATE = {"met": ("met", "pb-lint-clean"), "failing": ("failing", "pb-lint-error"
          "untested": ("untested", "pb-lint-warning")}
 
 
-def _known(trace) -> bool:
-    return trace is not None and (trace.history or trace.tests_configured or trace.junit)
+def _shows_tasks(trace) -> bool:
+    """Commits cite at least one of its tasks: the team writes citations."""
+    return trace.history and any(t.commits for t in trace.tasks)
+
+
+def _shows_criteria(trace) -> bool:
+    """Test files are configured or results given, so a criterion's state means something."""
+    return bool(trace.criteria) and (trace.tests_configured or trace.junit)
 
 
 def _commit(sha: str, subject: str, date: str, repo_url: str) -> str:
@@ -31,13 +40,13 @@ def _commit(sha: str, subject: str, date: str, repo_url: str) -> str:
 
 
 def section(entry, repo_url: str = "") -> list[str]:
-    """The plan page's "Traceability" section, or nothing when nothing is known: no git
-    history, no test files configured and no results."""
+    """The plan page's "Traceability" section, or nothing for a plan whose team does not
+    trace it: no commit cites its tasks, and no test files or results are configured."""
     trace = getattr(entry, "trace", None)
-    if not _known(trace) or not (trace.tasks or trace.criteria):
+    if trace is None or not (_shows_tasks(trace) or _shows_criteria(trace)):
         return []
     out = ["## Traceability", ""]
-    if trace.tasks and trace.history:
+    if _shows_tasks(trace):
         rows = []
         for task in trace.tasks:
             done = {True: "done", False: "open", None: "—"}[task.done]
@@ -51,7 +60,7 @@ def section(entry, repo_url: str = "") -> list[str]:
                 '<table class="pb-table pb-trace-tasks"><thead><tr><th scope="col">Task</th>'
                 '<th scope="col">State</th><th scope="col">Commits</th></tr></thead><tbody>'
                 + "".join(rows) + "</tbody></table>", ""]
-    if trace.criteria:
+    if _shows_criteria(trace):
         results = {t.id: t for t in trace.tests}
         rows = []
         for criterion in trace.criteria:
