@@ -113,7 +113,7 @@ def repo(tmp_path_factory):
     results = root / "results"
     results.mkdir()
     run = subprocess.run([sys.executable, "-m", "pytest", "tests/test_store.py", "-q",
-                          "-p", "no:cacheprovider", f"--junitxml={results / 'pytest.xml'}"],
+                          "-p", "no:cacheprovider", "--strict-markers", f"--junitxml={results / 'pytest.xml'}"],
                          cwd=root, env={**env(), "PYTEST_ADDOPTS": ""}, capture_output=True,
                          text=True)
     assert run.returncode == 1, run.stdout + run.stderr  # test_backoff_caps fails

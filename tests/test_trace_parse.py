@@ -116,3 +116,19 @@ def test_results_combine_worst_first():
     assert trace.result_of(["skipped", "passed"]) == "passed"
     assert trace.result_of(["skipped"]) == "skipped"
     assert trace.result_of([]) == "missing"
+
+
+def test_test_globs(tmp_path):
+    for rel in ("tests/test_a.py", "tests/unit/test_b.py", "tests/data.json", "web/a.test.js",
+                "web/node_modules/x/b.test.js", "web/.cache/c.test.js", "top_test.go",
+                "pkg/x_test.go"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    found = trace.test_files(tmp_path, ["tests/**/*.py", "web/**/*.test.js", "**/*_test.go",
+                                        "./tests/test_[!b]*.py"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "pkg/x_test.go", "tests/test_a.py", "tests/unit/test_b.py", "top_test.go",
+        "web/a.test.js"]
+    for bad in ("/etc/*.py", "../**/*.py", "", "tests/../../x.py"):
+        with pytest.raises(trace.TraceError, match="must be a glob relative to the project"):
+            trace.test_files(tmp_path, [bad])

@@ -38,6 +38,7 @@ TEST_NAME = re.compile(r"""(?:\b(?:def|func|fn|function|class)[ \t]+(?:\([^)]*\)
 DEFINED = re.compile(r"\b(?:def|func|fn|function|class)[ \t]+(?:\([^)]*\)[ \t]*)?(\w+)")
 PATTERN_ONLY = re.compile(r"[\sA-Z0-9:,-]*")  # a quoted string holding nothing but IDs
 MAX_TEST_FILES = 20_000
+MAX_WALKED = 500_000
 RESULTS = ("failed", "passed", "skipped")  # a test run several times: the worst counts
 
 
@@ -199,16 +200,69 @@ def test_pattern(pattern: str | None) -> re.Pattern:
     return compiled
 
 
+def _glob(pattern: str) -> re.Pattern:
+    """A glob as a regular expression over paths with forward slashes: `**/` any folders
+    (none too), `*` and `?` within one name, `[...]` a set."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1:end]
+            out.append("[" + ("^" + re.escape(body[1:]) if body.startswith("!")
+                              else re.escape(body)) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
 def test_files(root: Path, globs) -> list[Path]:
-    """The files the `tests` globs name under `root`, sorted, each once."""
+    """The files the `tests` globs name under `root`, sorted, each once. Folders whose name
+    starts with a dot, and node_modules, are not walked; nor are symbolic links to folders."""
     found: set[Path] = set()
+    seen = 0
     for pattern in globs:
-        for path in root.glob(pattern):
-            if path.is_file():
-                found.add(path)
-            if len(found) > MAX_TEST_FILES:
-                raise TraceError(f"tests: more than {MAX_TEST_FILES} files match; "
-                                 "narrow the globs")
+        clean = pattern.strip().replace("\\", "/").removeprefix("./")
+        parts = clean.split("/")
+        if not clean or clean.startswith("/") or ".." in parts or ":" in parts[0]:
+            raise TraceError(f"tests: {pattern!r} must be a glob relative to the project, such "
+                             "as 'tests/**/*.py'")
+        fixed = []
+        for part in parts[:-1]:
+            if any(c in part for c in "*?["):
+                break
+            fixed.append(part)
+        matcher = _glob(clean)
+        base = root.joinpath(*fixed)
+        if not base.is_dir():
+            continue
+        for folder, dirs, files in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+            rel = Path(os.path.relpath(folder, root)).as_posix()
+            for name in files:
+                seen += 1
+                if seen > MAX_WALKED:
+                    raise TraceError(f"tests: the globs walk more than {MAX_WALKED} files; "
+                                     "narrow them")
+                if matcher.match(name if rel == "." else f"{rel}/{name}"):
+                    path = Path(folder) / name
+                    if path.is_file():
+                        found.add(path)
+        if len(found) > MAX_TEST_FILES:
+            raise TraceError(f"tests: more than {MAX_TEST_FILES} files match; narrow the globs")
     return sorted(found)
 
 
