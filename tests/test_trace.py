@@ -112,8 +112,10 @@ def repo(tmp_path_factory):
     }
     results = root / "results"
     results.mkdir()
+    # the plugin comes through its entry point; --strict-markers proves it registered `plan`
     run = subprocess.run([sys.executable, "-m", "pytest", "tests/test_store.py", "-q",
-                          "-p", "no:cacheprovider", "--strict-markers", f"--junitxml={results / 'pytest.xml'}"],
+                          "-p", "no:cacheprovider", "--strict-markers",
+                          f"--junitxml={results / 'pytest.xml'}"],
                          cwd=root, env={**env(), "PYTEST_ADDOPTS": ""}, capture_output=True,
                          text=True)
     assert run.returncode == 1, run.stdout + run.stderr  # test_backoff_caps fails
