@@ -116,8 +116,9 @@ def repo(tmp_path_factory):
     run = subprocess.run([sys.executable, "-m", "pytest", "tests/test_store.py", "-q",
                           "-p", "no:cacheprovider", "--strict-markers",
                           f"--junitxml={results / 'pytest.xml'}"],
-                         cwd=root, env={**env(), "PYTEST_ADDOPTS": ""}, capture_output=True,
-                         text=True)
+                         cwd=root, env={**{k: v for k, v in env().items()
+                                           if k != "PYTEST_DISABLE_PLUGIN_AUTOLOAD"},
+                                        "PYTEST_ADDOPTS": ""}, capture_output=True, text=True)
     assert run.returncode == 1, run.stdout + run.stderr  # test_backoff_caps fails
     (results / "jest.xml").write_text(JEST_JUNIT, encoding="utf-8")
     return root, shas

@@ -95,3 +95,19 @@ def test_the_site_says_nothing_of_traceability_for_a_team_that_does_not_trace(tm
     assert "## Findings" in page and "Traceability" not in page
     index = (tmp_path / "out" / "plans" / "index.md").read_text(encoding="utf-8")
     assert '<td data-sort="-1" class="pb-muted">—</td>' in index
+
+
+def test_trace_in_a_shallow_clone_says_why_it_has_no_commits(tmp_path):
+    root = kept_plan(tmp_path)
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    proc = planbook(shallow, "trace", "--format", "json")
+    assert proc.returncode == 0
+    assert "shallow clone, so commits were not read" in proc.stderr
+    assert [t["commits"] for t in json.loads(proc.stdout)["plans"][0]["tasks"]] == [[]] * 6
+    outside = tmp_path / "plain"
+    (outside / "plans").mkdir(parents=True)
+    (outside / "plans" / PLAN).write_text(tracked_plan(), encoding="utf-8")
+    proc = planbook(outside, "trace", "--since", "main")
+    assert proc.returncode == 2
+    assert "--since needs a git repository" in proc.stderr

@@ -357,6 +357,8 @@ def trace(paths, junit, since, fmt):
         raise click.UsageError(f"--since {exc}") from None
     except tracing.TraceError as exc:
         raise click.UsageError(str(exc)) from None
+    if built.notice:
+        click.echo(built.notice, err=True)
     render = {"text": tracing.render_text, "markdown": tracing.render_markdown,
               "json": tracing.render_json}[fmt]
     click.echo(render(built), nl=False)

@@ -85,6 +85,7 @@ class Index:
     implemented: dict[tuple[str, str], list[Implementation]] = field(default_factory=dict)
     results: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     history: bool = False  # commits were read
+    notice: str = ""  # why they were not, when it is worth saying
     tests_configured: bool = False  # the config names test files
     junit: bool = False  # JUnit results were given
 
@@ -430,6 +431,12 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
     pattern = test_pattern(config.test_pattern)
     if history:
         found = git.repository(root)
+        if found is None and since:
+            raise GitError("needs a git repository, and this folder is not in one")
+        if found is not None and found.shallow:
+            index.notice = ("planbook: this is a shallow clone, so commits were not read: fetch "
+                            "the whole history with `git fetch --unshallow` (in GitHub Actions: "
+                            "`fetch-depth: 0` on actions/checkout).")
         if found is not None and not found.shallow:
             ids = plan_ids(paths)
             doctype = config.doctype(config.default_type)
@@ -496,6 +503,7 @@ class Report:
     unknown_citations: list[Unknown] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # "path: why"
     history: bool = False
+    notice: str = ""
 
     def to_dict(self) -> dict:
         return {"plans": [p.to_dict() for p in self.plans],
@@ -508,7 +516,7 @@ def build(paths: list[str], linter, junit=(), since: str | None = None) -> Repor
     from planbook.parse import read_plan
 
     index = gather(paths, linter.config, junit, since)
-    report = Report(history=index.history)
+    report = Report(history=index.history, notice=index.notice)
     for path in paths:
         plan = read_plan(path)
         broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
