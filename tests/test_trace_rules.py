@@ -111,3 +111,22 @@ def test_trace_in_a_shallow_clone_says_why_it_has_no_commits(tmp_path):
     proc = planbook(outside, "trace", "--since", "main")
     assert proc.returncode == 2
     assert "--since needs a git repository" in proc.stderr
+
+
+def test_changed_since_judges_only_the_branch_commits(tmp_path):
+    root = kept_plan(tmp_path)
+    git(root, "commit", "-q", "--allow-empty", "-m", "Old typo (IP-1 T-77)")
+    git(root, "checkout", "-q", "-b", "topic")
+    plan_file = root / "plans" / PLAN  # --changed-since lints the plans the branch changed
+    plan_file.write_text(plan_file.read_text(encoding="utf-8") + "\nMore notes.\n",
+                         encoding="utf-8")
+    commit(root, "New typo (IP-1 T-88) and IP-5 T-1")
+    proc = planbook(root, "lint", "--format", "json", "--select", "TR002")
+    assert sorted(f["message"].split(") cites ")[1] for f in json.loads(proc.stdout)) == [
+        "IP-1 T-77, but the plan has no task T-77", "IP-1 T-88, but the plan has no task T-88",
+        "IP-5 T-1, but there is no plan IP-5"]
+    proc = planbook(root, "lint", "--format", "json", "--select", "TR002", "--changed-since",
+                    "main")
+    assert proc.returncode == 1, proc.stderr
+    assert sorted(f["message"].split(") cites ")[1] for f in json.loads(proc.stdout)) == [
+        "IP-1 T-88, but the plan has no task T-88", "IP-5 T-1, but there is no plan IP-5"]

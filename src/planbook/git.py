@@ -291,6 +291,15 @@ def messages(root: str | os.PathLike, since: str | None = None,
     return parse_messages(out.decode("utf-8", "replace"))
 
 
+def revisions(root: str | os.PathLike, since: str) -> set[str]:
+    """The commits after `since` (`since..HEAD`: those a branch adds to it); one process.
+    Raises GitError for an unknown `since`."""
+    code, out, err = run(root, "rev-list", f"{since}..HEAD", "--")
+    if code != 0:
+        raise GitError(f"{since}: {err.strip().splitlines()[-1] if err.strip() else 'unknown'}")
+    return set(out.decode("ascii", "replace").split())
+
+
 def parse_messages(out: str) -> list[Commit]:
     """The records of `messages`' format, in git's order."""
     found = []

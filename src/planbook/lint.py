@@ -422,7 +422,8 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
 
     try:
         return trace.gather(every, config, request.junit,
-                            history=bool(codes & set(history_codes())))
+                            history=bool(codes & set(history_codes())),
+                            judged_since=request.since)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
 

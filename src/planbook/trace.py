@@ -81,6 +81,7 @@ class Index:
     cites: dict[str, dict[str, list[CommitRef]]] = field(default_factory=dict)
     unknown_plans: list[Unknown] = field(default_factory=list)
     home: str = ""  # the plan whose trace carries the citations of no plan: the first one
+    judged: set[str] | None = None  # the commits whose unknown citations count; None: all
     # (plan ID, test ID) → the tests that implement it, and the results of its runs
     implemented: dict[tuple[str, str], list[Implementation]] = field(default_factory=dict)
     results: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -419,11 +420,14 @@ def plan_ids(paths) -> set[str]:
 
 
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
-           root: str | os.PathLike = ".", tests: bool = True) -> Index:
+           root: str | os.PathLike = ".", tests: bool = True, judged_since: str | None = None
+           ) -> Index:
     """The index for the plans at `paths` (every plan of the run): commits from one git walk
     (none outside a repository or in a shallow clone, or when `history` is False), the test
-    files of `config.tests`, and the JUnit files. Raises TraceError for bad input, and
-    git.GitError for an unknown `since`."""
+    files of `config.tests`, and the JUnit files. `since` leaves out the commits before it;
+    `judged_since` keeps them all but counts unknown citations only in the commits after it
+    (a pull request's own). Raises TraceError for bad input, and git.GitError for an unknown
+    ref."""
     from planbook import git
 
     paths = list(paths)
@@ -446,6 +450,10 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
             if ids:
                 commits = git.messages(root, since, grep=r"[A-Z][A-Z0-9]*-[0-9]+")
                 read_commits(index, commits, ids, prefixes)
+                if judged_since:
+                    index.judged = git.revisions(root, judged_since)
+                    index.unknown_plans = [u for u in index.unknown_plans
+                                           if u.sha in index.judged]
             index.history = True
     if config.tests and tests:
         read_tests(index, Path(config.root), config.tests, pattern)
@@ -471,7 +479,8 @@ def plan_trace(facts: PlanFacts, index: Index) -> PlanTrace:
     for task, refs in cited.items():
         if task not in known and task_like and task.startswith(task_like):
             trace.unknown_tasks += [Unknown(r.sha, r.date, r.subject, trace.id, task,
-                                            "no such task") for r in refs]
+                                            "no such task") for r in refs
+                                    if index.judged is None or r.sha in index.judged]
     if facts.plan.path == index.home:
         trace.unknown_plans = list(index.unknown_plans)
     results: dict[str, str | None] = {}

@@ -59,7 +59,10 @@ def unknown_citation(plan, ctx: Context):
     A citation is a plan's ID followed by task IDs: `IP-7 T-3`. One that names no real task is
     a typo that leaves the real task without its evidence. The finding sits on the cited plan's
     tasks table; a citation of a plan that does not exist (an ID like the others' with no file
-    or `id` behind it) is reported on the first plan, in path order. Skipped in a shallow clone.
+    or `id` behind it) is reported on the first plan, in path order. With `--changed-since REF`
+    only the commits after REF are judged, the ones a pull request can still reword; an old
+    commit that cites a plan since deleted or a task since renumbered is history, best kept
+    in a baseline. Skipped in a shallow clone.
 
     **Bad**
     ```text
