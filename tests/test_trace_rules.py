@@ -130,3 +130,18 @@ def test_changed_since_judges_only_the_branch_commits(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert sorted(f["message"].split(") cites ")[1] for f in json.loads(proc.stdout)) == [
         "IP-1 T-88, but the plan has no task T-88", "IP-5 T-1, but there is no plan IP-5"]
+
+
+def test_tracing_one_plan_knows_the_others(tmp_path):
+    from gitrepo import plan
+
+    root = kept_plan(tmp_path)
+    write(root, "IP-2-other.md", plan(title='"Other"'))
+    commit(root, "Start the other plan (IP-2 T-1)")
+    one = json.loads(planbook(root, "trace", "--format", "json", f"plans/{PLAN}").stdout)
+    assert [p["id"] for p in one["plans"]] == ["IP-1"]
+    assert one["unknown_citations"] == []
+    every = json.loads(planbook(root, "trace", "--format", "json").stdout)
+    assert [p["id"] for p in every["plans"]] == ["IP-1", "IP-2"]
+    assert [c["subject"] for c in every["plans"][1]["tasks"][0]["commits"]] == [
+        "Start the other plan (IP-2 T-1)"]

@@ -346,13 +346,14 @@ def trace(paths, junit, since, fmt):
     config = _load_config()
     try:
         files = linting.discover(list(paths), config)
+        every = sorted(set(files) | set(linting.discover([], config))) if paths else files
         linter = linting.Linter(config)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not files:
         raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
     try:
-        built = tracing.build(files, linter, list(junit), since)
+        built = tracing.build(files, linter, list(junit), since, every)
     except tracing.GitError as exc:
         raise click.UsageError(f"--since {exc}") from None
     except tracing.TraceError as exc:

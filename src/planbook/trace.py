@@ -519,12 +519,15 @@ class Report:
                 "unknown_citations": [asdict(u) for u in self.unknown_citations]}
 
 
-def build(paths: list[str], linter, junit=(), since: str | None = None) -> Report:
-    """The trace of these plan files; `linter` decides each plan's doc type and carries the
-    config. Raises TraceError and GitError as `gather` does."""
+def build(paths: list[str], linter, junit=(), since: str | None = None,
+          every: list[str] | None = None) -> Report:
+    """The trace of these plan files; `every` is every plan there is (by default `paths`),
+    so that a commit citing one not traced here is no unknown citation. `linter` decides each
+    plan's doc type and carries the config. Raises TraceError and GitError as `gather`
+    does."""
     from planbook.parse import read_plan
 
-    index = gather(paths, linter.config, junit, since)
+    index = gather(every or paths, linter.config, junit, since)
     report = Report(history=index.history, notice=index.notice)
     for path in paths:
         plan = read_plan(path)
