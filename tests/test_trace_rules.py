@@ -145,3 +145,16 @@ def test_tracing_one_plan_knows_the_others(tmp_path):
     assert [p["id"] for p in every["plans"]] == ["IP-1", "IP-2"]
     assert [c["subject"] for c in every["plans"][1]["tasks"][0]["commits"]] == [
         "Start the other plan (IP-2 T-1)"]
+
+
+def test_rules_and_explain_say_which_rules_are_off_by_default():
+    from click.testing import CliRunner
+
+    from planbook.cli import cli
+
+    listing = CliRunner().invoke(cli, ["rules"]).output.splitlines()
+    off = [line.split()[0] for line in listing if line.endswith("(off by default)")]
+    assert off == ["TR001"]
+    page = CliRunner().invoke(cli, ["explain", "TR001"]).output
+    assert page.startswith("TR001 [done-task-without-commit] (default severity: warning; off "
+                           "by default)")

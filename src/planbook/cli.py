@@ -182,7 +182,8 @@ def rules(fmt, write_docs):
             for r in registry.values()], indent=2))
         return
     for rule in registry.values():
-        click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}")
+        off = "" if rule.default else " (off by default)"
+        click.echo(f"{rule.code:<6} {rule.name:<26} {rule.severity:<8} {rule.summary}{off}")
 
 
 @cli.command()
@@ -194,7 +195,8 @@ def explain(code):
     rule = find(code)
     if rule is None:
         raise click.UsageError(f"no rule {code!r}; `planbook rules` lists them all")
-    click.echo(f"{rule.code} [{rule.name}] (default severity: {rule.severity})\n")
+    off = "" if rule.default else "; off by default"
+    click.echo(f"{rule.code} [{rule.name}] (default severity: {rule.severity}{off})\n")
     click.echo(rule.doc)
 
 

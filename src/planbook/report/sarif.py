@@ -41,7 +41,9 @@ def rule_descriptor(code: str, rule: Any, ctx: ReportContext) -> dict[str, Any]:
         "name": getattr(rule, "name", "") or code,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": summary},
-        "defaultConfiguration": {"level": LEVELS.get(getattr(rule, "severity", ""), "warning")},
+        "defaultConfiguration": {"level": LEVELS.get(getattr(rule, "severity", ""), "warning"),
+                                 **({} if getattr(rule, "default", True) else
+                                    {"enabled": False})},
         "properties": {"tags": ["planbook", *getattr(rule, "tags", ())]},
     }
     doc_path = getattr(rule, "doc_path", "")
