@@ -16,6 +16,7 @@ take their answers from these two, so they never disagree.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -268,8 +269,15 @@ def test_files(root: Path, globs) -> list[Path]:
     return sorted(found)
 
 
-def _line(text: str, at: int) -> int:
-    return text.count("\n", 0, at) + 1
+class _Lines:
+    """Line numbers of offsets in one text, found by bisection: a file with many marks is
+    not counted through once per mark."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, at: int) -> int:
+        return bisect.bisect_right(self.starts, at)
 
 
 def _name_near(text: str, at: int) -> str:
@@ -296,18 +304,23 @@ def scan_test_file(text: str, path: str, pattern: re.Pattern
                    ) -> list[tuple[str, str, Implementation]]:
     """(plan ID, test ID, where) for each test the file says implements a plan test."""
     found: list[tuple[str, str, Implementation]] = []
+    lines = _Lines(text) if "plan" in text else None
+    defs: list[tuple[int, str]] | None = None  # where each `def` names its function
     for match in MARKER.finditer(text):
         args = STRING.findall(match.group(1))
         if len(args) < 2:
             continue
-        definition = DEFINITION.search(text, match.end())
-        name = definition.group(1) if definition else ""
-        line = _line(text, definition.start(1) if definition else match.start())
+        if defs is None:
+            defs = [(m.start(1), m.group(1)) for m in DEFINITION.finditer(text)]
+        after = bisect.bisect_left(defs, (match.end(), ""))
+        at, name = defs[after] if after < len(defs) else (match.start(), "")
+        line = lines(at)
         found += [(args[0].strip(), test.strip(), Implementation(path, line, name))
                   for test in args[1:]]
     for match in pattern.finditer(text):
+        lines = lines or _Lines(text)
         found.append((match.group("plan"), match.group("test"),
-                      Implementation(path, _line(text, match.start()),
+                      Implementation(path, lines(match.start()),
                                      _name_near(text, match.start()))))
     return found
 
