@@ -83,6 +83,7 @@ class FieldSpec:
     open: dict[str, str] = field(default_factory=dict)
     pattern: str | None = None  # a regular expression the whole value must match
     description: str = ""
+    refers: bool = False  # each value names another document (GT004: it exists, GT005: no cycle)
 
     @cached_property
     def open_res(self) -> list[tuple[re.Pattern, str]]:
