@@ -17,6 +17,7 @@ from pathlib import Path
 from planbook.config import Config
 from planbook.facts import PlanFacts
 from planbook.model import Finding, Plan, Suppression
+from planbook.names import Names, entries, names_of
 from planbook.parse import Unreadable, parse_bytes, parse_text, read_file, read_plan
 from planbook.rules import Context, Rule, all_rules
 
@@ -114,14 +115,15 @@ class Linter:
     """Everything needed to lint any number of plans with one configuration."""
 
     def __init__(self, config: Config, select: list[str] = (), ignore: list[str] = (),
-                 plan_names: frozenset[str] = frozenset(), histories: dict | None = None,
+                 plan_names: Names | None = None, histories: dict | None = None,
                  trace_index=None):
         self.config = config
         self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
         self.today = today()
-        self.plan_names = plan_names
+        self.plan_names = plan_names if plan_names is not None else Names()
+        self._references: dict | None = None
         # display path → changes.PlanHistory, for the rules that need history
         self.histories: dict = histories or {}
         self.trace_index = trace_index  # trace.Index, when a traceability rule is on
@@ -141,6 +143,26 @@ class Linter:
         if full not in self._exists:
             self._exists[full] = os.path.exists(full)
         return self._exists[full]
+
+    def references(self) -> dict[str, dict[str, list[str]]]:
+        """field → document → the documents it names, over every document of the run. Read
+        (frontmatter only) the first time a rule asks, so runs with no references pay nothing."""
+        if self._references is None:
+            graph: dict[str, dict[str, list[str]]] = {}
+            names = self.plan_names
+            for path in names.paths:
+                try:
+                    plan = parse_bytes(read_file(path), path, body=False)
+                except Unreadable:
+                    continue
+                doctype = self.doctype_for(plan)
+                for key, spec in (doctype.fields.items() if doctype else ()):
+                    if spec.refers and key in plan.meta:
+                        graph.setdefault(key, {})[names.node_of(path)] = [
+                            node for entry in entries(plan.meta[key])
+                            if (node := names.resolve(entry))]
+            self._references = graph
+        return self._references
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
         return self.lint_plan(read_plan(path))
@@ -167,6 +189,7 @@ class Linter:
             today=self.today,
             exists=lambda target: self.exists(folder, target),
             plan_names=self.plan_names,
+            references=self.references,
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
             facts=facts,
@@ -275,16 +298,9 @@ def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Res
     return result
 
 
-def plan_names(paths: list[str]) -> frozenset[str]:
-    """Names another plan may use for a plan: its file stem and its leading ID (IP-12)."""
-    names = set()
-    for path in paths:
-        stem = Path(path).stem
-        names.add(stem)
-        match = re.match(r"^[A-Za-z]+-\d+", stem)
-        if match:
-            names.add(match.group(0))
-    return frozenset(names)
+def plan_names(paths: list[str]) -> Names:
+    """Every document of the run by the names a reference may use for it (file stem, ID)."""
+    return Names(paths)
 
 
 # -- a lint run: what `planbook lint` asks for, as a library call ---------------------------
@@ -436,8 +452,8 @@ def _merge(out: Run, result: Result) -> None:
 def _links_to_deleted(out: Run, linter: Linter, chosen, every: list[str]) -> None:
     """Plans the change did not touch can still link to a plan it deleted: lint the ones that
     mention a deleted plan and keep only what they say about it."""
-    gone = plan_names(chosen.deleted) - plan_names(
-        [p for p in every if p not in chosen.deleted])
+    kept = {name for p in every if p not in chosen.deleted for name in names_of(p)}
+    gone = {name for p in chosen.deleted for name in names_of(p)} - kept
     if not gone:
         return
     touched = set(chosen.files)
