@@ -132,3 +132,14 @@ def test_test_globs(tmp_path):
     for bad in ("/etc/*.py", "../**/*.py", "", "tests/../../x.py"):
         with pytest.raises(trace.TraceError, match="must be a glob relative to the project"):
             trace.test_files(tmp_path, [bad])
+
+
+def test_junit_plan_properties_of_any_shape(tmp_path):
+    junit = tmp_path / "r.xml"
+    junit.write_text('<testsuite><testcase name="a"><properties><property name="plan" value=""/>'
+                     '<property name="plan" value="IP-7"/><property name="plan" '
+                     'value="IP-7, UT-1, UT-2"/><property name="owner" value="IP-7 UT-9"/>'
+                     "</properties></testcase></testsuite>", encoding="utf-8")
+    index = trace.Index()
+    trace.read_junit(index, [junit], trace.test_pattern(None))
+    assert index.results == {("IP-7", "UT-1"): ["passed"], ("IP-7", "UT-2"): ["passed"]}

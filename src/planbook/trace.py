@@ -390,8 +390,8 @@ def read_junit(index: Index, files, pattern: re.Pattern) -> None:
         for name, _classname, props, result in junit_cases(data, str(file)):
             keys: set[tuple[str, str]] = set()
             for value in props:
-                words = value.replace(",", " ").split()
-                keys.update((words[0], test) for test in words[1:])
+                plan, *tests = value.replace(",", " ").split() or [""]
+                keys.update((plan, test) for test in tests)
             keys.update((m.group("plan"), m.group("test")) for m in pattern.finditer(name))
             base = name.split("[", 1)[0]  # pytest's parametrized test_x[1] runs test_x
             keys.update(by_name.get(name, ()) | by_name.get(base, ()))
