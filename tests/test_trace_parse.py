@@ -143,3 +143,13 @@ def test_junit_plan_properties_of_any_shape(tmp_path):
     index = trace.Index()
     trace.read_junit(index, [junit], trace.test_pattern(None))
     assert index.results == {("IP-7", "UT-1"): ["passed"], ("IP-7", "UT-2"): ["passed"]}
+
+
+def test_junit_cases_no_test_file_names(tmp_path):
+    junit = tmp_path / "r.xml"
+    junit.write_text('<testsuite><testcase name="unrelated"/><testcase name="test_x[2]"/>'
+                     "</testsuite>", encoding="utf-8")
+    index = trace.Index(implemented={("IP-7", "UT-3"): [trace.Implementation("t.py", 3,
+                                                                             "test_x")]})
+    trace.read_junit(index, [junit], trace.test_pattern(None))
+    assert index.results == {("IP-7", "UT-3"): ["passed"]}  # test_x[2] is a run of test_x

@@ -394,7 +394,7 @@ def read_junit(index: Index, files, pattern: re.Pattern) -> None:
                 keys.update((plan, test) for test in tests)
             keys.update((m.group("plan"), m.group("test")) for m in pattern.finditer(name))
             base = name.split("[", 1)[0]  # pytest's parametrized test_x[1] runs test_x
-            keys.update(by_name.get(name, ()) | by_name.get(base, ()))
+            keys.update(by_name.get(name, set()) | by_name.get(base, set()))
             for key in keys:
                 index.results.setdefault(key, []).append(result)
 
