@@ -158,3 +158,21 @@ def test_rules_and_explain_say_which_rules_are_off_by_default():
     page = CliRunner().invoke(cli, ["explain", "TR001"]).output
     assert page.startswith("TR001 [done-task-without-commit] (default severity: warning; off "
                            "by default)")
+
+
+def test_the_lint_cache_sees_new_commits_test_files_and_results(tmp_path):
+    root = kept_plan(tmp_path)
+    junit = ("--junit", "results.xml")
+    assert tr_codes(root, *junit)[0] == []
+    assert (root / ".planbook_cache" / "lint.json").is_file()  # the second run may use it
+    assert tr_codes(root, *junit)[0] == []
+    git(root, "commit", "-q", "--allow-empty", "-m", "Typo (IP-1 T-77)")
+    assert [code for code, _ in tr_codes(root, *junit)[0]] == ["TR002"]
+    (root / "results.xml").write_text(JUNIT.replace(
+        '<testcase name="test_it_2">', '<testcase name="test_it_2"><failure/>'),
+        encoding="utf-8")
+    assert [code for code, _ in tr_codes(root, *junit)[0]] == ["TR002", "TR004"]
+    tests = root / "tests" / "test_all.py"
+    tests.write_text(tests.read_text(encoding="utf-8").replace('"IP-1", "UT-5"', '"IP-1"'),
+                     encoding="utf-8")
+    assert [code for code, _ in tr_codes(root)[0]] == ["TR003", "TR002"]

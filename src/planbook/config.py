@@ -42,6 +42,7 @@ class Config:
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
     tests: tuple[str, ...] = ()  # globs of the test files `planbook trace` reads, as text
     test_pattern: str | None = None  # how a test names the plan test it implements
+    cache_dir: str = ".planbook_cache"  # the lint cache, beside the config; "" for none
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""

@@ -91,6 +91,17 @@ class Index:
     tests_configured: bool = False  # the config names test files
     junit: bool = False  # JUnit results were given
 
+    def digest(self) -> str:
+        """A digest of everything here, for the lint cache: a plan's TR findings change when
+        a commit, a test file or a result does, though its bytes do not."""
+        import hashlib
+
+        text = repr((self.cites, self.unknown_plans, self.home,
+                     sorted(self.judged) if self.judged is not None else None,
+                     sorted(self.implemented.items()), sorted(self.results.items()),
+                     self.history, self.tests_configured, self.junit))
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 @dataclass(slots=True)
 class TaskTrace:
