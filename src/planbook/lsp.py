@@ -544,7 +544,9 @@ def _frontmatter_items(analysis: Analysis, names: dict[str, str], line: int, bef
         return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference,
                                    detail=analysis.config.relative(path))
                 for name, path in sorted(names.items()) if name not in own]
-    return [lsp.CompletionItem(label=value, kind=lsp.CompletionItemKind.EnumMember)
+    space = " " if before.endswith(":") else ""  # `status:draft` would not be YAML's value
+    return [lsp.CompletionItem(label=value, kind=lsp.CompletionItemKind.EnumMember,
+                               insert_text=space + value)
             for value in _allowed(analysis, key)]
 
 
@@ -847,7 +849,7 @@ def build_server(config_path: str | None = None) -> PlanServer:
         return out
 
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION,
-                    lsp.CompletionOptions(trigger_characters=[":", "|", " ", "#", ","]))
+                    lsp.CompletionOptions(trigger_characters=[":", "|", "#", ","]))
     def completion(ls: PlanServer, params: lsp.CompletionParams):
         found = ls.analysis(params.text_document.uri)
         if found is None:
