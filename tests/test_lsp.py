@@ -383,3 +383,50 @@ def test_a_malformed_request_does_not_stop_the_server(repo):
                 await process.wait()
 
     run(scenario())
+
+
+def test_disable_for_this_line_in_frontmatter_and_body(repo):
+    path = repo / "plans" / "IP-3-relay-store.md"
+    text = path.read_text().replace('version: "1.0"', "version: 1.0").replace(
+        "Relay posts signed webhooks", "[TODO] Relay posts signed webhooks")
+    lines = text.splitlines()
+    version = next(i for i, t in enumerate(lines) if t.startswith("version:"))
+    todo = next(i for i, t in enumerate(lines) if t.startswith("[TODO]"))
+
+    async def scenario():
+        async with server(repo) as session:
+            uri = session.open(path, text)
+            first = by_code(await session.diagnostics(uri, 1))
+            assert [d.range.start.line for d in first["FM011"]] == [version]
+            assert [d.range.start.line for d in first["ST005"]] == [todo]
+            doc = lsp.TextDocumentIdentifier(uri=uri)
+            chosen = []
+            for code in ("ST005", "FM011"):  # the later line first, so lines stay put
+                item = first[code][0]
+                actions = await session.client.text_document_code_action_async(
+                    lsp.CodeActionParams(doc, item.range, lsp.CodeActionContext([item])))
+                chosen += [a for a in actions if a.title == f"Disable {code} for this line"]
+            edits = [e for a in chosen for e in a.edit.changes[uri]]
+            assert [(e.range.start.line, e.new_text) for e in edits] == [
+                (todo, "<!-- planbook-disable-next-line ST005 -->\n"),
+                (version, "# planbook-disable-next-line FM011\n")]
+            session.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                [lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                 for e in edits]))
+            assert await session.diagnostics(uri, 2) == []  # silenced, and PB001 has no say
+
+    run(scenario())
+
+
+def test_a_broken_configuration_is_a_diagnostic(repo):
+    (repo / "pyproject.toml").write_text('[tool.planbook]\npaths = ["plans"]\nslect = ["FM"]\n')
+
+    async def scenario():
+        async with server(repo) as session:
+            uri = session.open(repo / "plans" / "IP-3-relay-store.md")
+            (problem,) = await session.diagnostics(uri, 1)
+            assert problem.code == "config" and "slect" in problem.message
+            assert problem.severity == lsp.DiagnosticSeverity.Error
+
+    run(scenario())

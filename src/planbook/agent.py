@@ -48,7 +48,6 @@ def lint(path: str = "", text: str = "", filename: str = "",
     """Findings for a plan file or folder (default: the configured plan folders), or for a
     buffer's `text` linted as if saved at `filename`."""
     from planbook import lint as linting
-    from planbook.fix import FIXERS, OPT_IN
 
     if text and path:
         raise ToolProblem("give either path or text, not both")
@@ -67,19 +66,38 @@ def lint(path: str = "", text: str = "", filename: str = "",
         result = linting.run(request, config)
     except linting.LintError as exc:
         raise ToolProblem(str(exc)) from None
-    fixable = set(FIXERS) - OPT_IN
+    findings = sorted(result.findings, key=lambda f: f.sort_key())
+    fixed = _fixes(findings, config, text if text else None)
     rows = []
-    for f in result.findings:
+    for f in findings:
         row = {"path": f.path, "line": f.line, "col": f.column, "code": f.code,
                "severity": f.severity, "message": _short(f.message)}
-        if f.code in fixable:
+        if (f.path, f.line, f.code) in fixed:
             row["fix"] = f"planbook fix --select {f.code} {f.path}"
         rows.append(row)
     shown, omitted = _capped(rows)
     counts: dict[str, int] = {}
-    for f in result.findings:
+    for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
     return {"files": result.files, "counts": counts, "findings": shown, "omitted": omitted}
+
+
+def _fixes(findings: list, config: Config, text: str | None) -> set[tuple[str, int, str]]:
+    """(path, line, code) of each finding `planbook fix` would fix: its fixer edits that
+    line. Worked out by running the fixers without writing, so a hint is never a guess."""
+    from planbook import fix
+    from planbook.lint import Linter
+
+    wanted = set(fix.FIXERS) - fix.OPT_IN
+    paths = sorted({f.path for f in findings if f.code in wanted})
+    if not paths:
+        return set()
+    if text is not None:  # a buffer: no history, as lint had none for it
+        linter = Linter(config)
+        outcomes = [fix.fix_text(text, paths[0], linter, fix.codes_for(linter, []))]
+    else:
+        outcomes = [r.outcome for r in fix.run(paths, config, apply=False) if r.outcome]
+    return {(o.path, edit.line, edit.code) for o in outcomes for edit in o.edits}
 
 
 def explain_rule(code: str) -> dict:

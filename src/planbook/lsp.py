@@ -25,9 +25,10 @@ from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from planbook import __version__
-from planbook.config import Config, ConfigError, find_config, load_config
+from planbook.config import Config, find_config, load_config
 from planbook.doctypes import ANY_ID
 from planbook.facts import PlanFacts
+from planbook.ids import clean
 from planbook.lint import Linter, discover, plan_names
 from planbook.model import Finding, Plan, Section, Table, normalize
 from planbook.parse import Unreadable, parse_text, read_file
@@ -118,14 +119,17 @@ class Engine:
         return self._on_disk[key]
 
     def refresh(self) -> None:
-        """Forget what was read from disk: a buffer was opened, saved or closed."""
+        """Forget what was read from disk: a buffer was opened, saved or closed (a saved
+        configuration is read again too)."""
         self._on_disk.clear()
         self._cache.clear()
+        self._configs.clear()
 
     def names(self, config: Config) -> dict[str, str]:
         """Every name another plan may use for a plan (stem, leading ID) → its path."""
         out: dict[str, str] = {}
-        for path in [*self.plans_on_disk(config), *self.buffers]:
+        open_plans = [p for p in self.buffers if self.covers(config, p)]
+        for path in [*self.plans_on_disk(config), *open_plans]:
             for name in plan_names([path]):
                 out.setdefault(name, path)
         return out
@@ -305,10 +309,11 @@ def _table_symbol(plan: Plan, table: Table, kind: str) -> lsp.DocumentSymbol:
     rows = []
     if table.header and normalize(table.header[0]) == "id":
         for row in table.rows:
-            if row.cells and ANY_ID.fullmatch(row.cells[0]):
-                title = next((c for c in row.cells[1:] if c), "")
+            value = clean(row.cells[0]) if row.cells else ""
+            if ANY_ID.fullmatch(value):
+                title = next((clean(c) for c in row.cells[1:] if c), "")
                 rows.append(lsp.DocumentSymbol(
-                    name=row.cells[0], detail=title[:80], kind=lsp.SymbolKind.Key,
+                    name=value, detail=title[:80] or None, kind=lsp.SymbolKind.Key,
                     range=_line_range(plan, row.line, row.line),
                     selection_range=_line_range(plan, row.line, row.line)))
     whole = _line_range(plan, table.line, last)
@@ -337,13 +342,13 @@ def definitions(plan: Plan) -> dict[str, Definition]:
         if not table.header or normalize(table.header[0]) != "id":
             continue
         for row in table.rows:
-            if not row.cells or not ANY_ID.fullmatch(row.cells[0]):
+            value = clean(row.cells[0]) if row.cells else ""
+            if not ANY_ID.fullmatch(value):
                 continue
             text = plan.lines[row.line - 1]
             begin = row.spans[0][0] if row.spans else 0
-            at = text.find(row.cells[0], begin)
-            out.setdefault(row.cells[0], Definition(row.cells[0], row.line, max(at, 0),
-                                                    table, row))
+            at = text.find(value, begin)
+            out.setdefault(value, Definition(value, row.line, max(at, 0), table, row))
     return out
 
 
@@ -387,15 +392,15 @@ def plan_reference_at(analysis: Analysis, names: dict[str, str], line: int, char
     for link in analysis.plan.links:
         if link.line != number:
             continue
-        at = text.find(link.url, link.column - 1)
-        if at >= 0 and at - len(link.text) - 3 <= character <= at + len(link.url):
-            url = link.url.split("#", 1)[0]
-            if url.endswith(".md") and "://" not in url:
-                target = os.path.normpath(os.path.join(os.path.dirname(analysis.plan.path),
-                                                       url))
-                stem = Path(target).stem
-                if target in names.values() or os.path.exists(target):
-                    return stem, target
+        start = link.column - 1
+        end = text.find(")", text.find(link.url, start) + len(link.url))
+        if not start <= character <= (end if end >= 0 else len(text)):
+            continue
+        url = link.url.split("#", 1)[0]
+        if url.endswith(".md") and "://" not in url:
+            target = os.path.normpath(os.path.join(os.path.dirname(analysis.plan.path), url))
+            if target in names.values():
+                return Path(target).stem, target
     return None
 
 
@@ -610,14 +615,17 @@ def line_edits(before: str, after: str) -> list[tuple[int, str, str]]:
     return [(i, a, b) for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
 
 
-def fix_for(analysis: Analysis, text: str, code: str) -> str | None:
-    """The buffer with `planbook fix`'s fix for `code` applied, or None when there is none."""
+def fix_for(analysis: Analysis, text: str, code: str, line: int) -> str | None:
+    """The buffer with `planbook fix`'s fix for `code` applied, or None when that fix does
+    not touch 1-based `line` (the finding's)."""
     from planbook.fix import FIXERS, fix_text
 
     if code not in FIXERS or code.startswith("GT"):  # the history fixers need git
         return None
     outcome = fix_text(text, analysis.plan.path, analysis.linter, {code})
-    return outcome.after if outcome.changed else None
+    if not outcome.changed or not any(edit.line == line for edit in outcome.edits):
+        return None
+    return outcome.after
 
 
 def disable_edit(plan: Plan, finding_line: int, code: str) -> tuple[str, list[tuple]] | None:
@@ -682,7 +690,7 @@ class PlanServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         try:
             found = self.engine.analyse(path, doc.source)
-        except ConfigError:
+        except ValueError:  # a broken configuration: publish() says so
             return None
         return (doc, found) if found else None
 
@@ -696,8 +704,7 @@ class PlanServer(LanguageServer):
         self.engine.buffers[path] = doc.source
         try:
             found = self.engine.analyse(path, doc.source)
-        except ConfigError as exc:
-            found = None
+        except ValueError as exc:  # ConfigError, a bad doc type declaration, unknown codes
             problem = lsp.Diagnostic(range=_range(0, 0, 0, 0), message=str(exc),
                                      severity=lsp.DiagnosticSeverity.Error, source="planbook",
                                      code="config")
@@ -879,7 +886,6 @@ def _actions(analysis: Analysis, doc: TextDocument, uri: str, first: int, last: 
     out: list[lsp.CodeAction] = []
     published = {(d.code, d.range.start.line): d
                  for d in diagnostics(analysis, getattr(analysis.config, "docs_url", ""))}
-    fixed: set[str] = set()
     for finding in analysis.findings:
         if not first <= finding.line <= max(last, first):
             continue
@@ -887,17 +893,15 @@ def _actions(analysis: Analysis, doc: TextDocument, uri: str, first: int, last: 
         if diagnostic is not None:
             diagnostic.range = _to_client(doc, diagnostic.range)
         attached = [diagnostic] if diagnostic is not None else None
-        if finding.code not in fixed:
-            after = fix_for(analysis, doc.source, finding.code)
-            if after is not None:
-                fixed.add(finding.code)
-                edits = [lsp.TextEdit(range=_to_client(doc, _range(n, 0, n, len(old))),
-                                      new_text=new)
-                         for n, old, new in line_edits(doc.source, after)]
-                out.append(lsp.CodeAction(
-                    title=f"Fix {finding.code} [{finding.name}]", is_preferred=True,
-                    kind=lsp.CodeActionKind.QuickFix, diagnostics=attached,
-                    edit=lsp.WorkspaceEdit(changes={uri: edits})))
+        after = fix_for(analysis, doc.source, finding.code, finding.line)
+        if after is not None:
+            edits = [lsp.TextEdit(range=_to_client(doc, _range(n, 0, n, len(old))),
+                                  new_text=new)
+                     for n, old, new in line_edits(doc.source, after)]
+            out.append(lsp.CodeAction(
+                title=f"Fix {finding.code} [{finding.name}]", is_preferred=True,
+                kind=lsp.CodeActionKind.QuickFix, diagnostics=attached,
+                edit=lsp.WorkspaceEdit(changes={uri: edits})))
         if finding.code in ("PB001", "PB002"):
             continue
         disable = disable_edit(analysis.plan, finding.line, finding.code)
