@@ -430,3 +430,30 @@ def test_a_broken_configuration_is_a_diagnostic(repo):
             assert problem.severity == lsp.DiagnosticSeverity.Error
 
     run(scenario())
+
+
+def test_codes_link_to_the_rule_pages_under_a_docs_url(repo, fixed_today):
+    from planbook.lsp import Engine, diagnostics
+
+    path = repo / "plans" / "IP-7-retry-queue.md"
+    engine = Engine(root=str(repo))
+    engine.buffers[str(path)] = path.read_text()
+    found = engine.analyse(str(path), path.read_text())
+    linked = diagnostics(found, "https://plans.example.org/rules")
+    assert {d.code_description.href for d in linked if d.code == "TB003"} == {
+        "https://plans.example.org/rules/TB003/"}
+    pattern = diagnostics(found, "https://example.org/r/{code}.html")
+    assert {d.code_description.href for d in pattern if d.code == "RF001"} == {
+        "https://example.org/r/RF001.html"}
+    assert all(d.code_description is None for d in diagnostics(found))
+
+
+def test_without_pygls_the_command_says_what_to_install(tmp_path):
+    import subprocess
+
+    blocked = ("import sys; sys.modules['pygls'] = None; from planbook.cli import main; "
+               "sys.argv = ['planbook', 'lsp']; main()")
+    done = subprocess.run([sys.executable, "-c", blocked], cwd=tmp_path, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "pip install 'planbook[lsp]'" in done.stderr and "Traceback" not in done.stderr

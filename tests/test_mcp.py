@@ -143,3 +143,12 @@ def test_lint_a_buffer_next_task_and_new_plan(repo):
     assert again.is_error and "already exists" in again.content[0].text
     assert written.read_text() == before  # never overwritten
     assert missing.is_error and "component" in missing.content[0].text
+
+
+def test_without_the_sdk_the_command_says_what_to_install(tmp_path):
+    blocked = ("import sys; sys.modules['mcp'] = None; from planbook.cli import main; "
+               "sys.argv = ['planbook', 'mcp']; main()")
+    done = subprocess.run([sys.executable, "-c", blocked], cwd=tmp_path, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "pip install 'planbook[mcp]'" in done.stderr and "Traceback" not in done.stderr

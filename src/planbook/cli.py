@@ -437,6 +437,8 @@ def mcp():
     pip install 'planbook[mcp]'.
     """
     try:
+        import mcp.server.mcpserver  # noqa: F401  (the SDK, from the mcp extra)
+
         from planbook import agent
     except ImportError as exc:
         raise click.UsageError(f"planbook mcp needs the MCP SDK ({exc.name} is missing): "

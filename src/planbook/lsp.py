@@ -237,6 +237,19 @@ def _row_at(plan: Plan, line: int):
     return None
 
 
+def rule_url(code: str, docs_url: str) -> str:
+    """A rule's page under the configured `docs-url`, as the reports link it: `{code}`
+    replaced, or `CODE/` appended (the page MkDocs builds from `CODE.md`)."""
+    from planbook import report
+
+    shared = getattr(report, "rule_url", None)
+    if shared is not None:
+        return shared(code, docs_url)
+    if "{code}" in docs_url:
+        return docs_url.replace("{code}", code)
+    return f"{docs_url if docs_url.endswith('/') else docs_url + '/'}{code}/"
+
+
 def diagnostics(analysis: Analysis, docs_url: str = "") -> list[lsp.Diagnostic]:
     """The findings as LSP diagnostics, in characters (the server converts to the client's
     units); each links to its rule's page when a docs URL is configured."""
@@ -245,9 +258,8 @@ def diagnostics(analysis: Analysis, docs_url: str = "") -> list[lsp.Diagnostic]:
     for finding in analysis.findings:
         line, start, end_line, end = finding_span(analysis.plan, finding)
         href = None
-        rule = rules.get(finding.code)
-        if docs_url and rule is not None:
-            href = lsp.CodeDescription(href=f"{docs_url.rstrip('/')}/{rule.doc_path}")
+        if docs_url and finding.code in rules:
+            href = lsp.CodeDescription(href=rule_url(finding.code, docs_url))
         out.append(lsp.Diagnostic(
             range=lsp.Range(lsp.Position(line, start), lsp.Position(end_line, end)),
             message=f"[{finding.name}] {finding.message}",
