@@ -189,7 +189,10 @@ def test_cross_plan_rules_see_unsaved_buffers(repo):
 def test_hover_definition_references_and_symbols(repo):
     path = repo / "plans" / "IP-7-retry-queue.md"
     text = path.read_text().replace('tags: [', 'depends_on: ["IP-3-relay-store"]\ntags: [')
+    notes = "- [Retry queue design notes](notes.md)"
+    text = text.replace(notes, notes + "\n- [The store](IP-3-relay-store.md)")
     lines = text.splitlines()
+    link = next(i for i, t in enumerate(lines) if t.startswith("- [The store]"))
     task = next(i for i, t in enumerate(lines) if t.startswith("| T-4 "))
     t2 = lines[task].index("T-2")
     definition = next(i for i, t in enumerate(lines) if t.startswith("| T-2 | SQLite"))
@@ -216,6 +219,12 @@ def test_hover_definition_references_and_symbols(repo):
                 lsp.HoverParams(doc, at(depends, lines[depends].index("IP-3") + 2)))
             assert "**Relay Store**" in other.contents.value
             assert "plans/IP-3-relay-store.md" in other.contents.value
+            linked = await session.client.text_document_hover_async(
+                lsp.HoverParams(doc, at(link, 5)))
+            assert "**Relay Store**" in linked.contents.value
+            notes = await session.client.text_document_hover_async(
+                lsp.HoverParams(doc, at(link - 1, 5)))
+            assert notes is None  # notes.md is excluded from the plans: not a plan
 
             where = await session.client.text_document_definition_async(
                 lsp.DefinitionParams(doc, at(task, t2 + 1)))
@@ -457,3 +466,32 @@ def test_without_pygls_the_command_says_what_to_install(tmp_path):
                           text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert "pip install 'planbook[lsp]'" in done.stderr and "Traceback" not in done.stderr
+
+
+HOSTILE = [
+    "",
+    "---",
+    "---\ntitle: [unclosed\n",
+    "---\ntitle: x\n---\n| ID | Task |\n|---|---|\n| T-1 |\n| | |\n|",
+    "---\r\ntitle: \"Retry\"\r\ndepends_on:\r\n  - IP-3-relay-store\r\n---\r\n## 4. Tasks\r\n",
+    "# \u00e9\U0001f600 T-1 [x](IP-3-relay-store.md) [y](\n\n- [ ] T-1\n```\n| ID |\n",
+]
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, CLEAN.read_text()])
+def test_every_position_answers_without_an_exception(repo, fixed_today, text):
+    """The answers the server gives, asked at every line and several columns of odd plans."""
+    from planbook.lsp import Engine, completions, diagnostics, disable_edit, hover_text, symbols
+
+    path = repo / "plans" / "IP-9-odd.md"
+    engine = Engine(root=str(repo))
+    engine.buffers[str(path)] = text
+    found = engine.analyse(str(path), text)
+    names = engine.names(found.config)
+    diagnostics(found)
+    symbols(found.plan)
+    for line, content in enumerate([*found.plan.lines, ""]):
+        for column in {0, 1, 2, len(content) // 2, len(content), len(content) + 3}:
+            hover_text(found, names, line, column, engine.text_of)
+            completions(found, names, line, column)
+        disable_edit(found.plan, line + 1, "FM001")
