@@ -43,7 +43,7 @@ def _capped(items: list, limit: int = LIMIT) -> tuple[list, int]:
 # -- the tools, as plain functions ---------------------------------------------------------
 
 
-def lint(path: str = "", text: str = "", filename: str = "",
+def lint_report(path: str = "", text: str = "", filename: str = "",
          config_path: str | None = None) -> dict:
     """Findings for a plan file or folder (default: the configured plan folders), or for a
     buffer's `text` linted as if saved at `filename`."""
@@ -100,7 +100,7 @@ def _fixes(findings: list, config: Config, text: str | None) -> set[tuple[str, i
     return {(o.path, edit.line, edit.code) for o in outcomes for edit in o.edits}
 
 
-def explain_rule(code: str) -> dict:
+def rule_doc(code: str) -> dict:
     """A rule's documentation: why it exists, with a bad and a good example."""
     from planbook.rules import find
 
@@ -132,7 +132,7 @@ def _progress(done: int, total: int) -> str:
     return f"{done}/{total}" if total else ""
 
 
-def list_plans(path: str = "", config_path: str | None = None) -> dict:
+def plan_list(path: str = "", config_path: str | None = None) -> dict:
     """Each plan with its status, progress and next step."""
     from planbook import status
 
@@ -148,7 +148,7 @@ def list_plans(path: str = "", config_path: str | None = None) -> dict:
     return {"plans": shown, "omitted": omitted, "unreadable": report.unreadable[:LIMIT]}
 
 
-def next_step(plan: str, config_path: str | None = None) -> dict:
+def plan_next_step(plan: str, config_path: str | None = None) -> dict:
     """One plan's next step: the first open task whose dependencies are done, with its row;
     before approval, the status move toward it."""
     from planbook.parse import read_plan
@@ -186,7 +186,7 @@ def _task_row(facts, task_id: str) -> dict:
     return {}
 
 
-def new_plan(title: str, component: str = "", prd: str = "", scope: str = "", by: str = "",
+def create_plan(title: str, component: str = "", prd: str = "", scope: str = "", by: str = "",
              issue: str = "", doc_type: str = "", config_path: str | None = None) -> dict:
     """Write a new plan from its doc type's template into the first plan folder; never
     overwrites. Says which findings are left to fill in."""
@@ -245,8 +245,8 @@ DESCRIPTIONS = {
                   "progress, and next step.",
     "next_step": "The next step for one plan file: the first open task whose dependencies "
                  "are done, with its row.",
-    "new_plan": "Create a plan from its doc type's template (title, component, prd, scope; "
-                "by, issue, doc_type optional). Never overwrites.",
+    "new_plan": "Create a plan from its doc type's template (title, component, prd, scope, "
+                "by; issue, doc_type optional). Never overwrites.",
 }
 
 
@@ -270,30 +270,30 @@ def build_server(config_path: str | None = None):
 
     @server.tool(name="lint", description=DESCRIPTIONS["lint"], annotations=read_only,
                  structured_output=False)
-    def lint_tool(path: str = "", text: str = "", filename: str = "") -> str:
-        return answer(lint, path=path, text=text, filename=filename, config_path=config_path)
+    def lint(path: str = "", text: str = "", filename: str = "") -> str:
+        return answer(lint_report, path=path, text=text, filename=filename, config_path=config_path)
 
     @server.tool(name="explain_rule", description=DESCRIPTIONS["explain_rule"],
                  annotations=read_only, structured_output=False)
-    def explain_rule_tool(code: str) -> str:
-        return answer(explain_rule, code=code)
+    def explain_rule(code: str) -> str:
+        return answer(rule_doc, code=code)
 
     @server.tool(name="list_plans", description=DESCRIPTIONS["list_plans"], annotations=read_only,
                  structured_output=False)
-    def list_plans_tool(path: str = "") -> str:
-        return answer(list_plans, path=path, config_path=config_path)
+    def list_plans(path: str = "") -> str:
+        return answer(plan_list, path=path, config_path=config_path)
 
     @server.tool(name="next_step", description=DESCRIPTIONS["next_step"], annotations=read_only,
                  structured_output=False)
-    def next_step_tool(plan: str) -> str:
-        return answer(next_step, plan=plan, config_path=config_path)
+    def next_step(plan: str) -> str:
+        return answer(plan_next_step, plan=plan, config_path=config_path)
 
     @server.tool(name="new_plan", description=DESCRIPTIONS["new_plan"], structured_output=False,
                  annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False,
                                              idempotent_hint=False, open_world_hint=False))
-    def new_plan_tool(title: str, component: str = "", prd: str = "", scope: str = "",
+    def new_plan(title: str, component: str = "", prd: str = "", scope: str = "",
                       by: str = "", issue: str = "", doc_type: str = "") -> str:
-        return answer(new_plan, title=title, component=component, prd=prd, scope=scope,
+        return answer(create_plan, title=title, component=component, prd=prd, scope=scope,
                       by=by, issue=issue, doc_type=doc_type, config_path=config_path)
     return server
 
