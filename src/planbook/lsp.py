@@ -13,6 +13,7 @@ diagnostics and no answers. Cross-plan rules see the plans on disk and the open 
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import os
 import re
 from dataclasses import dataclass
@@ -104,8 +105,6 @@ class Engine:
             base = os.path.realpath(config.root / folder)
             if real == base or real.startswith(base + os.sep):
                 rel = config.relative(path)
-                import fnmatch
-
                 return not any(fnmatch.fnmatch(rel, p) for p in config.exclude)
         return False
 
