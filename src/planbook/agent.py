@@ -79,7 +79,10 @@ def lint_report(path: str = "", text: str = "", filename: str = "",
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
-    return {"files": result.files, "counts": counts, "findings": shown, "omitted": omitted}
+    out = {"files": result.files, "counts": counts, "findings": shown, "omitted": omitted}
+    if result.notices:  # e.g. the history rules skipped outside git
+        out["notices"] = [_short(n) for n in result.notices[:5]]
+    return out
 
 
 def _fixes(findings: list, config: Config, text: str | None) -> set[tuple[str, int, str]]:
