@@ -15,7 +15,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
-from conftest import CLEAN, FIXTURES, TODAY
+from conftest import CLEAN, FIXTURES, TODAY, require_corpus
 
 WAIT = 30  # seconds before a missing answer fails the test instead of hanging it
 
@@ -495,3 +495,42 @@ def test_every_position_answers_without_an_exception(repo, fixed_today, text):
             hover_text(found, names, line, column, engine.text_of)
             completions(found, names, line, column)
         disable_edit(found.plan, line + 1, "FM001")
+
+
+def test_a_finding_about_a_link_spans_its_target(repo, fixed_today):
+    from planbook.lsp import Engine, diagnostics
+
+    path = repo / "plans" / "IP-3-relay-store.md"
+    text = path.read_text().replace("(notes.md)", "(missing-notes.md)")
+    engine = Engine(root=str(repo))
+    engine.buffers[str(path)] = text
+    broken = [d for d in diagnostics(engine.analyse(str(path), text)) if d.code == "RF004"]
+    lines = text.splitlines()
+    assert broken and all(
+        lines[d.range.start.line][d.range.start.character:d.range.end.character]
+        == "missing-notes.md" for d in broken)
+
+
+def test_the_corpus_gets_the_findings_of_lint_each_inside_its_line(tmp_path, fixed_today):
+    from planbook.config import load_config
+    from planbook.lint import Request, run
+    from planbook.lsp import Engine, diagnostics
+
+    corpus = require_corpus() / "ip"
+    config_file = tmp_path / "planbook.toml"
+    config_file.write_text(f"paths = [{json.dumps(str(corpus))}]\n")
+    expected = run(Request(paths=[str(corpus)], jobs=1), load_config(config_file)).findings
+    engine = Engine(config_path=str(config_file))
+    count = 0
+    for path in sorted(corpus.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        engine.buffers[str(path)] = text
+        found = engine.analyse(str(path), text)
+        lines = found.plan.lines
+        for item in diagnostics(found):
+            count += 1
+            start, end = item.range.start, item.range.end
+            assert (start.line, start.character) <= (end.line, end.character)
+            assert end.character <= len(lines[end.line])
+            assert start != end or not lines[start.line].strip(), (path.name, item.code)
+    assert count == len(expected) > 100

@@ -176,7 +176,7 @@ def finding_span(plan: Plan, finding: Finding) -> tuple[int, int, int, int]:
         start = 0
     start = _first_char(text, start)
     span = (_value_span(plan, line + 1, start) or _named_id_span(text, finding.message, start)
-            or _cell_span(plan, line + 1, start))
+            or _quoted_span(text, finding.message, start) or _cell_span(plan, line + 1, start))
     if span:
         return line, span[0], line, span[1]
     end = len(text.rstrip())
@@ -211,6 +211,18 @@ def _named_id_span(text: str, message: str, start: int) -> tuple[int, int] | Non
     first_pipe = text.find("|", text.find("|") + 1) if TABLE_LINE.match(text) else -1
     later = [s for s in spots if first_pipe >= 0 and s[0] > first_pipe]
     return (later or spots)[0] if start == _first_char(text, 0) else min(spots)
+
+
+QUOTED = re.compile(r"'([^'\n]{2,})'")
+
+
+def _quoted_span(text: str, message: str, start: int) -> tuple[int, int] | None:
+    """Where on the line, from `start`, a text the message quotes stands (a link target)."""
+    for match in QUOTED.finditer(message):
+        at = text.find(match.group(1), start)
+        if at >= 0:
+            return at, at + len(match.group(1))
+    return None
 
 
 def _cell_span(plan: Plan, line: int, start: int) -> tuple[int, int] | None:
