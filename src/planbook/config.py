@@ -39,6 +39,7 @@ class Config:
     type_files: tuple[str, ...] = ()  # or declared in TOML/YAML files
     template: str | None = None  # a team's own template for `planbook new`
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
+    cache_dir: str = ".planbook_cache"  # the lint cache, beside the config; "" for none
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""
