@@ -87,7 +87,8 @@ async def server(root: Path):
         await asyncio.wait_for(client.shutdown_async(None), WAIT)
         client.exit(None)
     except BaseException:
-        client._server.kill()  # a failed test must not leave the server running
+        if client._server.returncode is None:  # a failed test must not leave it running
+            client._server.kill()
         raise
     finally:
         await asyncio.wait_for(client.stop(), WAIT)

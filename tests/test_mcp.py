@@ -74,6 +74,7 @@ def test_tools_on_the_corpus(repo):
         repo, ("lint", {"path": plan}), ("lint", {"path": str(corpus)}),
         ("list_plans", {"path": str(corpus)}), ("next_step", {"plan": plan}),
         ("explain_rule", {"code": "fm007"}), ("explain_rule", {"code": "XX999"}))
+    assert not any(repo.rglob("*cache*"))  # read-only: not even the lint cache is written
     cli = subprocess.run([sys.executable, "-m", "planbook", "lint", "--format", "json", plan],
                          cwd=repo, capture_output=True, text=True,
                          env={**os.environ, "PLANBOOK_TODAY": TODAY})

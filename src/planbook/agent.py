@@ -46,7 +46,8 @@ def _capped(items: list, limit: int = LIMIT) -> tuple[list, int]:
 def lint_report(path: str = "", text: str = "", filename: str = "",
          config_path: str | None = None) -> dict:
     """Findings for a plan file or folder (default: the configured plan folders), or for a
-    buffer's `text` linted as if saved at `filename`."""
+    buffer's `text` linted as if saved at `filename`. Writes nothing, not even the lint
+    cache."""
     from planbook import lint as linting
 
     if text and path:
@@ -54,14 +55,15 @@ def lint_report(path: str = "", text: str = "", filename: str = "",
     if text:
         where = filename or "plans/new-plan.md"
         config = _config(config_path, Path(where).resolve().parent)
-        request = linting.Request(stdin=text.encode("utf-8"), stdin_filename=where, jobs=1)
+        request = linting.Request(stdin=text.encode("utf-8"), stdin_filename=where, jobs=1,
+                                  cache=False)
     else:
         if path and not os.path.exists(path):
             raise ToolProblem(f"{path} does not exist (paths are relative to {os.getcwd()})")
         start = Path(path).resolve() if path else None
         config = _config(config_path, start if start is None or start.is_dir()
                          else start.parent)
-        request = linting.Request(paths=[path] if path else [], jobs=1)
+        request = linting.Request(paths=[path] if path else [], jobs=1, cache=False)
     try:
         result = linting.run(request, config)
     except linting.LintError as exc:

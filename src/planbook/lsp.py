@@ -27,12 +27,12 @@ from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from planbook import __version__
 from planbook.config import Config, find_config, load_config
-from planbook.doctypes import ANY_ID
 from planbook.facts import PlanFacts
-from planbook.ids import clean
-from planbook.lint import Linter, discover, plan_names
+from planbook.ids import ANY_ID, clean
+from planbook.lint import Linter, discover
 from planbook.model import Finding, Plan, Section, Table, normalize
-from planbook.parse import Unreadable, parse_text, read_file
+from planbook.names import Names, entries, names_of
+from planbook.parse import Unreadable, parse_bytes, parse_text, read_file
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed buffer is linted again
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
@@ -57,15 +57,49 @@ class Analysis:
 
 
 class _BufferLinter(Linter):
-    """A linter whose link checks also see the open buffers, saved or not."""
+    """A linter that reads the open buffers, saved or not, where `Linter` reads files: for
+    link targets and for the references between documents."""
 
-    def __init__(self, config: Config, names: frozenset[str], open_paths: set[str]):
+    def __init__(self, config: Config, names: Names, buffers: dict[str, str]):
         super().__init__(config, plan_names=names)
-        self.open_paths = open_paths
+        self.buffers = buffers
 
     def exists(self, folder: str, target: str) -> bool:
         full = os.path.normpath(os.path.join(folder, target))
-        return full in self.open_paths or super().exists(folder, target)
+        return full in self.buffers or super().exists(folder, target)
+
+    def references(self) -> dict[str, dict[str, list[str]]]:
+        """As `Linter.references`, each open document read from its buffer."""
+        if self._references is None:
+            graph: dict[str, dict[str, list[str]]] = {}
+            names = self.plan_names
+            for path in names.paths:
+                try:
+                    data = self.buffers[path].encode("utf-8") if path in self.buffers \
+                        else read_file(path)
+                    plan = parse_bytes(data, path, body=False)
+                except Unreadable:
+                    continue
+                doctype = self.doctype_for(plan)
+                for key, spec in (doctype.fields.items() if doctype else ()):
+                    if spec.refers and key in plan.meta:
+                        graph.setdefault(key, {})[names.node_of(path)] = [
+                            node for entry in entries(plan.meta[key])
+                            if (node := names.resolve(entry))]
+            self._references = graph
+        return self._references
+
+
+@dataclass
+class Plans:
+    """The documents a reference may name: the index lint uses, and each one's path."""
+
+    names: Names
+    path_of: dict[str, str]  # node → path
+
+    def find(self, entry: object) -> str | None:
+        node = self.names.resolve(entry)
+        return self.path_of.get(node) if node else None
 
 
 class Engine:
@@ -124,14 +158,13 @@ class Engine:
         self._cache.clear()
         self._configs.clear()
 
-    def names(self, config: Config) -> dict[str, str]:
-        """Every name another plan may use for a plan (stem, leading ID) → its path."""
-        out: dict[str, str] = {}
+    def names(self, config: Config) -> Plans:
+        """The plans on disk and the open ones, as lint names them."""
+        names, path_of = Names(), {}
         open_plans = [p for p in self.buffers if self.covers(config, p)]
-        for path in [*self.plans_on_disk(config), *open_plans]:
-            for name in plan_names([path]):
-                out.setdefault(name, path)
-        return out
+        for path in dict.fromkeys([*self.plans_on_disk(config), *open_plans]):
+            path_of.setdefault(names.add(path), path)
+        return Plans(names, path_of)
 
     def analyse(self, path: str, text: str) -> Analysis | None:
         """Lint a buffer; None when the configuration does not cover it."""
@@ -141,7 +174,7 @@ class Engine:
         config = self.config_for(path)
         if not self.covers(config, path):
             return None
-        linter = _BufferLinter(config, frozenset(self.names(config)), set(self.buffers))
+        linter = _BufferLinter(config, self.names(config).names, self.buffers)
         plan = parse_text(text, path)
         facts = linter.facts(plan)
         findings, _failed = linter.lint_plan(plan, facts)
@@ -397,22 +430,28 @@ def occurrences(plan: Plan, name: str) -> list[tuple[int, int, int]]:
             for m in pattern.finditer(text)]
 
 
-def plan_reference_at(analysis: Analysis, names: dict[str, str], line: int, character: int
+def refers(analysis: Analysis, key: str | None) -> bool:
+    """Whether the frontmatter field `key` names other documents (`depends_on`, or a field
+    the doc type marks with `refers`)."""
+    doctype = analysis.facts.doctype
+    spec = doctype.fields.get(key) if doctype and key else None
+    return key == "depends_on" or bool(getattr(spec, "refers", False))
+
+
+def plan_reference_at(analysis: Analysis, plans: Plans, line: int, character: int
                       ) -> tuple[str, str] | None:
-    """(name, path) of another plan named under the cursor: in `depends_on` or a link."""
-    text = analysis.plan.lines[line] if line < len(analysis.plan.lines) else ""
+    """(name, path) of another plan named under the cursor: in a field that names other
+    documents (`depends_on`) or in a link."""
+    plan = analysis.plan
+    text = plan.lines[line] if line < len(plan.lines) else ""
     number = line + 1
-    field = analysis.plan.fields.get("depends_on")
-    in_depends = field is not None and field.line <= number and (
-        number == field.line or number < (analysis.plan.frontmatter_end or 0)) and \
-        _field_of_line(analysis.plan, number) == "depends_on"
-    if in_depends:
-        found = word_at(text, character)
-        if found:
-            name = _plan_name(found[0])
-            if name in names:
-                return name, names[name]
-    for link in analysis.plan.links:
+    if in_frontmatter(plan, line) and refers(analysis, _field_of_line(plan, number)):
+        key = _key_at(text, character)
+        found = word_at(text, character) if key is None else None
+        path = plans.find(found[0].strip("'\"")) if found else None
+        if path:
+            return Path(path).stem, path
+    for link in plan.links:
         if link.line != number:
             continue
         start = link.column - 1
@@ -421,15 +460,10 @@ def plan_reference_at(analysis: Analysis, names: dict[str, str], line: int, char
             continue
         url = link.url.split("#", 1)[0]
         if url.endswith(".md") and "://" not in url:
-            target = os.path.normpath(os.path.join(os.path.dirname(analysis.plan.path), url))
-            if target in names.values():
+            target = os.path.normpath(os.path.join(os.path.dirname(plan.path), url))
+            if target in plans.path_of.values():
                 return Path(target).stem, target
     return None
-
-
-def _plan_name(entry: str) -> str:
-    name = entry.strip().strip("'\"")
-    return name[:-3] if name.endswith(".md") else name
 
 
 def _field_of_line(plan: Plan, number: int) -> str | None:
@@ -450,7 +484,7 @@ def in_frontmatter(plan: Plan, line: int) -> bool:
 # -- hover --------------------------------------------------------------------------------
 
 
-def hover_text(analysis: Analysis, names: dict[str, str], line: int, character: int,
+def hover_text(analysis: Analysis, names: Plans, line: int, character: int,
                read) -> str | None:
     """Markdown for what is under the cursor: an ID, another plan, or a frontmatter key.
     `read(path)` gives another plan's text."""
@@ -536,7 +570,7 @@ def _plan_summary(analysis: Analysis, path: str, read) -> str:
 # -- completion ---------------------------------------------------------------------------
 
 
-def completions(analysis: Analysis, names: dict[str, str], line: int, character: int
+def completions(analysis: Analysis, names: Plans, line: int, character: int
                 ) -> list[lsp.CompletionItem]:
     """What may be typed here: frontmatter keys and values, task IDs in a dependencies cell,
     test IDs in a validation cell, the sections the doc type requires and the plan lacks."""
@@ -554,7 +588,7 @@ def completions(analysis: Analysis, names: dict[str, str], line: int, character:
     return []
 
 
-def _frontmatter_items(analysis: Analysis, names: dict[str, str], line: int, before: str):
+def _frontmatter_items(analysis: Analysis, names: Plans, line: int, before: str):
     doctype, plan = analysis.facts.doctype, analysis.plan
     match = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*", before)
     if match is None:
@@ -567,11 +601,10 @@ def _frontmatter_items(analysis: Analysis, names: dict[str, str], line: int, bef
             documentation=spec.description or None, sort_text=f"{0 if spec.required else 1}"
             f"{key}") for key, spec in doctype.fields.items() if key not in present]
     key = match.group(1)
-    if key == "depends_on":
-        own = {n for n, p in names.items() if p == plan.path}
-        return [lsp.CompletionItem(label=name, kind=lsp.CompletionItemKind.Reference,
-                                   detail=analysis.config.relative(path))
-                for name, path in sorted(names.items()) if name not in own]
+    if refers(analysis, key):
+        others = sorted({p for p in names.path_of.values() if p != plan.path})
+        return [lsp.CompletionItem(label=names_of(path)[0], kind=lsp.CompletionItemKind.Reference,
+                                   detail=analysis.config.relative(path)) for path in others]
     space = " " if before.endswith(":") else ""  # `status:draft` would not be YAML's value
     return [lsp.CompletionItem(label=value, kind=lsp.CompletionItemKind.EnumMember,
                                insert_text=space + value)
