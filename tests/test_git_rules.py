@@ -10,7 +10,6 @@ import pytest
 from conftest import FIXTURES
 from gitrepo import commit, git, make_repo, plan, planbook, write
 from planbook import changes
-from planbook import git as gitmodule
 from planbook.parse import parse_bytes
 from planbook.rules import all_rules
 
@@ -238,7 +237,7 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
         calls.append(args[3])  # git -C DIR <command>
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)
     monkeypatch.chdir(repo)
     paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))
     chosen = changes.select(paths, history=True, parse=parse_bytes)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -89,6 +88,8 @@ class Cache:
         kept = {k: v for k, v in self.entries.items()
                 if isinstance(v, dict) and v.get("path") not in paths}
         kept.update(self.new)
+        import tempfile
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"

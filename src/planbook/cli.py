@@ -452,6 +452,42 @@ def fix(paths, show_diff, select):
     sys.exit(1 if show_diff and changed else 0)
 
 
+@cli.command()
+def lsp():
+    """Run the Language Server on standard input and output, for editors.
+
+    Diagnostics, hover, go to definition, references, completion, code actions and the
+    outline, from the same rules and configuration as `planbook lint`. Needs the `lsp` extra:
+    pip install 'planbook[lsp]'.
+    """
+    try:
+        from planbook import lsp as server
+    except ImportError as exc:
+        raise click.UsageError(f"planbook lsp needs pygls ({exc.name} is missing): "
+                               "pip install 'planbook[lsp]'") from None
+    config_path = click.get_current_context().find_root().params.get("config_path")
+    server.serve(config_path)
+
+
+@cli.command()
+def mcp():
+    """Run the MCP server on standard input and output, for coding agents.
+
+    Tools to lint a plan or a buffer, explain a rule, list plans with their progress, give a
+    plan's next step and scaffold a new plan (never overwriting). Needs the `mcp` extra:
+    pip install 'planbook[mcp]'.
+    """
+    try:
+        import mcp.server.mcpserver  # noqa: F401  (the SDK, from the mcp extra)
+
+        from planbook import agent
+    except ImportError as exc:
+        raise click.UsageError(f"planbook mcp needs the MCP SDK ({exc.name} is missing): "
+                               "pip install 'planbook[mcp]'") from None
+    config_path = click.get_current_context().find_root().params.get("config_path")
+    agent.serve(config_path)
+
+
 @cli.group()
 def site():
     """The plan site: the MkDocs plugin builds it; these commands work without MkDocs."""

@@ -454,8 +454,6 @@ class Run(Result):
 def run(request: Request, config: Config) -> Run:
     """Lint what `request` asks for under `config`. Raises LintError for a run that cannot be
     made as asked; findings, however many, are a result."""
-    from planbook import baseline as baselines
-
     if request.since and request.staged:
         raise LintError("--changed-since and --staged cannot be combined")
     on_stdin = request.stdin is not None
@@ -483,11 +481,15 @@ def run(request: Request, config: Config) -> Run:
         # an existing file must be a baseline: never overwrite something else
         previous = _baseline(request.write_baseline) \
             if Path(request.write_baseline).exists() else {}
+        from planbook import baseline as baselines
+
         count = baselines.write(request.write_baseline, out.findings, set(out.linted),
                                 previous)
         out.notices.append(f"wrote {count} findings to the baseline {request.write_baseline}")
         out.wrote_baseline = True
     elif known is not None:
+        from planbook import baseline as baselines
+
         out.findings, out.hidden = baselines.apply(out.findings, known)
     return out
 
@@ -508,6 +510,10 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
 
     names = plan_names(every)
     history = bool(set(history_codes()) & enabled)
+    if history and not (request.since or request.staged):
+        from planbook.git import maybe_repository
+
+        history = maybe_repository(".")  # outside git there is no history to ask for
     index = _trace_index(config, request, enabled, every)
     if not (request.since or request.staged or history):
         linter = Linter(config, request.select, request.ignore, names, trace_index=index)

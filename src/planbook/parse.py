@@ -117,8 +117,10 @@ class _Parser(BlockParser):
         if state.src[state.cursor:state.cursor + 1] not in PARAGRAPH_STARTS:
             return super()._parse_plain_paragraph(state, sc)
         pos = state.cursor
+        src = state.src
         while pos < state.cursor_max:
-            if pos > state.cursor and sc.match(state.src, pos):
+            # a row starting with a pipe starts no block of its own: only the others are asked
+            if pos > state.cursor and src[pos] != "|" and sc.match(src, pos):
                 break
             line = state.get_line(pos)
             if not line.strip():

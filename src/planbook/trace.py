@@ -458,7 +458,7 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
     index = Index(home=min(paths, default=""))
     pattern = test_pattern(config.test_pattern)
     if history:
-        found = git.repository(root)
+        found = git.repository(root) if git.maybe_repository(root) else None
         if found is None and since:
             raise GitError("needs a git repository, and this folder is not in one")
         if found is not None and found.shallow:
