@@ -10,7 +10,6 @@ import pytest
 from conftest import FIXTURES
 from gitrepo import commit, git, make_repo, plan, planbook, write
 from planbook import changes
-from planbook import git as gitmodule
 from planbook.parse import parse_bytes
 from planbook.rules import all_rules
 

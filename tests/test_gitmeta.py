@@ -8,7 +8,6 @@ import subprocess
 
 import pytest
 
-from planbook import git as gitmodule
 from planbook import gitmeta
 
 if shutil.which("git") is None:  # pragma: no cover - git is part of every supported setup
