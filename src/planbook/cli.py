@@ -31,6 +31,17 @@ def _load_config(start: Path | None = None):
         raise click.UsageError(str(exc)) from None
 
 
+def _require(extra: str, what: str, needs: tuple[str, ...] = ()) -> None:
+    """Exit 2 with what to install when the command needs an extra that is missing."""
+    from planbook.extras import MissingExtra, require
+
+    try:
+        require(extra, what, needs)
+    except MissingExtra as exc:
+        click.echo(f"planbook: {exc}", err=True)
+        sys.exit(2)
+
+
 class _Group(click.Group):
     """The `planbook` group. Options every command shares are declared here once; they may
     also be written after the command's name (`planbook lint --config x.toml`)."""
@@ -289,6 +300,7 @@ def schema(type_name, output):
     """Print a doc type's frontmatter as JSON Schema, for editors and other tools."""
     import json
 
+    _require("schema", "planbook schema")
     from planbook.schema import frontmatter_schema
 
     doctype = _doctype(_load_config(), type_name)
@@ -427,6 +439,7 @@ def site():
 @click.option("--no-diagrams", is_flag=True, help="Leave out the SVG diagrams.")
 def site_export(folder, mkdocs_config, plans_dir, output_dir, no_git, no_diagrams):
     """Write the site's pages into FOLDER as plain Markdown, for other site generators."""
+    _require("site", "planbook site export", needs=("nh3",))
     from planbook.config import ConfigError
     from planbook.site import export
 
