@@ -207,7 +207,9 @@ def test_sarif_structure_and_rules():
     assert fm["name"] == "yaml-syntax-error"
     assert fm["shortDescription"]["text"] == "Frontmatter YAML must parse."
     assert fm["fullDescription"]["text"]
-    assert fm["helpUri"] == "https://example.org/planbook/docs/rules/FM003.md"
+    assert fm["helpUri"] == "https://example.org/planbook/FM003/"
+    assert fm["help"] == {"text": "Frontmatter YAML must parse.",
+                          "markdown": "Frontmatter YAML must parse."}
     assert fm["defaultConfiguration"]["level"] == "error"
     assert rules["ST001"]["defaultConfiguration"]["level"] == "warning"
     assert rules["CK002"]["defaultConfiguration"]["level"] == "note"
@@ -249,11 +251,12 @@ def test_sarif_fingerprint_ignores_line():
 
     a, b = fp(finding(line=3)), fp(finding(line=30, column=7))
     assert a == b
-    assert len(a["planbookFingerprint/v1"]) == 64
+    assert len(a["primaryLocationLineHash"]) == 64
     assert fp(finding(line=3, message="other")) != a
     given = finding(line=3)
     given.fingerprint = "abc123"
-    assert fp(given) == {"planbookFingerprint/v1": "abc123"}
+    assert fp(given) == {"primaryLocationLineHash": "abc123",
+                         "planbookFingerprint/v1": "abc123"}
 
 
 def test_sarif_finding_with_unknown_rule_gets_a_descriptor():
@@ -292,3 +295,36 @@ def test_junit_no_findings_and_control_characters():
     assert (suite.get("tests"), suite.get("failures"), len(suite)) == ("5", "0", 0)
     suite = ET.fromstring(render("junit", [finding(message="bell\x07here")], ctx()))
     assert suite.find("testcase/failure").get("message") == "bell\ufffdhere"
+
+
+def test_sarif_help_is_the_rules_documentation_and_links_follow_docs_url():
+    documented = {"FM003": SimpleNamespace(
+        code="FM003", name="yaml-syntax-error", severity="error",
+        summary="Frontmatter YAML must parse.",
+        doc="Frontmatter YAML must parse.\n\nIt stops every other check.\n\n**Bad**\n```yaml\n"
+            "a: [\n```")}
+    log = sarif([], rules=documented,
+                docs_url="https://example.org/plans/blob/main/docs/rules/{code}.md")
+    (rule_,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule_["help"]["markdown"] == documented["FM003"].doc
+    assert rule_["help"]["text"] == documented["FM003"].doc
+    assert rule_["fullDescription"]["text"] == "Frontmatter YAML must parse."
+    assert rule_["helpUri"] == "https://example.org/plans/blob/main/docs/rules/FM003.md"
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://example.org/plans/blob/main/docs/rules/"
+
+
+def test_sarif_uris_are_relative_to_the_root_however_the_path_was_given(tmp_path,
+                                                                       monkeypatch):
+    (tmp_path / "plans").mkdir()
+    monkeypatch.chdir(tmp_path / "plans")
+    given = [finding(str(tmp_path / "plans" / "a b.md")), finding("c.md", code="ST001"),
+             finding("/elsewhere/d.md", code="CK002")]
+    run = sarif(given, root=str(tmp_path))["runs"][0]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]
+                 for r in run["results"]]
+    assert {"uri": "plans/a%20b.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert {"uri": "plans/c.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert {"uri": "file:///elsewhere/d.md"} in locations  # outside the root: absolute
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == tmp_path.resolve().as_uri() + "/"

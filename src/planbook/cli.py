@@ -42,6 +42,26 @@ def _require(extra: str, what: str, needs: tuple[str, ...] = ()) -> None:
         sys.exit(2)
 
 
+def _repository_root(config) -> str:
+    """The folder SARIF paths are relative to: the root of the git repository that holds the
+    configuration's folder (the working folder without one), else that folder itself."""
+    from planbook import git
+
+    base = Path(config.root).resolve()
+    found = git.repository(base)
+    if found is None:
+        return str(base)
+    for _ in Path(found.prefix).parts:
+        base = base.parent
+    return str(base)
+
+
+def _fixable() -> frozenset[str]:
+    from planbook.fix import FIXERS
+
+    return frozenset(FIXERS)
+
+
 class _Group(click.Group):
     """The `planbook` group. Options every command shares are declared here once; they may
     also be written after the command's name (`planbook lint --config x.toml`)."""
@@ -153,7 +173,9 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
         click.echo(f"planbook: {result.hidden} known finding{'s' if result.hidden != 1 else ''} "
                    f"hidden by the baseline {baseline_path}", err=True)
     ctx = ReportContext(rules=result.rules, files_checked=result.files, statistics=statistics,
-                        quiet=quiet, version=__version__)
+                        quiet=quiet, version=__version__, docs_url=config.docs_url,
+                        root=_repository_root(config) if fmt == "sarif" else "",
+                        fixable=_fixable() if fmt == "json" else frozenset())
     text = render(fmt, result.findings, ctx)
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -25,7 +25,9 @@ class ReportContext:
     statistics: bool = False
     quiet: bool = False
     version: str = "0.1.0"
-    docs_url: str = ""  # base URL for rule help links; empty means no links
+    docs_url: str = ""  # `docs-url`: where the rule pages are; empty means no links
+    root: str = ""  # the repository root that SARIF URIs are relative to; "" when unknown
+    fixable: frozenset[str] = frozenset()  # the codes planbook fix has a fixer for
 
 
 def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:
@@ -34,6 +36,17 @@ def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
     return module.render(findings, ctx)
+
+
+def rule_url(code: str, docs_url: str) -> str:
+    """The page of rule `code` under `docs-url`: `{code}` replaced, or `CODE/` appended (the
+    page MkDocs builds from `CODE.md`); with no code, the rule index. "" without a docs-url."""
+    if not docs_url:
+        return ""
+    if "{code}" in docs_url:
+        return docs_url.replace("{code}", code) if code else docs_url.split("{code}")[0]
+    base = docs_url if docs_url.endswith("/") else docs_url + "/"
+    return f"{base}{code}/" if code else base
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
