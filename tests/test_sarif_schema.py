@@ -65,3 +65,50 @@ def test_uris_are_relative_to_the_repository_root_wherever_lint_runs(repo, tmp_p
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
                == "%SRCROOT%" for r in run["results"])
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+
+
+MULTITOOL = "@microsoft/sarif-multitool-linux@5.7.0"
+
+
+@pytest.fixture(scope="session")
+def multitool() -> Path:
+    """The SARIF Multitool, installed once from the npm registry into the virtualenv."""
+    import sys
+
+    prefix = Path(sys.prefix) / "sarif-multitool"
+    tool = prefix / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+    if not tool.exists():
+        subprocess.run(["npm", "install", "--prefix", str(prefix), "--no-save", "--no-audit",
+                        "--no-fund", "--loglevel=error", MULTITOOL], check=True,
+                       capture_output=True)
+    return tool
+
+
+def test_the_sarif_multitool_finds_nothing_with_its_github_and_sarif_rules(repo, tmp_path,
+                                                                         multitool):
+    """The checks GitHub applies on upload (GH…) and SARIF's own advice (SARIF…)."""
+    log = tmp_path / "planbook.sarif"
+    log.write_text(json.dumps(sarif(repo / "plans", ".")), encoding="utf-8")
+    out = tmp_path / "validation.sarif"
+    subprocess.run([str(multitool), "validate", str(log), "--rule-kind", "Gh;Sarif",
+                    "--output", str(out), "--log", "ForceOverwrite"], check=True,
+                   capture_output=True, env=env())
+    (run,) = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    found = [(r["ruleId"], r["message"]) for r in run.get("results", [])]
+    assert found == []
+
+
+def test_the_multitool_does_report_a_log_without_help(tmp_path, repo, multitool):
+    """The check above can fail: the same log without help gets GH2012 for every rule."""
+    data = sarif(repo)
+    for rule in data["runs"][0]["tool"]["driver"]["rules"]:
+        del rule["help"], rule["helpUri"]
+    log = tmp_path / "planbook.sarif"
+    log.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "validation.sarif"
+    subprocess.run([str(multitool), "validate", str(log), "--rule-kind", "Gh;Sarif",
+                    "--output", str(out), "--log", "ForceOverwrite"], check=True,
+                   capture_output=True, env=env())
+    (run,) = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    rules = len(data["runs"][0]["tool"]["driver"]["rules"])
+    assert [r["ruleId"] for r in run["results"]] == ["GH2012"] * rules
