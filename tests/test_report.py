@@ -271,30 +271,42 @@ def test_sarif_finding_with_unknown_rule_gets_a_descriptor():
 # --- junit ----------------------------------------------------------------------------
 
 
-def test_junit_counts_and_failures():
+def test_junit_has_a_case_per_linted_file_and_one_failure_per_failing_file():
     findings = [*SAMPLE, finding("plans/c.md", 4, 1, "CK002", "info", "open <item> & more")]
-    suite = ET.fromstring(render("junit", findings, ctx()))
+    linted = ("plans/a.md", "plans/b.md", "plans/c.md", "plans/d.md", "plans/e.md")
+    suite = ET.fromstring(render("junit", findings, ctx(files=linted)))
     assert suite.tag == "testsuite"
     assert suite.get("name") == "planbook"
-    assert suite.get("tests") == "5"
-    assert suite.get("failures") == "2"
     cases = suite.findall("testcase")
-    assert [c.get("classname") for c in cases] == ["plans/a.md", "plans/b.md", "plans/c.md"]
-    a_failures = cases[0].findall("failure")
-    assert [f.get("type") for f in a_failures] == ["FM003", "FM003"]
-    assert a_failures[1].get("message") == "could not find expected ':'"
-    assert a_failures[1].text == (
-        "plans/a.md:9:5: FM003 [yaml-syntax-error] could not find expected ':'"
-    )
+    assert [c.get("name") for c in cases] == list(linted)  # passing files too
+    assert suite.get("tests") == str(len(cases)) == "5"
+    assert suite.get("failures") == str(sum(1 for c in cases if c.find("failure") is not None))
+    assert suite.get("failures") == "2"
+    (a_failure,) = cases[0].findall("failure")
+    assert a_failure.get("type") == "FM003"
+    assert a_failure.get("message") == (
+        "FM003 mapping values are not allowed here (and 1 more problem)")
+    assert a_failure.text.splitlines() == [
+        "plans/a.md:2:1: FM003 [yaml-syntax-error] mapping values are not allowed here",
+        "plans/a.md:9:5: FM003 [yaml-syntax-error] could not find expected ':'",
+    ]
+    assert cases[1].find("failure").get("message") == "ST001 missing section 'Risks'"
     assert cases[2].findall("failure") == []
     assert "open <item> & more" in cases[2].find("system-out").text
+    assert list(cases[3]) == [] and list(cases[4]) == []
+
+
+def test_junit_lists_a_file_with_findings_even_when_not_among_the_linted():
+    suite = ET.fromstring(render("junit", [finding("plans/z.md")], ctx(files=("plans/a.md",))))
+    assert [c.get("name") for c in suite.findall("testcase")] == ["plans/a.md", "plans/z.md"]
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
 
 
 def test_junit_no_findings_and_control_characters():
     suite = ET.fromstring(render("junit", [], ctx()))
-    assert (suite.get("tests"), suite.get("failures"), len(suite)) == ("5", "0", 0)
+    assert (suite.get("tests"), suite.get("failures"), len(suite)) == ("0", "0", 0)
     suite = ET.fromstring(render("junit", [finding(message="bell\x07here")], ctx()))
-    assert suite.find("testcase/failure").get("message") == "bell\ufffdhere"
+    assert suite.find("testcase/failure").get("message") == "FM003 bell\ufffdhere"
 
 
 def test_sarif_help_is_the_rules_documentation_and_links_follow_docs_url():

@@ -172,7 +172,9 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
     if result.hidden and not quiet:
         click.echo(f"planbook: {result.hidden} known finding{'s' if result.hidden != 1 else ''} "
                    f"hidden by the baseline {baseline_path}", err=True)
-    ctx = ReportContext(rules=result.rules, files_checked=result.files, statistics=statistics,
+    linted = tuple(result.linted) or ((request.stdin_filename,) if use_stdin else ())
+    ctx = ReportContext(rules=result.rules, files_checked=result.files, files=linted,
+                        statistics=statistics,
                         quiet=quiet, version=__version__, docs_url=config.docs_url,
                         root=_repository_root(config) if fmt == "sarif" else "",
                         fixable=_fixable() if fmt == "json" else frozenset())

@@ -22,6 +22,7 @@ class ReportContext:
 
     rules: Mapping[str, Any]  # code -> rule with .code .name .severity .summary .doc_path
     files_checked: int
+    files: tuple[str, ...] = ()  # the paths linted, as reported: JUnit lists every one
     statistics: bool = False
     quiet: bool = False
     version: str = "0.1.0"
