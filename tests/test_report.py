@@ -122,8 +122,19 @@ def test_text_quiet_prints_only_findings():
 def test_json_round_trip_sorted():
     data = json.loads(render("json", SAMPLE, ctx()))
     expected = sorted(SAMPLE, key=Finding.sort_key)
-    assert data == [f.to_dict() for f in expected]
-    assert [Finding(**d).to_dict() for d in data] == data
+    assert data == [{**f.to_dict(), "fix": None} for f in expected]
+    assert [Finding(**{k: v for k, v in d.items() if k != "fix"}).to_dict() for d in data] \
+        == [f.to_dict() for f in expected]
+
+
+def test_json_says_how_to_fix_and_links_the_rule_when_docs_url_is_set():
+    given = [finding("plans/a b.md", code="FM003"), finding("plans/b.md", code="ST001")]
+    data = json.loads(render("json", given, ctx(fixable=frozenset({"FM003"}),
+                                                docs_url="https://example.org/rules")))
+    assert data[0]["fix"] == {"command": "planbook fix --select FM003 'plans/a b.md'"}
+    assert data[0]["url"] == "https://example.org/rules/FM003/"
+    assert data[1]["fix"] is None and data[1]["url"] == "https://example.org/rules/ST001/"
+    assert all("url" not in d for d in json.loads(render("json", given, ctx())))
 
 
 def test_json_empty_is_empty_array():
