@@ -42,6 +42,14 @@ def _require(extra: str, what: str, needs: tuple[str, ...] = ()) -> None:
         sys.exit(2)
 
 
+def _check_paths(paths) -> None:
+    """A PATH that does not exist is a usage error (exit 2), not a finding: it is a mistake
+    in the command, not in a plan."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
 def _repository_root(config) -> str:
     """The folder SARIF paths are relative to: the root of the git repository that holds the
     configuration's folder (the working folder without one), else that folder itself."""
@@ -150,10 +158,22 @@ def main() -> None:
               help="Record the findings of this run in a baseline file and exit 0.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
          stdin_filename, jobs, since, staged, baseline_path, write_baseline):
-    """Check plans against their doc type. PATHS default to the configured plan folders."""
+    """Check plans against their doc type. PATHS default to the configured plan folders.
+
+    With --stdin, the plan is read from standard input and no PATHS are given;
+    --stdin-filename names it (for the report, links and config).
+    """
     from planbook import lint as linting
     from planbook.report import ReportContext, render
 
+    if stdin_filename and not use_stdin:
+        raise click.UsageError("--stdin-filename names the plan read with --stdin; "
+                               "add --stdin, or pass the file as a PATH")
+    if use_stdin and paths:
+        raise click.UsageError(f"--stdin reads one plan from standard input, so PATHS "
+                               f"({' '.join(paths)}) cannot be given too; name the plan with "
+                               f"--stdin-filename {paths[0]}")
+    _check_paths(paths)
     start = Path(stdin_filename).parent if stdin_filename else None
     config = _load_config(start)
     request = linting.Request(
@@ -347,6 +367,7 @@ def status(paths, since, fmt):
     from planbook import lint as linting
     from planbook import status as report
 
+    _check_paths(paths)
     config = _load_config()
     try:
         files = linting.discover(list(paths), config)
@@ -390,16 +411,21 @@ def hooks_install(force, hooks_path):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", "show_diff", is_flag=True,
-              help="Print the changes as a unified diff and write nothing (exit 1 if any).")
+              help="Print the changes as a unified diff and write nothing; exit 1 if there "
+                   "are any, 0 if not.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only the fixes for these rules (codes, prefixes or names).")
 def fix(paths, show_diff, select):
     """Fix what has one safe answer, editing only the spans concerned.
 
-    Sets `updated` on plans whose content changed (GT002), quotes values YAML would mangle
-    (FM003, FM011, FM012), gives allowed values their declared case (FM007, TB004) and
-    renumbers sections (ST004); with `--select GT003`, raises the version's last number.
-    Comments, key order, line endings and all other bytes stay as they were.
+    Fixes only what `planbook lint` reports: sets `updated` on plans whose content changed
+    (GT002), quotes values YAML would mangle (FM003, FM011, FM012) and renumbers sections
+    (ST004). Asked for by name, it also raises the version's last number (`--select GT003`)
+    and gives allowed values their declared case (`--select FM007,TB004`; lint accepts any
+    case). Comments, key order, line endings and all other bytes stay as they were.
+
+    With --diff it writes nothing and prints the changes as a unified diff; as with Ruff's
+    --diff, it exits 1 when there is something to change and 0 when there is not.
 
     A file that cannot be read or written (read-only, hard-linked, not a regular file) is
     reported and left as it was, the others are still fixed, and the exit code is 2.

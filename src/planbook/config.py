@@ -207,11 +207,14 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("planbook", {})
+    tool = data.get("tool")
+    nested = path.name == "pyproject.toml" or (
+        isinstance(tool, dict) and isinstance(tool.get("planbook"), dict))
+    if nested:  # pyproject.toml, or any file (--config) that holds a [tool.planbook] table
+        data = tool.get("planbook", {}) if isinstance(tool, dict) else {}
     data = {k: v for k, v in data.items() if k not in ("root", "source")}
     try:
-        config = load(Config, data, "tool.planbook" if path.name == "pyproject.toml" else "")
+        config = load(Config, data, "tool.planbook" if nested else "")
     except DeclarationError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     config.root, config.source = path.parent, str(path)
