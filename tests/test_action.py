@@ -33,6 +33,19 @@ def test_the_action_declares_the_documented_inputs():
             assert "${{" not in step["run"]  # inputs reach scripts through env, never inline
 
 
+def test_the_documented_workflow_uses_the_action_as_it_is_declared():
+    doc = (CHECKOUT / "docs" / "ci.md").read_text(encoding="utf-8")
+    flows = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", doc, re.S)]
+    steps = [s for f in flows if "jobs" in f for job in f["jobs"].values() for s in job["steps"]]
+    tagged = re.compile(r"OWNER/planbook@vX\.Y\.Z")  # a release tag, as CHANGELOG.md says
+    (ours,) = [s for s in steps if tagged.fullmatch(s.get("uses", ""))]
+    assert set(ours["with"]) <= set(ACTION["inputs"])
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # changed-since needs the history
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/"))
+    assert upload["with"]["sarif_file"] == ACTION["inputs"]["sarif"]["default"]
+
+
 class Runner:
     """Enough of GitHub's runner for this action: expressions, env, GITHUB_PATH, outputs."""
 

@@ -28,7 +28,7 @@ else
     if [ ! -x "$planbook" ]; then
         echo "planbook pre-commit hook: planbook is not installed here. Install it from" \\
              "its repository: pip install \\"planbook @ git+URL@TAG\\" (URL: where" \\
-             "planbook is hosted, TAG: a release such as v0.1.0), or skip this check" \\
+             "planbook is hosted, TAG: a release tag or a commit), or skip this check" \\
              "once with git commit --no-verify" >&2
         exit 1
     fi
