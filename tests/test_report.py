@@ -129,7 +129,7 @@ def test_json_round_trip_sorted():
 
 def test_json_says_how_to_fix_and_links_the_rule_when_docs_url_is_set():
     given = [finding("plans/a b.md", code="FM003"), finding("plans/b.md", code="ST001")]
-    data = json.loads(render("json", given, ctx(fixable=frozenset({"FM003"}),
+    data = json.loads(render("json", given, ctx(fixes=frozenset({("plans/a b.md", "FM003", 1)}),
                                                 docs_url="https://example.org/rules")))
     assert data[0]["fix"] == {"command": "planbook fix --select FM003 'plans/a b.md'"}
     assert data[0]["url"] == "https://example.org/rules/FM003/"

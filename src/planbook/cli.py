@@ -64,10 +64,32 @@ def _repository_root(config) -> str:
     return str(base)
 
 
-def _fixable() -> frozenset[str]:
-    from planbook.fix import FIXERS
+def _fixes(findings, config) -> frozenset[tuple[str, str, int]]:
+    """(path, code, line) of each finding that `planbook fix --select CODE PATH` changes: an
+    edit of its rule on its line, or the only finding of its rule in its file when that rule's
+    fixer edits the file. Worked out by running the fixers without writing, so a finding is
+    never said to be fixable when the fixer would leave it as it is."""
+    from collections import Counter
 
-    return frozenset(FIXERS)
+    from planbook import fix as fixing
+
+    codes = sorted({f.code for f in findings} & set(fixing.FIXERS))
+    paths = sorted({f.path for f in findings if f.code in codes and os.path.isfile(f.path)})
+    if not paths:
+        return frozenset()
+    edited: set[tuple[str, str, int]] = set()
+    try:
+        for done in fixing.run(paths, config, codes, apply=False, notices=[]):
+            if done.outcome and done.outcome.changed:
+                edited.update((done.path, e.code, e.line) for e in done.outcome.edits)
+    except ValueError:
+        return frozenset()
+    per_rule = Counter((f.path, f.code) for f in findings)
+    files_edited = {(path, code) for path, code, _ in edited}
+    return frozenset(
+        (f.path, f.code, f.line) for f in findings
+        if (f.path, f.code, f.line) in edited
+        or (per_rule[f.path, f.code] == 1 and (f.path, f.code) in files_edited))
 
 
 class _Group(click.Group):
@@ -197,7 +219,8 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
                         statistics=statistics,
                         quiet=quiet, version=__version__, docs_url=config.docs_url,
                         root=_repository_root(config) if fmt == "sarif" else "",
-                        fixable=_fixable() if fmt == "json" else frozenset())
+                        fixes=_fixes(result.findings, config)
+                        if fmt == "json" and not use_stdin else frozenset())
     text = render(fmt, result.findings, ctx)
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -28,7 +28,7 @@ class ReportContext:
     version: str = "0.1.0"
     docs_url: str = ""  # `docs-url`: where the rule pages are; empty means no links
     root: str = ""  # the repository root that SARIF URIs are relative to; "" when unknown
-    fixable: frozenset[str] = frozenset()  # the codes planbook fix has a fixer for
+    fixes: frozenset[tuple[str, str, int]] = frozenset()  # (path, code, line) fix changes
 
 
 def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:

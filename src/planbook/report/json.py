@@ -2,8 +2,8 @@
 describes (version 1; its JSON Schema is docs/schemas/findings-v1.json).
 
 Each finding has the fields of `Finding.to_dict()`, which stay as they are within a version,
-then `fix` (how to fix it, or null where no fixer exists for its rule) and, when `docs-url`
-is configured, `url`, the page of its rule.
+then `fix` (the command that fixes it, or null where `planbook fix` would leave it as it is)
+and, when `docs-url` is configured, `url`, the page of its rule.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ VERSION = 1
 
 def finding_data(finding: Finding, ctx: ReportContext) -> dict[str, Any]:
     data = finding.to_dict()
+    fixed = (finding.path, finding.code, finding.line) in ctx.fixes
     data["fix"] = ({"command": f"planbook fix --select {finding.code} "
-                               f"{shlex.quote(finding.path)}"}
-                   if finding.code in ctx.fixable else None)
+                               f"{shlex.quote(finding.path)}"} if fixed else None)
     url = rule_url(finding.code, ctx.docs_url)
     if url:
         data["url"] = url
