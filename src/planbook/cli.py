@@ -178,8 +178,10 @@ def main() -> None:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the findings of this run in a baseline file and exit 0.")
+@click.option("--no-cache", is_flag=True,
+              help="Lint every plan again, neither reading nor writing the lint cache.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
-         stdin_filename, jobs, since, staged, baseline_path, write_baseline):
+         stdin_filename, jobs, since, staged, baseline_path, write_baseline, no_cache):
     """Check plans against their doc type. PATHS default to the configured plan folders.
 
     With --stdin, the plan is read from standard input and no PATHS are given;
@@ -202,7 +204,7 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
         paths=list(paths), stdin=sys.stdin.buffer.read() if use_stdin else None,
         stdin_filename=stdin_filename or "<stdin>", staged=staged, since=since,
         select=_codes(select), ignore=_codes(ignore), baseline=baseline_path,
-        write_baseline=write_baseline, jobs=jobs)
+        write_baseline=write_baseline, jobs=jobs, cache=not no_cache)
     try:
         result = linting.run(request, config)
     except linting.LintError as exc:

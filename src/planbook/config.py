@@ -40,6 +40,7 @@ class Config:
     template: str | None = None  # a team's own template for `planbook new`
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
     docs_url: str = ""  # where the rule pages are published: SARIF helpUri, JSON url
+    cache_dir: str = ".planbook_cache"  # the lint cache, beside the config; "" for none
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""

@@ -207,7 +207,9 @@ def _read_problem(path: str) -> str:
     return ""
 
 
-def parse_bytes(data: bytes, path: str) -> Plan:
+def parse_bytes(data: bytes, path: str, body: bool = True) -> Plan:
+    """Parse a file's bytes; with `body` False only the frontmatter is read (the other
+    documents' references need no more)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:8192]:
@@ -224,10 +226,10 @@ def parse_bytes(data: bytes, path: str) -> Plan:
              f"{exc.start}); save the file as UTF-8")
         )
         return plan
-    return parse_text(text, path)
+    return parse_text(text, path, body)
 
 
-def parse_text(text: str, path: str = "<text>") -> Plan:
+def parse_text(text: str, path: str = "<text>", body: bool = True) -> Plan:
     """Parse a decoded plan. Line numbers in the result are lines of `text`."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -239,7 +241,8 @@ def parse_text(text: str, path: str = "<text>") -> Plan:
     plan.lines = lines
     body_from = _parse_frontmatter(plan, lines)
     plan.body_start = body_from + 1
-    _parse_body(plan, lines, body_from)
+    if body:
+        _parse_body(plan, lines, body_from)
     return plan
 
 
