@@ -84,20 +84,13 @@ def discover(paths: list[str], config: Config) -> list[str]:
             for name in sorted(files):
                 if name.endswith(".md"):
                     full = os.path.join(folder, name)
-                    if not _excluded(full, config):
+                    if not config.excluded(full):
                         found.append(full)
     first: dict[str, str] = {}  # real location → the spelling first given
     for path in found:
         path = os.path.normpath(path)
         first.setdefault(os.path.realpath(path), path)
     return sorted(first.values())
-
-
-def _excluded(path: str, config: Config) -> bool:
-    import fnmatch
-
-    rel = config.relative(path)
-    return any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude)
 
 
 def _display(path: str) -> str:
