@@ -507,8 +507,8 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         from planbook.git import maybe_repository
 
         history = maybe_repository(".")  # outside git there is no history to ask for
-    index = _trace_index(config, request, enabled, every)
     if not (request.since or request.staged or history):
+        index = _trace_index(config, request, enabled, every)
         linter = Linter(config, request.select, request.ignore, names, trace_index=index)
         linter.cache = _open_cache(config, request, linter)
         _merge(out, lint_paths(files, linter, request.jobs))
@@ -524,6 +524,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         raise LintError(str(exc)) from None
     if chosen.notice:
         out.notices.append(chosen.notice)
+    index = _trace_index(config, request, enabled, every)  # once git has checked the ref
     linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)

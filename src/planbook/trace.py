@@ -214,38 +214,13 @@ def test_pattern(pattern: str | None) -> re.Pattern:
     return compiled
 
 
-def _glob(pattern: str) -> re.Pattern:
-    """A glob as a regular expression over paths with forward slashes: `**/` any folders
-    (none too), `*` and `?` within one name, `[...]` a set."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1:end]
-            out.append("[" + ("^" + re.escape(body[1:]) if body.startswith("!")
-                              else re.escape(body)) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
 def test_files(root: Path, globs) -> list[Path]:
-    """The files the `tests` globs name under `root`, sorted, each once. Folders whose name
-    starts with a dot, and node_modules, are not walked; nor are symbolic links to folders."""
+    """The files the `tests` globs name under `root`, sorted, each once. They match as the
+    config's other globs do (`config.glob_matches`: as a line of .gitignore). Folders whose
+    name starts with a dot, and node_modules, are not walked; nor are symbolic links to
+    folders."""
+    from planbook.config import glob_matches
+
     found: set[Path] = set()
     seen = 0
     for pattern in globs:
@@ -254,12 +229,15 @@ def test_files(root: Path, globs) -> list[Path]:
         if not clean or clean.startswith("/") or ".." in parts or ":" in parts[0]:
             raise TraceError(f"tests: {pattern!r} must be a glob relative to the project, such "
                              "as 'tests/**/*.py'")
-        fixed = []
-        for part in parts[:-1]:
-            if any(c in part for c in "*?["):
+        fixed = []  # the folders before the first wildcard, when the pattern is anchored
+        for part in parts[:-1] if len(parts) > 1 else ():
+            if any(c in part for c in "*?[\\"):
                 break
             fixed.append(part)
-        matcher = _glob(clean)
+        try:
+            glob_matches(clean, "x")
+        except ValueError:
+            raise TraceError(f"tests: {pattern!r} is not a glob planbook can read") from None
         base = root.joinpath(*fixed)
         if not base.is_dir():
             continue
@@ -271,7 +249,7 @@ def test_files(root: Path, globs) -> list[Path]:
                 if seen > MAX_WALKED:
                     raise TraceError(f"tests: the globs walk more than {MAX_WALKED} files; "
                                      "narrow them")
-                if matcher.match(name if rel == "." else f"{rel}/{name}"):
+                if glob_matches(clean, name if rel == "." else f"{rel}/{name}"):
                     path = Path(folder) / name
                     if path.is_file():
                         found.add(path)
