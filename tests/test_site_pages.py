@@ -99,7 +99,7 @@ def test_index_rows_carry_what_is_sorted_and_filtered(plans):
     assert [status for status, _ in rows] == ["in-progress", "draft"]
     assert "grace" in rows[1][1] and "export" in rows[1][1]
     assert '<a href="IP-1-retry/">Webhook Retry Queue</a>' in index
-    assert '<option value="draft">Draft</option>' in index
+    assert '<option value="draft">Draft (1)</option>' in index
     # the checklist of the clean plan: two of five ticked
     assert 'value="2" max="5"' in index
     # six tasks in the tasks table
@@ -192,11 +192,11 @@ def test_depends_on_graph_board_and_blocked_plans(plans):
     assert '<a href="../IP-1-base/">' in deps
     assert "IP-9" in deps  # named but not found
     board = out["plans/board.md"]
-    done = board.split('pb-column-done">')[1].split("</section>")[0]
+    done = board.split('data-status="done"')[1].split("</details>")[0]
     assert ">Base</a>" in done
-    approved = board.split('pb-column-approved">')[1].split("</section>")[0]
+    approved = board.split('data-status="approved"')[1].split("</details>")[0]
     assert "pb-blocked" in approved and "waits on IP-2-api (review), IP-9 (not found)" in approved
-    review = board.split('pb-column-review">')[1].split("</section>")[0]
+    review = board.split('data-status="review"')[1].split("</details>")[0]
     assert "pb-blocked" not in review  # IP-1 is done
     page = out["plans/IP-2-api.md"]
     assert "<dt>Depends on</dt>" in page and "<dt>Needed by</dt>" in page

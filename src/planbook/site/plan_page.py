@@ -110,7 +110,7 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
                 links.append(f"{markup.escape(name)} <span class=pb-muted>(not found)</span>")
             else:
                 links.append(f'<a href="{view.link(page, view.page[target.rel])}">'
-                             f"{markup.escape(name)}</a> {badge(target.plan.status)}")
+                             f"{markup.escape(name)}</a> {badge(target)}")
         add("Depends on", ", ".join(links), raw=True)
     needed = view.needed_by.get(entry.rel, [])
     if needed:
@@ -122,7 +122,7 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
     if remote:
         source += f' · <a href="{markup.escape(remote)}">repository</a>'
     add("Source", source, raw=True)
-    badges = [badge(entry.plan.status)]
+    badges = [badge(entry)]
     if entry.uncommitted:
         badges.append('<span class="pb-flag">uncommitted</span>')
     lint, _, lint_css = lint_cell(entry)
