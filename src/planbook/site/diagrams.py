@@ -15,7 +15,8 @@ from planbook.facts import Task
 from planbook.sequence import Gantt
 from planbook.site.markup import escape
 
-NODE_W, NODE_H, GAP_X, GAP_Y = 176, 40, 56, 14
+NODE_W, NODE_H, GAP_X, GAP_Y = 200, 40, 56, 14
+LINE_H, SUB_LINES = 14, 3  # a node's subtitle wraps onto at most this many lines
 CHAR_W = 6.6  # average width of a 12px sans-serif character, for truncating labels
 
 
@@ -153,15 +154,17 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
     if not nodes:
         return ""
     by_key = {n.key: n for n in nodes}
+    wrapped = {n.key: _wrap(n.subtitle, NODE_W - 16) for n in nodes}
+    node_h = NODE_H + LINE_H * max(max(len(w) for w in wrapped.values()) - 1, 0)
     columns = layers([n.key for n in nodes], edges)
     tallest = max(len(c) for c in columns)
     width = len(columns) * (NODE_W + GAP_X) - GAP_X + 16
-    height = tallest * (NODE_H + GAP_Y) - GAP_Y + 16
+    height = tallest * (node_h + GAP_Y) - GAP_Y + 16
     where: dict[str, tuple[float, float]] = {}
     for c, column in enumerate(columns):
-        offset = (tallest - len(column)) * (NODE_H + GAP_Y) / 2
+        offset = (tallest - len(column)) * (node_h + GAP_Y) / 2
         for r, key in enumerate(column):
-            where[key] = (8 + c * (NODE_W + GAP_X), 8 + offset + r * (NODE_H + GAP_Y))
+            where[key] = (8 + c * (NODE_W + GAP_X), 8 + offset + r * (node_h + GAP_Y))
     marker = ident
     out = [_svg_open(width, height, label, "pb-graph"),
            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -171,9 +174,9 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
         if a not in where or b not in where or a == b:
             continue
         (x1, y1), (x2, y2) = where[a], where[b]
-        x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
+        x1, y1, y2 = x1 + NODE_W, y1 + node_h / 2, y2 + node_h / 2
         if x2 <= x1:  # a back edge of a cycle: go around below
-            low = max(y1, y2) + NODE_H
+            low = max(y1, y2) + node_h
             path = f"M{x1:.0f},{y1:.0f}C{x1 + 40:.0f},{low:.0f} {x2 - 40:.0f},{low:.0f} " \
                    f"{x2:.0f},{y2:.0f}"
         else:
@@ -183,12 +186,12 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
     for key, (x, y) in where.items():
         node = by_key[key]
         box = (f'<g class="pb-node {escape(node.css)}"><title>{escape(node.tooltip or node.title)}'
-               f'</title><rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" '
+               f'</title><rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{node_h}" '
                f'rx="5"/><text class="pb-node-title" x="{x + 8:.0f}" y="{y + 16:.0f}">'
                f'{escape(_clip(node.title, NODE_W - 16, 7.2))}</text>')
-        if node.subtitle:
-            box += (f'<text class="pb-node-sub" x="{x + 8:.0f}" y="{y + 31:.0f}">'
-                    f'{escape(_clip(node.subtitle, NODE_W - 16))}</text>')
+        for n, line in enumerate(wrapped[key]):
+            box += (f'<text class="pb-node-sub" x="{x + 8:.0f}" y="{y + 31 + n * LINE_H:.0f}">'
+                    f"{escape(line)}</text>")
         box += "</g>"
         if node.href:
             box = f'<a href="{escape(node.href)}">{box}</a>'
@@ -197,18 +200,37 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
     return "".join(out)
 
 
-def task_graph_svg(tasks: list[Task]) -> str:
+def task_edges(tasks: list[Task]) -> list[tuple[str, str]]:
+    """Each (prerequisite, task) the Dependencies column names, between tasks of the table."""
     ids = {t.id for t in tasks}
-    nodes = [Node(t.id, t.id, t.title, "pb-done" if t.done else "",
+    return [(d, t.id) for t in tasks for d in t.depends if d in ids and d != t.id]
+
+
+def task_graph_svg(tasks: list[Task], href=lambda task: "") -> str:
+    """The tasks linked by their Dependencies; `href(task)` is where a node leads."""
+    nodes = [Node(t.id, t.id, t.title, "pb-done" if t.done else "", href(t),
                   tooltip=f"{t.id}: {t.title}") for t in tasks]
-    edges = [(d, t.id) for t in tasks for d in t.depends if d in ids]
-    return graph_svg(nodes, edges, "Task dependency graph", "pb-arrow-tasks")
+    return graph_svg(nodes, task_edges(tasks), "Task dependency graph", "pb-arrow-tasks")
 
 
 def _svg_open(width: float, height: float, label: str, css: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" role="img" '
             f'aria-label="{escape(label)}" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}">')
+
+
+def _wrap(value: str, pixels: float, char: float = CHAR_W) -> list[str]:
+    """Text in lines that fit `pixels`, at most SUB_LINES of them, the last clipped."""
+    most = max(int(pixels / char), 4)
+    lines: list[str] = []
+    for word in value.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > SUB_LINES:
+        lines = lines[:SUB_LINES - 1] + [_clip(" ".join(lines[SUB_LINES - 1:]), pixels, char)]
+    return [_clip(line, pixels, char) for line in lines]
 
 
 def _clip(value: str, pixels: float, char: float = CHAR_W) -> str:

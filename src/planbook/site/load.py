@@ -75,6 +75,7 @@ class Entry:
     yaml_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
+    anchors: list[int] | None = None  # lines of the body a link can point at (pb-L<line>)
     sketches: list[str] | None = None
     prepared: Options | None = None
 

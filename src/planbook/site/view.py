@@ -106,7 +106,7 @@ def lint_cell(entry: Entry) -> tuple[str, int, str]:
 
 def progress_html(done: int, total: int, label: str) -> str:
     if not total:
-        return '<span class="pb-muted">none</span>'
+        return '<span class="pb-muted">nothing to count</span>'
     percent = round(100 * done / total)
     return (f'<progress class="pb-progress" value="{done}" max="{total}" '
             f'aria-label="{markup.escape(label)}: {done} of {total}"></progress> '
@@ -152,7 +152,8 @@ def _status_order(entries: list[Entry], used: Counter) -> list[str]:
 
 def figure(svg: str) -> str:
     """A diagram, kept out of the search index: its labels repeat the page's text."""
-    return f'<figure class="pb-diagram" data-search-exclude>{svg}</figure>'
+    return (f'<figure class="pb-diagram pb-scroll" tabindex="0" data-search-exclude>{svg}'
+            "</figure>")
 
 
 def plan_nodes(view: SiteView, entries: list[Entry], from_page: str,
