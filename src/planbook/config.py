@@ -39,6 +39,8 @@ class Config:
     type_files: tuple[str, ...] = ()  # or declared in TOML/YAML files
     template: str | None = None  # a team's own template for `planbook new`
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
+    # a status as plans write it → the lifecycle status the site shows it under (completed → done)
+    status_aliases: dict[str, str] = field(default_factory=dict)
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""

@@ -39,14 +39,19 @@ def lifecycle_order(life: LifecycleSpec) -> tuple[str, ...]:
     return tuple(order)
 
 
-def status_key(written: str, canonical: str, known: tuple[str, ...]) -> str:
+def status_key(written: str, canonical: str, known: tuple[str, ...],
+               aliases: dict[str, str] | None = None) -> str:
     """The status a plan is shown under: what its doc type makes of it (an `open` pattern of
-    the status field maps other wordings), else the lifecycle status it spells with other
-    separators (`in_progress`, `In Progress` → `in-progress`), else its own words."""
+    the status field maps other wordings), else what the configuration's `status-aliases`
+    say it means (completed → done), else the lifecycle status it spells with other separators
+    (`in_progress`, `In Progress` → `in-progress`), else its own words."""
     if canonical in known:
         return canonical
-    respelled = SEPARATORS.sub("-", written.strip().lower())
-    return respelled if respelled in known else canonical
+    respell = SEPARATORS.sub("-", written.strip().lower())
+    for key, target in (aliases or {}).items():
+        if SEPARATORS.sub("-", key.strip().lower()) == respell:
+            return target.strip().lower()
+    return respell if respell in known else canonical
 
 
 def natural_key(text: str) -> str:
@@ -177,7 +182,8 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
                 sources[rel] = rel
     layout = Layout(rels, site.attachments, options or Options()) if prepare else None
     work = list(zip(files, rels, strict=True))
-    site.entries = map_items(_read, (linter, sources, layout, prepare), work, jobs)
+    state = (linter, sources, layout, prepare, config.status_aliases)
+    site.entries = map_items(_read, state, work, jobs)
     for entry in site.entries:
         if facts and facts.in_repo:
             entry.history = facts.histories.get(entry.rel)
@@ -189,7 +195,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     """One plan: parsed, linted, its tasks taken, and finished by `prepare` when given."""
     from planbook.parse import read_plan
 
-    linter, sources, layout, prepare = state
+    linter, sources, layout, prepare, aliases = state
     path, rel = work
     plan = read_plan(path)
     facts = linter.facts(plan)
@@ -202,7 +208,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     life = facts.doctype.lifecycle if facts.doctype else UNTYPED
     entry.lifecycle = lifecycle_order(life)
     entry.written_status = status_of(plan, life.field)
-    entry.status = status_key(entry.written_status, facts.status, entry.lifecycle)
+    entry.status = status_key(entry.written_status, facts.status, entry.lifecycle, aliases)
     entry.done, entry.finished = life.is_done(entry.status), life.is_finished(entry.status)
     entry.yaml_errors = [(line, message) for code, line, _, message in plan.parse_findings
                          if code == "FM003"]

@@ -69,12 +69,25 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 "the plans come from a shallow git clone: first-commit dates and authors are "
                 "cut off at the clone's depth. Fetch the whole history (for example "
                 "'fetch-depth: 0' on a CI checkout) or set 'git: false' for the planbook plugin.")
+        plans_dir = settings.plans_path(self.root)
+        for existing in list(files):  # the plans as files of the docs folder: published below
+            if existing.abs_src_path and not existing.generated_by and \
+                    Path(existing.abs_src_path).resolve().is_relative_to(plans_dir):
+                files.remove(existing)
+        docs_dir = Path(config.docs_dir).resolve()
         for file in generated:
             if file.text is not None:
-                _replace(files, File.generated(config, file.path, content=file.text))
+                made = File.generated(config, file.path, content=file.text)
+                if file.plan is not None:  # "edit this page" leads to the plan itself
+                    made.edit_uri = Path(os.path.relpath(file.plan, docs_dir)).as_posix()
+                _replace(files, made)
             else:
                 _replace(files, File.generated(config, file.path,
                                                abs_src_path=os.fspath(file.source)))
+        if files.get_file_from_path("index.md") is None and \
+                files.get_file_from_path("README.md") is None:
+            _replace(files, File.generated(config, "index.md", content=home_page(
+                config.site_name, settings.output_dir.strip("/"), len(site.entries))))
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
@@ -104,6 +117,15 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         if plans_dir.is_dir():
             server.watch(os.fspath(plans_dir))
         return server
+
+
+def home_page(site_name: str, output_dir: str, count: int) -> str:
+    """The site's home page when the docs folder has none: a repository of plans alone."""
+    from planbook.site.markup import md_escape
+
+    return (f"# {md_escape(site_name or 'Plans')}\n\n{count} plan{'s' if count != 1 else ''}: "
+            f"[all plans]({output_dir}/index.md) · [status board]({output_dir}/board.md) · "
+            f"[dependencies]({output_dir}/dependencies.md)\n")
 
 
 def _local_worker_shim(config) -> None:
