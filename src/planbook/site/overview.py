@@ -27,7 +27,8 @@ from planbook.site.view import (
 
 # Front matter for the wide pages: Material then gives the table of contents' room to the
 # content. Only fixed keys: a title in front matter would reach the theme unescaped.
-WIDE = "---\nhide:\n  - toc\n---\n"
+# The index and the board repeat what the plan pages say, so search leaves them out.
+WIDE = "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n"
 EMPTY = '<li class="pb-empty pb-muted">none</li>'
 
 

@@ -232,7 +232,7 @@ def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
              '<th scope="col">Message</th></tr></thead><tbody>' + "".join(rows)
              + "</tbody></table></div>")
     opened = " open" if len(entry.findings) <= FEW_FINDINGS else ""
-    out += [f'<details class="pb-findings-list"{opened}><summary>All {len(entry.findings)} '
+    out += [f'<details class="pb-findings-list" data-search-exclude{opened}><summary>All {len(entry.findings)} '
             f'finding{"s" if len(entry.findings) != 1 else ""}, by line</summary>\n{table}\n'
             "</details>", ""]
     return out
@@ -340,7 +340,7 @@ def _body(layout: Layout, entry: Entry, page: str) -> tuple[list[str], list[int]
                 piece, rows = _row_anchors(piece, plan.lines, line, block.end_line)
                 anchors.extend(rows)
             if gantt is not None and block.line <= gantt.line - 1 <= block.end_line:
-                piece = ('<details class="pb-source"><summary>Mermaid source of the '
+                piece = ('<details class="pb-source" data-search-exclude><summary>Mermaid source of the '
                          f"implementation sequence (drawn above)</summary>\n{piece.strip()}\n"
                          "</details>\n")
             parts.append(f'<span class="pb-anchor" id="{ANCHOR}{line}"></span>{piece}')

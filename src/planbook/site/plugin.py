@@ -23,6 +23,7 @@ from planbook.site import pages
 
 log = get_plugin_logger(__name__)
 SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
+ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
 
 
 class PlanbookConfig(base.Config):
@@ -106,11 +107,19 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         return nav
 
     def on_post_page(self, output: str, page, config) -> str:
-        """Keep a plan's title text inside the theme's `<title>` element."""
+        """Keep a plan's title text inside the theme's `<title>` element, and have the search
+        index load when a reader first searches (see `search-on-demand.js`)."""
         from planbook.site.markup import safe_title_element
 
         title = (page.meta or {}).get("title") or page.title
-        return safe_title_element(output, str(title)) if title else output
+        output = safe_title_element(output, str(title)) if title else output
+        if any(name.split("/")[-1] == "search" for name in config.plugins) and \
+                "</head>" in output:
+            from mkdocs.utils import get_relative_url
+
+            src = get_relative_url(ON_DEMAND, page.url)
+            output = output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        return output
 
     def on_serve(self, server, config, builder):
         plans_dir = self.settings(config).plans_path(self.root)

@@ -1,6 +1,6 @@
 // Sorting and filtering for the plan index and the board, and a note on boxes that scroll
 // sideways. Plain DOM, no libraries, nothing fetched. The pages are complete without this
-// script; it only adds the controls. A filter is kept in the address (?q=…&status=…), so a
+// script; it only adds the controls. A filter is kept in the address (?filter=…&status=…), so a
 // filtered view can be shared.
 (function () {
   "use strict";
@@ -46,12 +46,12 @@
 
   function readAddress() {
     var params = new URLSearchParams(window.location.search);
-    return { q: params.get("q") || "", status: params.get("status") || "" };
+    return { q: params.get("filter") || "", status: params.get("status") || "" };
   }
 
   function keepInAddress(q, status) {
     var params = new URLSearchParams(window.location.search);
-    if (q) params.set("q", q); else params.delete("q");
+    if (q) params.set("filter", q); else params.delete("filter");
     if (status) params.set("status", status); else params.delete("status");
     var search = params.toString();
     var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
