@@ -232,8 +232,9 @@ def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
              '<th scope="col">Message</th></tr></thead><tbody>' + "".join(rows)
              + "</tbody></table></div>")
     opened = " open" if len(entry.findings) <= FEW_FINDINGS else ""
-    out += [f'<details class="pb-findings-list" data-search-exclude{opened}><summary>All {len(entry.findings)} '
-            f'finding{"s" if len(entry.findings) != 1 else ""}, by line</summary>\n{table}\n'
+    many = len(entry.findings)
+    out += [f'<details class="pb-findings-list" data-search-exclude{opened}><summary>'
+            f'All {many} finding{"s" if many != 1 else ""}, by line</summary>\n{table}\n'
             "</details>", ""]
     return out
 
@@ -336,13 +337,14 @@ def _body(layout: Layout, entry: Entry, page: str) -> tuple[list[str], list[int]
                 parts.append(piece)
                 continue
             anchors.append(line)
-            if block.type == "table":
-                piece, rows = _row_anchors(piece, plan.lines, line, block.end_line)
+            tables = [t for t in plan.tables if block.line <= t.line <= block.end_line]
+            if len(tables) == 1:
+                piece, rows = _row_anchors(piece, [r.line for r in tables[0].rows])
                 anchors.extend(rows)
             if gantt is not None and block.line <= gantt.line - 1 <= block.end_line:
-                piece = ('<details class="pb-source" data-search-exclude><summary>Mermaid source of the '
-                         f"implementation sequence (drawn above)</summary>\n{piece.strip()}\n"
-                         "</details>\n")
+                piece = ('<details class="pb-source" data-search-exclude><summary>Mermaid '
+                         "source of the implementation sequence (drawn above)</summary>\n"
+                         f"{piece.strip()}\n</details>\n")
             parts.append(f'<span class="pb-anchor" id="{ANCHOR}{line}"></span>{piece}')
         html = "".join(parts).strip()
         if html:
@@ -361,12 +363,10 @@ def _body(layout: Layout, entry: Entry, page: str) -> tuple[list[str], list[int]
     return out, sorted(set(anchors))
 
 
-def _row_anchors(html: str, lines: list[str], first: int, last: int) -> tuple[str, list[int]]:
-    """A table's body rows, each with the id of the line it was written on."""
-    rows = [n for n in range(first + 2, last + 1) if lines[n - 1].strip().startswith("|")
-            or (lines[n - 1].strip() and "|" in lines[n - 1])]
+def _row_anchors(html: str, rows: list[int]) -> tuple[str, list[int]]:
+    """A table's body rows, each with the id of the line it was written on (`rows`)."""
     head, tag, body = html.partition("<tbody>")
-    if not tag:
+    if not tag or html.count("<tbody>") != 1:
         return html, []
     parts = TR.split(body)
     if len(parts) - 1 != len(rows):  # the rows are not one a line: keep the block's anchor
