@@ -283,6 +283,7 @@ def status_columns(page) -> dict[str, int]:
 
 def test_board_shows_every_status_by_its_own_name(tab, served, khive):
     open_page(tab, f"{served['khive']}/plans/board.html")
+    shot(tab, "site-khive-board")
     no_sideways_page(tab)
     columns = status_columns(tab)
     expected: dict[str, int] = {}
@@ -302,7 +303,6 @@ def test_board_shows_every_status_by_its_own_name(tab, served, khive):
     assert empty.bounding_box()["width"] < full.bounding_box()["width"]
     note = tab.locator(".pb-column[data-status='completed'] .pb-column-note")
     assert "Not a status of the lifecycle" in note.inner_text()
-    shot(tab, "site-khive-board")
 
 
 def test_board_of_300_plans_side_by_side_with_counts_and_a_filter(tab, served):
@@ -311,6 +311,7 @@ def test_board_of_300_plans_side_by_side_with_counts_and_a_filter(tab, served):
     columns = status_columns(tab)
     assert sum(columns.values()) == 301
     assert columns["On hold"] == sum(1 for n in range(1, 301) if n % 13 == 2)
+    shot(tab, "site-many-board")
     done = tab.locator(".pb-column[data-status='done']")
     assert done.locator("li:has-text('written completed')").count() >= 1
     # every column starts at the top of the board, not 5,000 px down
@@ -328,7 +329,6 @@ def test_board_of_300_plans_side_by_side_with_counts_and_a_filter(tab, served):
     done.locator("summary").click()  # a column folds away
     assert done.locator("li").first.is_hidden()
     done.locator("summary").click()
-    shot(tab, "site-many-board")
 
 
 # -- plan pages -----------------------------------------------------------------------------
@@ -352,6 +352,7 @@ def test_findings_are_summarised_and_folded(tab, served):
     colours = {li.evaluate("el => getComputedStyle(el.querySelector('.pb-sev'))"
                            ".backgroundColor") for li in summary.locator("li").all()}
     assert len(colours) >= 2  # errors and warnings look different
+    shot(tab, "site-khive-plan")
     listing = tab.locator("article details.pb-findings-list")
     assert listing.get_attribute("open") is None
     assert tab.locator("article .pb-findings tbody tr").first.is_hidden()
@@ -362,7 +363,6 @@ def test_findings_are_summarised_and_folded(tab, served):
     link.click()
     assert tab.locator(f"article [id='{target[1:]}']").count() == 1
     assert tab.evaluate("location.href").endswith(target)
-    shot(tab, "site-khive-plan")
 
 
 def test_history_and_edit_link_on_a_plan(tab, served):
@@ -393,6 +393,9 @@ def test_diagrams_fit_or_scroll_visibly_and_nodes_lead_to_task_rows(tab, served,
                 assert hint.evaluate("el => !el.hidden && el.offsetHeight > 0")
             checked += 1
         graph = tab.locator("article figure.pb-diagram svg[aria-label='Task dependency graph']")
+        if page.name == "IP-81.html":
+            graph.scroll_into_view_if_needed()
+            shot(tab, "site-khive-diagram")
         if graph.count():
             assert graph.locator("path.pb-edge").count() > 0  # no graph without arrows
             node = graph.locator("a").first
@@ -400,7 +403,7 @@ def test_diagrams_fit_or_scroll_visibly_and_nodes_lead_to_task_rows(tab, served,
             assert re.fullmatch(r"#pb-L\d+", href)
             row = tab.locator(f"article tr[id='{href[1:]}']")
             assert row.count() == 1, f"{page.name}: {href} leads to no task row"
-            task_id = node.locator(".pb-node-title").inner_text()
+            task_id = node.locator(".pb-node-title").text_content()
             assert row.locator("td").first.inner_text().strip() == task_id
     assert checked > 5
 

@@ -43,7 +43,7 @@ NO_STATUS = "~none"  # the filter's value for plans without a status: no status 
 
 
 def _status_summary(view: SiteView) -> tuple[str, str]:
-    """"3 draft, 2 completed¹…" for the index, and the note on statuses the lifecycle lacks."""
+    """"3 draft, 2 completed*…" for the index, and the note on statuses the lifecycle lacks."""
     counts, parts, unknown = view.status_counts, [], []
     known = {s for e in view.entries for s in e.lifecycle}
     for status in view.statuses:
@@ -56,9 +56,9 @@ def _status_summary(view: SiteView) -> tuple[str, str]:
         parts.append(f"{counts[status]} {markup.escape(name)}")
     note = ""
     if unknown:
-        note = (" *Not a status of the plans' lifecycle: shown under its own name. Map a "
-                "spelling to a lifecycle status with an <code>open</code> pattern on the doc "
-                "type's status field.")
+        note = ("*Not a status of the plans' lifecycle: shown under its own name. "
+                "<code>status-aliases</code> in the planbook configuration maps a team's own "
+                "words to the lifecycle's (completed → done).")
     return ", ".join(parts), note
 
 

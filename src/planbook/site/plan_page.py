@@ -115,22 +115,18 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
             facts.append((label, value if raw else markup.escape(value)))
 
     add("ID", markup.escape(entry.id) + id_mark(view, entry), raw=True)
-    add("History", _history(entry))
+    history_line = _history(entry)
+    if history_line and view.site.shallow:
+        history_line += " (a shallow clone: the first commit may be later than the real one)"
+    add("History", history_line)
     add("Version", markup.text(meta.get("version")))
     add("Author", entry.author)
     add("Component", markup.text(meta.get("component")))
-    git_first = git_last = ""
-    if history is not None:
-        first = history.created[:10]
-        git_first = f" <span class=pb-muted>· first commit {markup.escape(first)}" + (
-            " (shallow clone: may be later than the real first commit)" if view.site.shallow
-            else "") + "</span>"
-        git_last = f" <span class=pb-muted>· last commit {markup.escape(history.updated[:10])}" \
-                   "</span>"
-    created = markup.escape(markup.text(meta.get("created")) or "—")
-    updated = markup.escape(markup.text(meta.get("updated")) or "—")
-    add("Created", created + git_first, raw=True)
-    add("Updated", updated + git_last, raw=True)
+    created = markup.text(meta.get("created"))
+    updated = markup.text(meta.get("updated"))
+    if created or updated:
+        add("Created", created or "—")
+        add("Updated", updated or "—")
     if history is not None:
         add("Last commit", f"<code>{markup.escape(history.sha[:10])}</code> "
                            f"{markup.escape(history.subject)}", raw=True)
