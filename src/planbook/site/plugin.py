@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config import base
@@ -105,6 +106,17 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                        for page in _pages(section)):
                     section.title = html.escape(section.title)
         return nav
+
+    def on_page_context(self, context, page, config, nav):
+        """An edit link to a plan outside the docs folder, written without `..` in it."""
+        url = getattr(page, "edit_url", None)
+        if url and "/../" in url and getattr(page.file, "generated_by", None) == "planbook":
+            from urllib.parse import urlsplit, urlunsplit
+
+            parts = urlsplit(url)
+            path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+            page.edit_url = urlunsplit(parts._replace(path=path))
+        return context
 
     def on_post_page(self, output: str, page, config) -> str:
         """Keep a plan's title text inside the theme's `<title>` element, and have the search
