@@ -25,10 +25,11 @@ from planbook.site.view import (
     status_title,
 )
 
-# Front matter for the wide pages: Material then gives the table of contents' room to the
-# content. Only fixed keys: a title in front matter would reach the theme unescaped.
-# The index and the board repeat what the plan pages say, so search leaves them out.
-WIDE = "---\nhide:\n  - toc\nsearch:\n  exclude: true\n---\n"
+# Front matter for the wide pages: Material then gives the room of the navigation (which
+# the index and the board are themselves) and of the table of contents to the content. Only
+# fixed keys: a title in front matter would reach the theme unescaped. The index and the
+# board repeat what the plan pages say, so search leaves them out.
+WIDE = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n"
 EMPTY = '<li class="pb-empty pb-muted">none</li>'
 
 
