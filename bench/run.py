@@ -38,7 +38,7 @@ def planbook_command() -> list[str]:
 def time_lint(cmd: list[str], target: Path, runs: int, cwd: Path) -> list[float] | None:
     """Wall-clock seconds of each run, or None when planbook failed (exit code other than
     0 or 1, or a Python traceback)."""
-    args = [*cmd, "lint", "--quiet", str(target)]
+    args = [*cmd, "lint", "--quiet", "--no-cache", str(target)]  # cold: every run reads all
     times = []
     for _ in range(runs):
         start = time.perf_counter()

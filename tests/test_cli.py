@@ -31,9 +31,11 @@ def test_golden_output(fmt):
     result = run("lint", "--format", fmt, "plans")
     assert result.exit_code == 1
     expected = GOLDEN / f"expected.{fmt}"
+    # SARIF names the repository root, wherever this checkout is
+    output = result.output.replace(HERE.parent.resolve().as_uri() + "/", "file:///ROOT/")
     if UPDATE:
-        expected.write_text(result.output, encoding="utf-8")
-    assert result.output == expected.read_text(encoding="utf-8")
+        expected.write_text(output, encoding="utf-8")
+    assert output == expected.read_text(encoding="utf-8")
 
 
 def test_clean_plan_with_used_suppression_exits_zero():
@@ -146,3 +148,21 @@ def test_rules_json_says_what_each_rule_needs():
     assert history == {"AP001", "AP002", "AP004", "GT001", "GT002", "GT003"}
     assert rules["TB001"]["reads"] == ["tables"]
     assert rules["RF004"]["reads"] == []
+
+
+def test_json_output_follows_its_published_schema(tmp_path):
+    import jsonschema
+
+    schema = json.loads((HERE.parent / "docs" / "schemas" / "findings-v1.json").read_text())
+    config = tmp_path / "planbook.toml"
+    config.write_text('docs-url = "https://example.org/rules/{code}.html"\n')
+    data = json.loads(run("lint", "--format", "json", "--config", str(config), "plans").output)
+    jsonschema.validate(data, schema)
+    with_fix = [d for d in data if d["fix"]]
+    assert {d["code"] for d in with_fix} >= {"FM011", "FM012"}
+    for item in with_fix:
+        command = item["fix"]["command"].split()
+        assert command[:3] == ["planbook", "fix", "--select"] and command[3] == item["code"]
+    assert all(d["url"] == f"https://example.org/rules/{d['code']}.html" for d in data)
+    jsonschema.validate(json.loads(run("lint", "--format", "json", "plans/broken.md").output),
+                        schema)

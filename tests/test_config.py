@@ -218,3 +218,50 @@ def test_config_naming_an_undeclared_doc_type_says_which(tmp_path, text, words):
                           text=True, timeout=30)
     assert proc.returncode == 2 and words in proc.stderr, proc.stderr
     assert "unknown doc type 'IP'" not in proc.stdout + proc.stderr
+
+
+def test_globs_match_like_gitignore_so_a_folder_pattern_listed_first_keeps_its_folder(
+        tmp_path):
+    """`*` stays in one folder: "plans/*.md" = "IP", listed first, does not take the ADRs
+    that "plans/adr/*.md" names (with fnmatch, whose `*` crosses `/`, it did)."""
+    write(tmp_path / "planbook.toml", '[doc-types]\n"plans/*.md" = "IP"\n'
+          '"plans/adr/*.md" = "ADR"\n"**/madr/*.md" = "MADR"\n')
+    config = load_config(start=tmp_path)
+    assert config.type_for(str(tmp_path / "plans" / "IP-1-x.md")) == "IP"
+    assert config.type_for(str(tmp_path / "plans" / "adr" / "0001-x.md")) == "ADR"
+    assert config.type_for(str(tmp_path / "plans" / "adr" / "old" / "0002-x.md")) is None
+    assert config.type_for(str(tmp_path / "deep" / "er" / "madr" / "0003.md")) == "MADR"
+    assert config.type_for(str(tmp_path / "other" / "plans" / "IP-2.md")) is None  # anchored
+
+
+def test_the_order_trap_on_disk_lints_an_adr_as_an_adr(tmp_path):
+    write(tmp_path / "planbook.toml", '[doc-types]\n"plans/*.md" = "IP"\n'
+          '"plans/adr/*.md" = "ADR"\n')
+    adr = write(tmp_path / "plans" / "adr" / "0001-use-x.md", "# 1. Use X\n")
+    config = load_config(start=tmp_path)
+    linter = Linter(config)
+    from planbook.parse import read_plan
+
+    assert linter.doctype_for(read_plan(str(adr))).name == "ADR"
+
+
+def test_exclude_and_per_file_ignores_use_the_same_globs(tmp_path):
+    write(tmp_path / "planbook.toml", 'exclude = ["plans/archive/", "*.draft.md"]\n'
+          '[per-file-ignores]\n"plans/legacy/*.md" = ["FM013"]\n')
+    write(tmp_path / "plans" / "a.md", BROKEN)
+    write(tmp_path / "plans" / "archive" / "deep" / "old.md", BROKEN)
+    write(tmp_path / "plans" / "sub" / "b.draft.md", BROKEN)
+    write(tmp_path / "plans" / "legacy" / "c.md", BROKEN)
+    write(tmp_path / "plans" / "legacy" / "deeper" / "d.md", BROKEN)
+    config = load_config(start=tmp_path)
+    found = [Path(p).relative_to(tmp_path).as_posix()
+             for p in discover([str(tmp_path / "plans")], config)]
+    assert found == ["plans/a.md", "plans/legacy/c.md", "plans/legacy/deeper/d.md"]
+    assert config.ignored_for(str(tmp_path / "plans" / "legacy" / "c.md")) == {"FM013"}
+    assert config.ignored_for(str(tmp_path / "plans" / "legacy" / "deeper" / "d.md")) == set()
+
+
+def test_a_glob_that_cannot_be_read_is_a_config_error_naming_its_key(tmp_path):
+    write(tmp_path / "planbook.toml", 'exclude = ["plans/a\\\\"]\n')
+    with pytest.raises(ConfigError, match=r"exclude: bad pattern 'plans/a\\\\'"):
+        load_config(start=tmp_path)

@@ -40,7 +40,7 @@ updated: "2026-03-09"   # last edit
 version: "1.10"  # bumped for the queue
 doc_type: IP
 description: "Persist failed deliveries."
-status: in-progress
+status: In-Progress
 tags: [webhooks]
 ---
 """
@@ -67,8 +67,28 @@ def test_quotes_fix_case_and_keep_comments_order_and_body(folder, clean):
     path = put(folder, FRONT + body(clean))
     proc = planbook(folder, "fix")
     assert proc.returncode == 0, proc.stderr
-    assert "fixed 4 problems in 1 file" in proc.stderr
+    assert "fixed 3 problems in 1 file" in proc.stderr
     assert path.read_text(encoding="utf-8") == FIXED + body(clean)
+    proc = planbook(folder, "fix", "--select", "FM007")
+    assert "fixed 1 problem in 1 file" in proc.stderr
+    assert path.read_text(encoding="utf-8") == FIXED.replace(
+        "status: In-Progress", "status: in-progress") + body(clean)
+
+
+def test_plain_fix_changes_only_what_lint_reports(folder, clean):
+    """Lint accepts `In-Progress` (allowed values compare in any case), so plain `fix` and
+    `fix --diff` leave it; the case fixer runs when named."""
+    text = FRONT.replace("by: @mara", 'by: "@mara"').replace(
+        "title: Retry queue (Issue #28)", 'title: "Retry queue (Issue #28)"').replace(
+        "version: 1.10 ", 'version: "1.10"') + body(clean)
+    path = put(folder, text)
+    assert planbook(folder, "lint", str(path)).returncode == 0
+    proc = planbook(folder, "fix", "--diff")
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert "would fix 0 problems in 0 files" in proc.stderr
+    assert planbook(folder, "fix").returncode == 0 and path.read_text(encoding="utf-8") == text
+    proc = planbook(folder, "fix", "--diff", "--select", "FM007")
+    assert proc.returncode == 1 and "+status: in-progress\n" in proc.stdout
 
 
 def test_crlf_stays_crlf_and_only_the_spans_change(folder, clean):
@@ -128,8 +148,11 @@ def test_table_values_take_the_declared_case(folder, clean):
     row = next(line for line in clean.splitlines() if line.startswith("| T-1 "))
     cells = row.split("|")
     cells[5] = cells[5].replace(cells[5].strip(), cells[5].strip().lower())
-    path = put(folder, clean.replace(row, "|".join(cells)))
+    changed = clean.replace(row, "|".join(cells))
+    path = put(folder, changed)
     assert planbook(folder, "fix").returncode == 0
+    assert path.read_text(encoding="utf-8") == changed  # lint accepts any case
+    assert planbook(folder, "fix", "--select", "TB004").returncode == 0
     assert path.read_text(encoding="utf-8") == clean
 
 
@@ -202,7 +225,7 @@ def test_a_hard_link_is_refused_and_keeps_its_inode(folder, clean):
     assert proc.returncode == 2
     assert ("planbook: plans/IP-7-retry-queue.md: not fixed: it has 2 hard links, which "
             "replacing it would break\n") in proc.stderr
-    assert "fixed 4 problems in 1 file; 1 file could not be fixed" in proc.stderr
+    assert "fixed 3 problems in 1 file; 1 file could not be fixed" in proc.stderr
     assert path.stat().st_ino == inode == other.stat().st_ino and path.stat().st_nlink == 2
     assert path.read_text(encoding="utf-8") == FRONT + body(clean)
     assert fine.read_text(encoding="utf-8") == FIXED + body(clean)
@@ -254,7 +277,7 @@ def test_read_only_files_and_folders_are_reported_and_the_run_goes_on(folder, cl
     assert proc.returncode == 2, proc.stderr
     assert "planbook: plans/IP-7-retry-queue.md: not fixed: permission denied\n" in proc.stderr
     assert "planbook: shut/IP-9-shut.md: not fixed: permission denied\n" in proc.stderr
-    assert "fixed 4 problems in 1 file; 2 files could not be fixed" in proc.stderr
+    assert "fixed 3 problems in 1 file; 2 files could not be fixed" in proc.stderr
     assert "internal error" not in proc.stderr
     assert locked.read_text(encoding="utf-8") == FRONT + body(clean)
     assert stat.S_IMODE(locked.stat().st_mode) == 0o444
@@ -332,6 +355,6 @@ def test_a_bug_on_one_file_is_reported_and_the_others_are_fixed(folder, clean, m
     assert result.exit_code == 2
     assert ("planbook: plans/IP-6-broken.md: not fixed: internal error: IndexError: list index "
             "out of range") in result.stderr
-    assert "fixed 4 problems in 1 file; 1 file could not be fixed" in result.stderr
+    assert "fixed 3 problems in 1 file; 1 file could not be fixed" in result.stderr
     assert path.read_text(encoding="utf-8") == FIXED + body(clean)
     assert broken.read_text(encoding="utf-8") == FRONT + body(clean)

@@ -16,9 +16,16 @@ DOC = (CHECKOUT / "docs" / "ci.md").read_text(encoding="utf-8")
 BLOCKS = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", DOC, re.S)]
 
 
+def _steps(block) -> list[dict]:
+    return block["jobs"]["planbook"]["steps"] if "jobs" in block else []
+
+
+# the workflow in plain steps (the other one uses the action, tested in test_action.py)
+PLAIN = next(b for b in BLOCKS if any("planbook lint" in s.get("run", "") for s in _steps(b)))
+
+
 def github_commands() -> list[str]:
-    steps = next(b for b in BLOCKS if "jobs" in b)["jobs"]["planbook"]["steps"]
-    return [s["run"].replace("${{ github.base_ref }}", "main") for s in steps
+    return [s["run"].replace("${{ github.base_ref }}", "main") for s in _steps(PLAIN)
             if "planbook lint" in s.get("run", "")]
 
 
@@ -29,9 +36,9 @@ def gitlab_commands() -> list[str]:
 
 
 def test_the_workflows_are_what_the_docs_promise():
-    github = next(b for b in BLOCKS if "jobs" in b)
-    steps = github["jobs"]["planbook"]["steps"]
+    steps = _steps(PLAIN)
     assert steps[0]["with"]["fetch-depth"] == 0
+    assert any('pip install "planbook @ git+' in s.get("run", "") for s in steps)
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
     assert any("--format github" in c for c in github_commands())
     assert len(gitlab_commands()) == 3

@@ -160,7 +160,7 @@ def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)
     found = gitmodule.read_blobs(repo, [first, second, "f" * 40, first, ""])
     assert calls == ["cat-file"]
     assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
@@ -200,7 +200,7 @@ def test_files_at_reads_where_the_ref_and_head_meet(repo, monkeypatch):
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)
     monkeypatch.chdir(repo)
     paths = ["plans/IP-1-retry-queue.md", "./plans/IP-2-new.md"]
     # the merge base holds plan 1 as first committed, and no plan 2
@@ -216,3 +216,34 @@ def test_files_at_errors_read_after_the_option_that_asked(repo, tmp_path):
     with pytest.raises(gitmodule.GitError,
                        match=r"^needs a git repository, and this folder is not in one$"):
         gitmodule.files_at("main", ["x.md"], root=outside)
+
+
+def test_a_lint_outside_any_repository_starts_no_git(tmp_path, clean):
+    """With a `git` on the PATH that writes down each call, a lint of a folder no repository
+    holds calls it zero times; inside a repository it is called (the history rules ask)."""
+    import sys
+
+    from gitrepo import PLANBOOK
+
+    calls = tmp_path / "calls"
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True,
+                          text=True).stdout.strip()
+    shim.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n')
+    shim.chmod(0o755)
+    env = {"PATH": f"{shim.parent}:{Path(sys.executable).parent}:/usr/bin:/bin",
+           "HOME": str(tmp_path), "GIT_CONFIG_GLOBAL": "/dev/null"}
+    outside = tmp_path / "outside" / "plans"
+    outside.mkdir(parents=True)
+    (outside / "IP-7-retry-queue.md").write_text(clean, encoding="utf-8")
+    proc = subprocess.run([PLANBOOK, "lint", "plans"], cwd=outside.parent, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not calls.exists()
+    repo = make_repo(tmp_path / "repo")
+    (repo / "plans" / "IP-7-retry-queue.md").write_text(clean, encoding="utf-8")
+    proc = subprocess.run([PLANBOOK, "lint", "plans"], cwd=repo, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert calls.read_text().strip()

@@ -8,7 +8,6 @@ import subprocess
 
 import pytest
 
-from planbook import git as gitmodule
 from planbook import gitmeta
 
 if shutil.which("git") is None:  # pragma: no cover - git is part of every supported setup
@@ -77,7 +76,7 @@ def test_collect_uses_one_git_log_process(repo, monkeypatch):
         calls.append(args)
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(gitmodule.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)
     many = [f"plans/IP-{n}.md" for n in range(200)] + ["plans/IP-1-search.md"]
     gitmeta.collect(repo, many)
     assert len(calls) == 1 and "log" in calls[0]

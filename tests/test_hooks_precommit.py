@@ -88,3 +88,32 @@ def test_files_outside_plans_do_not_run_the_hook(repo, tmp_path):
     done = try_commit(repo, tmp_path, "Edit the notes")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "(no files to check)Skipped" in done.stderr.replace(".", "")
+
+
+def test_the_documented_files_override_lints_plans_kept_elsewhere(tmp_path):
+    """docs/pre-commit.md's override of `files:`, applied to the manifest's hook."""
+    import re
+
+    doc = (CHECKOUT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", doc, re.S)]
+    published = [b["repos"][0] for b in blocks if b["repos"][0]["repo"] != "local"]
+    assert all(r["rev"] == "vX.Y.Z" and r["repo"].endswith("/planbook") for r in published)
+    (override,) = [r["hooks"][0]["files"] for r in published if "files" in r["hooks"][0]]
+    root = make_repo(tmp_path / "repo")
+    (root / "pyproject.toml").write_text('[tool.planbook]\npaths = ["docs/plans"]\n')
+    hook = {**manifest(), "language": "system", "files": override}
+    hook.pop("minimum_pre_commit_version", None)
+    (root / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}), encoding="utf-8")
+    commit(root, "Set up")
+    cache = env(PRE_COMMIT_HOME=str(tmp_path / "cache"))
+    subprocess.run([str(PRE_COMMIT), "install"], cwd=root, env=cache, check=True,
+                   capture_output=True)
+    (root / "docs" / "plans").mkdir()
+    (root / "docs" / "plans" / "IP-1-retry-queue.md").write_text(
+        plan(version="1.10").replace("(../docs/notes.md)", "(../notes.md)"), encoding="utf-8")
+    git(root, "add", "-A")
+    refused = subprocess.run(["git", "commit", "-m", "A plan"], cwd=root, env=cache,
+                             capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert "docs/plans/IP-1-retry-queue.md:6:10: FM011" in refused.stdout + refused.stderr

@@ -122,8 +122,19 @@ def test_text_quiet_prints_only_findings():
 def test_json_round_trip_sorted():
     data = json.loads(render("json", SAMPLE, ctx()))
     expected = sorted(SAMPLE, key=Finding.sort_key)
-    assert data == [f.to_dict() for f in expected]
-    assert [Finding(**d).to_dict() for d in data] == data
+    assert data == [{**f.to_dict(), "fix": None} for f in expected]
+    assert [Finding(**{k: v for k, v in d.items() if k != "fix"}).to_dict() for d in data] \
+        == [f.to_dict() for f in expected]
+
+
+def test_json_says_how_to_fix_and_links_the_rule_when_docs_url_is_set():
+    given = [finding("plans/a b.md", code="FM003"), finding("plans/b.md", code="ST001")]
+    data = json.loads(render("json", given, ctx(fixes=frozenset({("plans/a b.md", "FM003", 1)}),
+                                                docs_url="https://example.org/rules")))
+    assert data[0]["fix"] == {"command": "planbook fix --select FM003 'plans/a b.md'"}
+    assert data[0]["url"] == "https://example.org/rules/FM003/"
+    assert data[1]["fix"] is None and data[1]["url"] == "https://example.org/rules/ST001/"
+    assert all("url" not in d for d in json.loads(render("json", given, ctx())))
 
 
 def test_json_empty_is_empty_array():
@@ -207,7 +218,9 @@ def test_sarif_structure_and_rules():
     assert fm["name"] == "yaml-syntax-error"
     assert fm["shortDescription"]["text"] == "Frontmatter YAML must parse."
     assert fm["fullDescription"]["text"]
-    assert fm["helpUri"] == "https://example.org/planbook/docs/rules/FM003.md"
+    assert fm["helpUri"] == "https://example.org/planbook/FM003/"
+    assert fm["help"] == {"text": "Frontmatter YAML must parse.",
+                          "markdown": "Frontmatter YAML must parse."}
     assert fm["defaultConfiguration"]["level"] == "error"
     assert rules["ST001"]["defaultConfiguration"]["level"] == "warning"
     assert rules["CK002"]["defaultConfiguration"]["level"] == "note"
@@ -249,11 +262,12 @@ def test_sarif_fingerprint_ignores_line():
 
     a, b = fp(finding(line=3)), fp(finding(line=30, column=7))
     assert a == b
-    assert len(a["planbookFingerprint/v1"]) == 64
+    assert len(a["primaryLocationLineHash"]) == 64
     assert fp(finding(line=3, message="other")) != a
     given = finding(line=3)
     given.fingerprint = "abc123"
-    assert fp(given) == {"planbookFingerprint/v1": "abc123"}
+    assert fp(given) == {"primaryLocationLineHash": "abc123",
+                         "planbookFingerprint/v1": "abc123"}
 
 
 def test_sarif_finding_with_unknown_rule_gets_a_descriptor():
@@ -268,27 +282,72 @@ def test_sarif_finding_with_unknown_rule_gets_a_descriptor():
 # --- junit ----------------------------------------------------------------------------
 
 
-def test_junit_counts_and_failures():
+def test_junit_has_a_case_per_linted_file_and_one_failure_per_failing_file():
     findings = [*SAMPLE, finding("plans/c.md", 4, 1, "CK002", "info", "open <item> & more")]
-    suite = ET.fromstring(render("junit", findings, ctx()))
+    linted = ("plans/a.md", "plans/b.md", "plans/c.md", "plans/d.md", "plans/e.md")
+    suite = ET.fromstring(render("junit", findings, ctx(files=linted)))
     assert suite.tag == "testsuite"
     assert suite.get("name") == "planbook"
-    assert suite.get("tests") == "5"
-    assert suite.get("failures") == "2"
     cases = suite.findall("testcase")
-    assert [c.get("classname") for c in cases] == ["plans/a.md", "plans/b.md", "plans/c.md"]
-    a_failures = cases[0].findall("failure")
-    assert [f.get("type") for f in a_failures] == ["FM003", "FM003"]
-    assert a_failures[1].get("message") == "could not find expected ':'"
-    assert a_failures[1].text == (
-        "plans/a.md:9:5: FM003 [yaml-syntax-error] could not find expected ':'"
-    )
+    assert [c.get("name") for c in cases] == list(linted)  # passing files too
+    assert suite.get("tests") == str(len(cases)) == "5"
+    assert suite.get("failures") == str(sum(1 for c in cases if c.find("failure") is not None))
+    assert suite.get("failures") == "2"
+    (a_failure,) = cases[0].findall("failure")
+    assert a_failure.get("type") == "FM003"
+    assert a_failure.get("message") == (
+        "FM003 mapping values are not allowed here (and 1 more problem)")
+    assert a_failure.text.splitlines() == [
+        "plans/a.md:2:1: FM003 [yaml-syntax-error] mapping values are not allowed here",
+        "plans/a.md:9:5: FM003 [yaml-syntax-error] could not find expected ':'",
+    ]
+    assert cases[1].find("failure").get("message") == "ST001 missing section 'Risks'"
     assert cases[2].findall("failure") == []
     assert "open <item> & more" in cases[2].find("system-out").text
+    assert list(cases[3]) == [] and list(cases[4]) == []
+
+
+def test_junit_lists_a_file_with_findings_even_when_not_among_the_linted():
+    suite = ET.fromstring(render("junit", [finding("plans/z.md")], ctx(files=("plans/a.md",))))
+    assert [c.get("name") for c in suite.findall("testcase")] == ["plans/a.md", "plans/z.md"]
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
 
 
 def test_junit_no_findings_and_control_characters():
     suite = ET.fromstring(render("junit", [], ctx()))
-    assert (suite.get("tests"), suite.get("failures"), len(suite)) == ("5", "0", 0)
+    assert (suite.get("tests"), suite.get("failures"), len(suite)) == ("0", "0", 0)
     suite = ET.fromstring(render("junit", [finding(message="bell\x07here")], ctx()))
-    assert suite.find("testcase/failure").get("message") == "bell\ufffdhere"
+    assert suite.find("testcase/failure").get("message") == "FM003 bell\ufffdhere"
+
+
+def test_sarif_help_is_the_rules_documentation_and_links_follow_docs_url():
+    documented = {"FM003": SimpleNamespace(
+        code="FM003", name="yaml-syntax-error", severity="error",
+        summary="Frontmatter YAML must parse.",
+        doc="Frontmatter YAML must parse.\n\nIt stops every other check.\n\n**Bad**\n```yaml\n"
+            "a: [\n```")}
+    log = sarif([], rules=documented,
+                docs_url="https://example.org/plans/blob/main/docs/rules/{code}.md")
+    (rule_,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule_["help"]["markdown"] == documented["FM003"].doc
+    assert rule_["help"]["text"] == documented["FM003"].doc
+    assert rule_["fullDescription"]["text"] == "Frontmatter YAML must parse."
+    assert rule_["helpUri"] == "https://example.org/plans/blob/main/docs/rules/FM003.md"
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://example.org/plans/blob/main/docs/rules/"
+
+
+def test_sarif_uris_are_relative_to_the_root_however_the_path_was_given(tmp_path,
+                                                                       monkeypatch):
+    (tmp_path / "plans").mkdir()
+    monkeypatch.chdir(tmp_path / "plans")
+    given = [finding(str(tmp_path / "plans" / "a b.md")), finding("c.md", code="ST001"),
+             finding("/elsewhere/d.md", code="CK002")]
+    run = sarif(given, root=str(tmp_path))["runs"][0]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]
+                 for r in run["results"]]
+    assert {"uri": "plans/a%20b.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert {"uri": "plans/c.md", "uriBaseId": "%SRCROOT%"} in locations
+    assert {"uri": "file:///elsewhere/d.md"} in locations  # outside the root: absolute
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == tmp_path.resolve().as_uri() + "/"

@@ -123,3 +123,26 @@ def test_export_writes_every_file_the_core_yields(project):
             assert (project / "out" / file.path).read_bytes() == file.source.read_bytes()
     assert "plans/chart.png" in written and "rules/index.md" in written
     assert len(site.entries) == 2
+
+
+def test_attachments_that_could_run_script_are_never_published(project):
+    plans = project / "plans"
+    (plans / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg">'
+                                       '<use href="#a"/><circle r="4"/></svg>')
+    hostile = {
+        "page.html": "<script>window.__pwned = 1</script>",
+        "page.XHTML": "<html><script>1</script></html>",
+        "feed.xml": '<x:script xmlns:x="http://www.w3.org/1999/xhtml">1</x:script>',
+        "onload.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "script.svg": "<svg><script>alert(1)</script></svg>",
+        "link.svg": '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>',
+        "html-inside.svg": "<svg><foreignObject><iframe src=x></iframe></foreignObject></svg>",
+        "app.js": "alert(1)",
+    }
+    for name, text in hostile.items():
+        (plans / name).write_text(text)
+    result = CliRunner().invoke(cli, ["site", "export", "out", "--no-git"])
+    assert result.exit_code == 0, result.output
+    published = {p.name for p in (project / "out" / "plans").iterdir()}
+    assert {"chart.png", "drawing.svg"} <= published
+    assert published & set(hostile) == set()

@@ -127,7 +127,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
             if shallow:  # the base may simply not have been fetched
                 result.files = list(candidates)
                 result.notice = (f"planbook: cannot find where {since} and HEAD meet in this "
-                                 "shallow clone, so every plan was linted. "
+                                 "shallow clone, so every plan was linted.\n"
                                  + SHALLOW_NOTICE.format(codes=", ".join(history_codes())))
                 return result
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"

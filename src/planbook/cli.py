@@ -31,6 +31,67 @@ def _load_config(start: Path | None = None):
         raise click.UsageError(str(exc)) from None
 
 
+def _require(extra: str, what: str, needs: tuple[str, ...] = ()) -> None:
+    """Exit 2 with what to install when the command needs an extra that is missing."""
+    from planbook.extras import MissingExtra, require
+
+    try:
+        require(extra, what, needs)
+    except MissingExtra as exc:
+        click.echo(f"planbook: {exc}", err=True)
+        sys.exit(2)
+
+
+def _check_paths(paths) -> None:
+    """A PATH that does not exist is a usage error (exit 2), not a finding: it is a mistake
+    in the command, not in a plan."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _repository_root(config) -> str:
+    """The folder SARIF paths are relative to: the root of the git repository that holds the
+    configuration's folder (the working folder without one), else that folder itself."""
+    from planbook import git
+
+    base = Path(config.root).resolve()
+    found = git.repository(base)
+    if found is None:
+        return str(base)
+    for _ in Path(found.prefix).parts:
+        base = base.parent
+    return str(base)
+
+
+def _fixes(findings, config) -> frozenset[tuple[str, str, int]]:
+    """(path, code, line) of each finding that `planbook fix --select CODE PATH` changes: an
+    edit of its rule on its line, or the only finding of its rule in its file when that rule's
+    fixer edits the file. Worked out by running the fixers without writing, so a finding is
+    never said to be fixable when the fixer would leave it as it is."""
+    from collections import Counter
+
+    from planbook import fix as fixing
+
+    codes = sorted({f.code for f in findings} & set(fixing.FIXERS))
+    paths = sorted({f.path for f in findings if f.code in codes and os.path.isfile(f.path)})
+    if not paths:
+        return frozenset()
+    edited: set[tuple[str, str, int]] = set()
+    try:
+        for done in fixing.run(paths, config, codes, apply=False, notices=[]):
+            if done.outcome and done.outcome.changed:
+                edited.update((done.path, e.code, e.line) for e in done.outcome.edits)
+    except ValueError:
+        return frozenset()
+    per_rule = Counter((f.path, f.code) for f in findings)
+    files_edited = {(path, code) for path, code, _ in edited}
+    return frozenset(
+        (f.path, f.code, f.line) for f in findings
+        if (f.path, f.code, f.line) in edited
+        or (per_rule[f.path, f.code] == 1 and (f.path, f.code) in files_edited))
+
+
 class _Group(click.Group):
     """The `planbook` group. Options every command shares are declared here once; they may
     also be written after the command's name (`planbook lint --config x.toml`)."""
@@ -117,19 +178,33 @@ def main() -> None:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record the findings of this run in a baseline file and exit 0.")
+@click.option("--no-cache", is_flag=True,
+              help="Lint every plan again, neither reading nor writing the lint cache.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
-         stdin_filename, jobs, since, staged, baseline_path, write_baseline):
-    """Check plans against their doc type. PATHS default to the configured plan folders."""
+         stdin_filename, jobs, since, staged, baseline_path, write_baseline, no_cache):
+    """Check plans against their doc type. PATHS default to the configured plan folders.
+
+    With --stdin, the plan is read from standard input and no PATHS are given;
+    --stdin-filename names it (for the report, links and config).
+    """
     from planbook import lint as linting
     from planbook.report import ReportContext, render
 
+    if stdin_filename and not use_stdin:
+        raise click.UsageError("--stdin-filename names the plan read with --stdin; "
+                               "add --stdin, or pass the file as a PATH")
+    if use_stdin and paths:
+        raise click.UsageError(f"--stdin reads one plan from standard input, so PATHS "
+                               f"({' '.join(paths)}) cannot be given too; name the plan with "
+                               f"--stdin-filename {paths[0]}")
+    _check_paths(paths)
     start = Path(stdin_filename).parent if stdin_filename else None
     config = _load_config(start)
     request = linting.Request(
         paths=list(paths), stdin=sys.stdin.buffer.read() if use_stdin else None,
         stdin_filename=stdin_filename or "<stdin>", staged=staged, since=since,
         select=_codes(select), ignore=_codes(ignore), baseline=baseline_path,
-        write_baseline=write_baseline, jobs=jobs)
+        write_baseline=write_baseline, jobs=jobs, cache=not no_cache)
     try:
         result = linting.run(request, config)
     except linting.LintError as exc:
@@ -141,8 +216,13 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
     if result.hidden and not quiet:
         click.echo(f"planbook: {result.hidden} known finding{'s' if result.hidden != 1 else ''} "
                    f"hidden by the baseline {baseline_path}", err=True)
-    ctx = ReportContext(rules=result.rules, files_checked=result.files, statistics=statistics,
-                        quiet=quiet, version=__version__)
+    linted = tuple(result.linted) or ((request.stdin_filename,) if use_stdin else ())
+    ctx = ReportContext(rules=result.rules, files_checked=result.files, files=linted,
+                        statistics=statistics,
+                        quiet=quiet, version=__version__, docs_url=config.docs_url,
+                        root=_repository_root(config) if fmt == "sarif" else "",
+                        fixes=_fixes(result.findings, config)
+                        if fmt == "json" and not use_stdin else frozenset())
     text = render(fmt, result.findings, ctx)
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -289,6 +369,7 @@ def schema(type_name, output):
     """Print a doc type's frontmatter as JSON Schema, for editors and other tools."""
     import json
 
+    _require("schema", "planbook schema")
     from planbook.schema import frontmatter_schema
 
     doctype = _doctype(_load_config(), type_name)
@@ -311,6 +392,7 @@ def status(paths, since, fmt):
     from planbook import lint as linting
     from planbook import status as report
 
+    _check_paths(paths)
     config = _load_config()
     try:
         files = linting.discover(list(paths), config)
@@ -354,16 +436,21 @@ def hooks_install(force, hooks_path):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", "show_diff", is_flag=True,
-              help="Print the changes as a unified diff and write nothing (exit 1 if any).")
+              help="Print the changes as a unified diff and write nothing; exit 1 if there "
+                   "are any, 0 if not.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only the fixes for these rules (codes, prefixes or names).")
 def fix(paths, show_diff, select):
     """Fix what has one safe answer, editing only the spans concerned.
 
-    Sets `updated` on plans whose content changed (GT002), quotes values YAML would mangle
-    (FM003, FM011, FM012), gives allowed values their declared case (FM007, TB004) and
-    renumbers sections (ST004); with `--select GT003`, raises the version's last number.
-    Comments, key order, line endings and all other bytes stay as they were.
+    Fixes only what `planbook lint` reports: sets `updated` on plans whose content changed
+    (GT002), quotes values YAML would mangle (FM003, FM011, FM012) and renumbers sections
+    (ST004). Asked for by name, it also raises the version's last number (`--select GT003`)
+    and gives allowed values their declared case (`--select FM007,TB004`; lint accepts any
+    case). Comments, key order, line endings and all other bytes stay as they were.
+
+    With --diff it writes nothing and prints the changes as a unified diff; as with Ruff's
+    --diff, it exits 1 when there is something to change and 0 when there is not.
 
     A file that cannot be read or written (read-only, hard-linked, not a regular file) is
     reported and left as it was, the others are still fixed, and the exit code is 2.
@@ -411,6 +498,42 @@ def fix(paths, show_diff, select):
     sys.exit(1 if show_diff and changed else 0)
 
 
+@cli.command()
+def lsp():
+    """Run the Language Server on standard input and output, for editors.
+
+    Diagnostics, hover, go to definition, references, completion, code actions and the
+    outline, from the same rules and configuration as `planbook lint`. Needs the `lsp` extra:
+    pip install 'planbook[lsp]'.
+    """
+    try:
+        from planbook import lsp as server
+    except ImportError as exc:
+        raise click.UsageError(f"planbook lsp needs pygls ({exc.name} is missing): "
+                               "pip install 'planbook[lsp]'") from None
+    config_path = click.get_current_context().find_root().params.get("config_path")
+    server.serve(config_path)
+
+
+@cli.command()
+def mcp():
+    """Run the MCP server on standard input and output, for coding agents.
+
+    Tools to lint a plan or a buffer, explain a rule, list plans with their progress, give a
+    plan's next step and scaffold a new plan (never overwriting). Needs the `mcp` extra:
+    pip install 'planbook[mcp]'.
+    """
+    try:
+        import mcp.server.mcpserver  # noqa: F401  (the SDK, from the mcp extra)
+
+        from planbook import agent
+    except ImportError as exc:
+        raise click.UsageError(f"planbook mcp needs the MCP SDK ({exc.name} is missing): "
+                               "pip install 'planbook[mcp]'") from None
+    config_path = click.get_current_context().find_root().params.get("config_path")
+    agent.serve(config_path)
+
+
 @cli.group()
 def site():
     """The plan site: the MkDocs plugin builds it; these commands work without MkDocs."""
@@ -427,6 +550,7 @@ def site():
 @click.option("--no-diagrams", is_flag=True, help="Leave out the SVG diagrams.")
 def site_export(folder, mkdocs_config, plans_dir, output_dir, no_git, no_diagrams):
     """Write the site's pages into FOLDER as plain Markdown, for other site generators."""
+    _require("site", "planbook site export", needs=("nh3",))
     from planbook.config import ConfigError
     from planbook.site import export
 

@@ -6,7 +6,7 @@ silently turns a check off.
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import os
 import re
 import tomllib
@@ -39,6 +39,8 @@ class Config:
     type_files: tuple[str, ...] = ()  # or declared in TOML/YAML files
     template: str | None = None  # a team's own template for `planbook new`
     filename: str | None = None  # file name pattern for `planbook new`: IP-{issue}-{slug}.md
+    docs_url: str = ""  # where the rule pages are published: SARIF helpUri, JSON url
+    cache_dir: str = ".planbook_cache"  # the lint cache, beside the config; "" for none
     # a status as plans write it → the lifecycle status the site shows it under (completed → done)
     status_aliases: dict[str, str] = field(default_factory=dict)
 
@@ -51,18 +53,38 @@ class Config:
         rel = self.relative(path)
         codes: set[str] = set()
         for pattern, ignored in self.per_file_ignores.items():
-            if fnmatch.fnmatch(rel, pattern):
+            if glob_matches(pattern, rel):
                 codes.update(ignored)
         return codes
 
     def type_for(self, path: str) -> str | None:
+        """The doc type of the first `doc-types` pattern that matches, in the order written."""
         if not self.doc_types:
             return None
         rel = self.relative(path)
         for pattern, name in self.doc_types.items():
-            if fnmatch.fnmatch(rel, pattern):
+            if glob_matches(pattern, rel):
                 return name
         return None
+
+    def excluded(self, path: str) -> bool:
+        """Whether a file found while walking a folder is skipped by `exclude`."""
+        if not self.exclude:
+            return False
+        rel = self.relative(path)
+        return any(glob_matches(pattern, rel) for pattern in self.exclude)
+
+    def check_globs(self) -> None:
+        """Every pattern compiles; a bad one is an error naming its key, not a crash later."""
+        keys = (("exclude", self.exclude), ("per-file-ignores", self.per_file_ignores),
+                ("doc-types", self.doc_types))
+        where = f"{self.source}: " if self.source else ""
+        for key, patterns in keys:
+            for pattern in patterns:
+                try:
+                    glob_matches(pattern, "")
+                except ValueError as exc:
+                    raise ConfigError(f"{where}{key}: bad pattern {pattern!r}: {exc}") from None
 
     def team_doctypes(self) -> dict:
         """The team's own doc types, validated once; a bad declaration fails here, at start."""
@@ -121,6 +143,21 @@ class Config:
         return found
 
 
+@functools.cache
+def _compiled(pattern: str):
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def glob_matches(pattern: str, rel: str) -> bool:
+    """Whether a config glob matches a path relative to the config's folder, as a line of
+    .gitignore would: `*` stays within one folder, `**` crosses folders, a pattern with a
+    slash is anchored at the config's folder, one without matches at any depth, and a folder
+    pattern (`plans/archive/`) matches every file under it."""
+    return _compiled(pattern).match_file(rel)  # a pattern it cannot read: ValueError
+
+
 # `[tool.planbook]`, `[tool.planbook.severity]`, `[[tool.planbook.x]]`, `tool.planbook.x = ` (and
 # `[tool.planbook` left unclosed), spaced or quoted as TOML allows: text meant to configure us
 PLANBOOK_TABLE = re.compile(
@@ -173,14 +210,20 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("planbook", {})
+    tool = data.get("tool")
+    nested = path.name == "pyproject.toml" or (
+        isinstance(tool, dict) and isinstance(tool.get("planbook"), dict))
+    if nested:  # pyproject.toml, or any file (--config) that holds a [tool.planbook] table
+        data = tool.get("planbook", {}) if isinstance(tool, dict) else {}
     data = {k: v for k, v in data.items() if k not in ("root", "source")}
     try:
-        config = load(Config, data, "tool.planbook" if path.name == "pyproject.toml" else "")
+        config = load(Config, data, "tool.planbook" if nested else "")
     except DeclarationError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     config.root, config.source = path.parent, str(path)
+    config.check_globs()
+    if config.docs_url and not re.match(r"https?://[^\s/]+", config.docs_url):
+        raise ConfigError(f"{path}: docs-url: {config.docs_url!r} is not an http(s) URL")
     return config
 
 

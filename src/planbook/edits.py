@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from planbook.ids import ID_LIKE, clean
+from planbook.ids import ANY_ID, clean
 from planbook.model import Plan, Section
 
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape of ASCII punctuation
@@ -68,7 +68,7 @@ def content(plan: Plan, body_only: bool = False) -> list[Unit]:
         table_lines[table.line + 1] = ("", "")  # the delimiter row only aligns the columns
         for index, row in enumerate(table.rows, 1):
             first = clean(row.cells[0]) if row.cells else ""
-            name = f"row {first}" if ID_LIKE.fullmatch(first) else \
+            name = f"row {first}" if ANY_ID.fullmatch(first) else \
                 f"row '{_short(_words(first))}'" if first else f"row {index}"
             table_lines[row.line] = (name, " | ".join(_words(c) for c in row.cells))
     counts: dict[tuple[str, str], int] = {}

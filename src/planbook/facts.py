@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from planbook.doctypes import ANY_ID, SectionSpec, id_pattern, ids_in
-from planbook.ids import clean
+from planbook.doctypes import SectionSpec
+from planbook.ids import ANY_ID, clean, id_pattern, ids_in
 from planbook.model import Field, Plan, Row, Section, Table, normalize, title_key
 
 if TYPE_CHECKING:

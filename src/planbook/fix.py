@@ -206,7 +206,10 @@ def fix_numbering(plan: Plan, ctx: Context):
             yield Edit(line, start, start + len(old), new, "ST004")
 
 
-OPT_IN = {"GT003"}  # fixers that run only when --select names them
+# fixers that run only when --select names them: GT003 raises a version, which is a decision,
+# and FM007/TB004 give allowed values their declared case, which lint accepts in any case, so
+# a plain `planbook fix` changes only what `planbook lint` reports
+OPT_IN = {"GT003", "FM007", "TB004"}
 FIXERS = {
     "FM003": fix_reserved_start,
     "FM007": fix_field_case,

@@ -14,7 +14,6 @@ name folders, not files, and blobs are read in one batch.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -57,6 +56,8 @@ class Change:
 def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answer:
     """Run git in `root`. Never raises: a missing git, or one that times out, answers
     MISSING with the reason as its error text."""
+    import subprocess  # here: a lint outside any repository never needs it
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), *args], input=input, capture_output=True,
@@ -65,6 +66,16 @@ def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answ
     except (OSError, subprocess.SubprocessError) as exc:
         return Answer(MISSING, b"", str(exc))
     return Answer(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))
+
+
+def maybe_repository(root: str | os.PathLike = ".") -> bool:
+    """Whether `root` could be inside a git work tree, answered without starting git: a
+    `.git` above it, or the environment pointing git elsewhere. False means git would say no,
+    so a lint outside any repository starts no git at all."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return True
+    folder = Path(os.path.abspath(root))
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def repository(root: str | os.PathLike = ".") -> Repository | None:

@@ -21,15 +21,26 @@ PRE_COMMIT = """\
 # planbook: lint the plans staged for this commit, as they are staged (read from the index,
 # not the working tree). Install with `planbook hooks install`; skip once with --no-verify.
 if command -v planbook >/dev/null 2>&1; then
-    exec planbook lint --staged --quiet
+    planbook=planbook
+else
+    top=$(git rev-parse --show-toplevel) || exit 1
+    planbook="$top/.venv/bin/planbook"
+    if [ ! -x "$planbook" ]; then
+        echo "planbook pre-commit hook: planbook is not installed here. Install it from" \\
+             "its repository: pip install \\"planbook @ git+URL@TAG\\" (URL: where" \\
+             "planbook is hosted, TAG: a release tag or a commit), or skip this check" \\
+             "once with git commit --no-verify" >&2
+        exit 1
+    fi
 fi
-top=$(git rev-parse --show-toplevel) || exit 1
-if [ -x "$top/.venv/bin/planbook" ]; then
-    exec "$top/.venv/bin/planbook" lint --staged --quiet
+"$planbook" lint --staged
+status=$?
+if [ "$status" -eq 1 ]; then
+    echo "planbook pre-commit hook: commit refused for the errors listed above (warnings" \\
+         "alone do not refuse it); fix them, or skip this check once with" \\
+         "git commit --no-verify" >&2
 fi
-echo "planbook pre-commit hook: planbook is not installed (pip install planbook)," \\
-     "or skip this check once with git commit --no-verify" >&2
-exit 1
+exit "$status"
 """
 HOOKS = {"pre-commit": PRE_COMMIT}
 
@@ -87,20 +98,20 @@ def install(force: bool = False, hooks_path: str | None = None) -> list[str]:
 
 
 def _point_at(hooks_path: str, force: bool) -> list[str]:
-    folder = Path(hooks_path)
-    missing = [name for name in HOOKS if not (folder / name).is_file()]
-    if missing:
-        raise HookError(f"{hooks_path} has no {', '.join(missing)} hook")
+    """Point `core.hooksPath` at `hooks_path`, first writing planbook's hooks into it where
+    it has none of that name (a hook already there is the team's and is kept)."""
+    top = Path(_git("rev-parse", "--show-toplevel"))
+    folder = Path(hooks_path) if Path(hooks_path).is_absolute() else top / hooks_path
+    if folder.exists() and not folder.is_dir():
+        raise HookError(f"{hooks_path} is not a folder")
     try:
         current = _git("config", "--get", "core.hooksPath")
     except HookError:
         current = ""
-    if current == hooks_path:
-        return [f"core.hooksPath is already {hooks_path}"]
-    if current and not force:
+    if current and current != hooks_path and not force:
         raise HookError(f"core.hooksPath is already {current}; rerun with --force to "
                         f"point it at {hooks_path} instead")
-    if not current and not force:
+    if not current and not force:  # hooks in .git/hooks stop running once it is set
         default = Path(_git("rev-parse", "--git-path", "hooks"))
         active = sorted(p.name for p in default.glob("*")
                         if p.is_file() and not p.name.endswith(".sample")) \
@@ -108,5 +119,17 @@ def _point_at(hooks_path: str, force: bool) -> list[str]:
         if active:
             raise HookError(f"{default} has hooks ({', '.join(active)}) that core.hooksPath "
                             "would switch off; rerun with --force if that is what you want")
+    done = []
+    for name, text in HOOKS.items():
+        target = folder / name
+        if target.is_file():
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        done.append(f"wrote planbook's {name} hook to {Path(hooks_path) / name} "
+                    "(commit it, so everyone who clones gets it)")
+    if current == hooks_path:
+        return [*done, f"core.hooksPath is already {hooks_path}"]
     _git("config", "core.hooksPath", hooks_path)
-    return [f"set core.hooksPath to {hooks_path}"]
+    return [*done, f"set core.hooksPath to {hooks_path}"]

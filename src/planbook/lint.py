@@ -17,6 +17,7 @@ from pathlib import Path
 from planbook.config import Config
 from planbook.facts import PlanFacts
 from planbook.model import Finding, Plan, Suppression
+from planbook.names import Names, entries, names_of
 from planbook.parse import Unreadable, parse_bytes, parse_text, read_file, read_plan
 from planbook.rules import Context, Rule, all_rules
 
@@ -79,20 +80,13 @@ def discover(paths: list[str], config: Config) -> list[str]:
             for name in sorted(files):
                 if name.endswith(".md"):
                     full = os.path.join(folder, name)
-                    if not _excluded(full, config):
+                    if not config.excluded(full):
                         found.append(full)
     first: dict[str, str] = {}  # real location → the spelling first given
     for path in found:
         path = os.path.normpath(path)
         first.setdefault(os.path.realpath(path), path)
     return sorted(first.values())
-
-
-def _excluded(path: str, config: Config) -> bool:
-    import fnmatch
-
-    rel = config.relative(path)
-    return any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude)
 
 
 def _display(path: str) -> str:
@@ -110,13 +104,17 @@ class Linter:
     """Everything needed to lint any number of plans with one configuration."""
 
     def __init__(self, config: Config, select: list[str] = (), ignore: list[str] = (),
-                 plan_names: frozenset[str] = frozenset(), histories: dict | None = None):
+                 plan_names: Names | None = None, histories: dict | None = None):
         self.config = config
         self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
         self.today = today()
-        self.plan_names = plan_names
+        self.plan_names = plan_names if plan_names is not None else Names()
+        self._references: dict | None = None
+        self._graph_digest: str | None = None
+        self.cache = None  # a cache.Cache when the run keeps one
+        self._seen: dict | None = None  # what the plan being cached learns from outside it
         # display path → changes.PlanHistory, for the rules that need history
         self.histories: dict = histories or {}
         self._exists: dict[str, bool] = {}
@@ -135,6 +133,88 @@ class Linter:
         if full not in self._exists:
             self._exists[full] = os.path.exists(full)
         return self._exists[full]
+
+    def references(self) -> dict[str, dict[str, list[str]]]:
+        """field → document → the documents it names, over every document of the run. Read
+        (frontmatter only) the first time a rule asks, so runs with no references pay nothing."""
+        if self._references is None:
+            graph: dict[str, dict[str, list[str]]] = {}
+            names = self.plan_names
+            for path in names.paths:
+                try:
+                    plan = parse_bytes(read_file(path), path, body=False)
+                except Unreadable:
+                    continue
+                doctype = self.doctype_for(plan)
+                for key, spec in (doctype.fields.items() if doctype else ()):
+                    if spec.refers and key in plan.meta:
+                        graph.setdefault(key, {})[names.node_of(path)] = [
+                            node for entry in entries(plan.meta[key])
+                            if (node := names.resolve(entry))]
+            self._references = graph
+        return self._references
+
+    def graph_digest(self) -> str:
+        """A digest of every document's references and names, to tell whether a cycle
+        found (or not) in an earlier run would still be."""
+        if self._graph_digest is None:
+            graph = self.references()
+            nodes = sorted({n for edges in graph.values() for src, dsts in edges.items()
+                            for n in (src, *dsts)})
+            text = repr((sorted((k, sorted(v.items())) for k, v in graph.items()),
+                         [self.plan_names.shown.get(n) for n in nodes]))
+            self._graph_digest = hashlib.sha256(text.encode()).hexdigest()
+        return self._graph_digest
+
+    def _watched(self, folder: str, seen: dict):
+        """`exists`, the names and the references, each answer written down in `seen`."""
+        def exists(target: str) -> bool:
+            seen["exists"][target] = found = self.exists(folder, target)
+            return found
+
+        def references() -> dict:
+            seen["graph"] = self.graph_digest()
+            return self.references()
+
+        return exists, _WatchedNames(self.plan_names, seen), references
+
+    def still_true(self, seen: object, path: str) -> bool:
+        """Whether what a cached plan learned from outside itself still holds."""
+        if not isinstance(seen, dict):
+            return False
+        folder = os.path.dirname(path)
+        try:
+            if any(self.exists(folder, t) != v for t, v in seen.get("exists", {}).items()):
+                return False
+            if "any" in seen and bool(self.plan_names) != seen["any"]:
+                return False
+            if any(self.plan_names.resolve(e) != v for e, v in seen.get("names", {}).items()):
+                return False
+            return "graph" not in seen or seen["graph"] == self.graph_digest()
+        except (AttributeError, TypeError):  # an entry of the wrong shape: lint again
+            return False
+
+    def lint_cached(self, path: str) -> tuple[list[Finding], int, str, dict | None]:
+        """`lint_path` through the cache: the findings, failures, the entry's key, and the
+        new entry when the plan had to be linted."""
+        from planbook import cache
+
+        try:
+            data = read_file(path)
+        except Unreadable:
+            return (*self.lint_path(path), "", None)
+        key = self.cache.key(path, data, _history_key(self.histories.get(path)))
+        entry = self.cache.get(key)
+        if entry is not None and self.still_true(entry.get("seen"), path):
+            found = cache.findings_of(entry)
+            if found is not None:
+                return (*found, key, None)
+        self._seen = {"exists": {}, "names": {}}
+        try:
+            findings, failures = self.lint_bytes(data, path)
+        finally:
+            seen, self._seen = self._seen, None
+        return findings, failures, key, cache.entry(path, findings, failures, seen)
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
         return self.lint_plan(read_plan(path))
@@ -156,11 +236,16 @@ class Linter:
         facts = facts or self.facts(plan)
         doctype = facts.doctype
         folder = os.path.dirname(plan.path)
+        exists, names, references = (lambda target: self.exists(folder, target)), \
+            self.plan_names, self.references
+        if self._seen is not None:  # record it all for the cache entry
+            exists, names, references = self._watched(folder, self._seen)
         return Context(
             doctype=doctype,
             today=self.today,
-            exists=lambda target: self.exists(folder, target),
-            plan_names=self.plan_names,
+            exists=exists,
+            plan_names=names,
+            references=references,
             known_types=tuple(self.config.doctype_names()) if doctype is None else (),
             history=self.histories.get(plan.path),
             facts=facts,
@@ -253,23 +338,58 @@ def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Res
     from planbook.workers import map_items
 
     result = Result(files=len(paths))
-    for found, failed in map_items(Linter.lint_path, linter, paths, jobs):
-        result.findings.extend(found)
-        result.internal_errors += failed
+    if linter.cache is None:
+        for found, failed in map_items(Linter.lint_path, linter, paths, jobs):
+            result.findings.extend(found)
+            result.internal_errors += failed
+    else:
+        for found, failed, key, new in map_items(Linter.lint_cached, linter, paths, jobs):
+            result.findings.extend(found)
+            result.internal_errors += failed
+            if new is not None:
+                linter.cache.put(key, new)
+        linter.cache.save()
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def plan_names(paths: list[str]) -> frozenset[str]:
-    """Names another plan may use for a plan: its file stem and its leading ID (IP-12)."""
-    names = set()
-    for path in paths:
-        stem = Path(path).stem
-        names.add(stem)
-        match = re.match(r"^[A-Za-z]+-\d+", stem)
-        if match:
-            names.add(match.group(0))
-    return frozenset(names)
+class _WatchedNames:
+    """The run's document names as a rule sees them, each answer written down for the cache."""
+
+    def __init__(self, names: Names, seen: dict):
+        self._names, self._seen = names, seen
+
+    def resolve(self, entry: object) -> str | None:
+        self._seen["names"][str(entry)] = node = self._names.resolve(entry)
+        return node
+
+    def __contains__(self, entry: object) -> bool:
+        return self.resolve(entry) is not None
+
+    def __bool__(self) -> bool:
+        self._seen["any"] = bool(self._names)
+        return self._seen["any"]
+
+    def node_of(self, path: str) -> str:
+        return self._names.node_of(path)
+
+    @property
+    def shown(self) -> dict[str, str]:
+        return self._names.shown
+
+
+def _history_key(history) -> tuple | None:
+    """What the history rules read of a plan's history, as part of its cache key."""
+    if history is None:
+        return None
+    base = history.base
+    text = hashlib.sha256(base.text.encode()).hexdigest() if base is not None else None
+    return (str(history.first_day), str(history.last_change), text, history.against)
+
+
+def plan_names(paths: list[str]) -> Names:
+    """Every document of the run by the names a reference may use for it (file stem, ID)."""
+    return Names(paths)
 
 
 # -- a lint run: what `planbook lint` asks for, as a library call ---------------------------
@@ -295,6 +415,7 @@ class Request:
     baseline: str | None = None
     write_baseline: str | None = None
     jobs: int | None = None
+    cache: bool = True  # keep and use the lint cache (config `cache-dir`)
 
 
 @dataclass
@@ -310,8 +431,6 @@ class Run(Result):
 def run(request: Request, config: Config) -> Run:
     """Lint what `request` asks for under `config`. Raises LintError for a run that cannot be
     made as asked; findings, however many, are a result."""
-    from planbook import baseline as baselines
-
     if request.since and request.staged:
         raise LintError("--changed-since and --staged cannot be combined")
     on_stdin = request.stdin is not None
@@ -339,11 +458,15 @@ def run(request: Request, config: Config) -> Run:
         # an existing file must be a baseline: never overwrite something else
         previous = _baseline(request.write_baseline) \
             if Path(request.write_baseline).exists() else {}
+        from planbook import baseline as baselines
+
         count = baselines.write(request.write_baseline, out.findings, set(out.linted),
                                 previous)
         out.notices.append(f"wrote {count} findings to the baseline {request.write_baseline}")
         out.wrote_baseline = True
     elif known is not None:
+        from planbook import baseline as baselines
+
         out.findings, out.hidden = baselines.apply(out.findings, known)
     return out
 
@@ -364,8 +487,13 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
 
     names = plan_names(every)
     history = bool(set(history_codes()) & enabled)
+    if history and not (request.since or request.staged):
+        from planbook.git import maybe_repository
+
+        history = maybe_repository(".")  # outside git there is no history to ask for
     if not (request.since or request.staged or history):
         linter = Linter(config, request.select, request.ignore, names)
+        linter.cache = _open_cache(config, request, linter)
         _merge(out, lint_paths(files, linter, request.jobs))
         out.linted = list(files)
         return
@@ -387,11 +515,25 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
             out.findings.extend(found)
             out.internal_errors += failed
     else:
+        linter.cache = _open_cache(config, request, linter)
         _merge(out, lint_paths(chosen.files, linter, request.jobs))
     out.linted = list(chosen.files)
     if chosen.deleted:
         _links_to_deleted(out, linter, chosen, every)
     out.findings.sort(key=Finding.sort_key)
+
+
+def _open_cache(config: Config, request: Request, linter: Linter):
+    """The run's cache, keyed on everything every plan's findings depend on; None when the
+    run asked for none or the config turns it off."""
+    if not request.cache or not config.cache_dir:
+        return None
+    from planbook.cache import Cache, run_key
+
+    team = config.team_doctypes()
+    key = run_key(repr(config), sorted(linter.enabled), str(linter.today),
+                  [(name, repr(d), d.template_text) for name, d in sorted(team.items())])
+    return Cache(config.root / config.cache_dir, key)
 
 
 def _merge(out: Run, result: Result) -> None:
@@ -402,8 +544,8 @@ def _merge(out: Run, result: Result) -> None:
 def _links_to_deleted(out: Run, linter: Linter, chosen, every: list[str]) -> None:
     """Plans the change did not touch can still link to a plan it deleted: lint the ones that
     mention a deleted plan and keep only what they say about it."""
-    gone = plan_names(chosen.deleted) - plan_names(
-        [p for p in every if p not in chosen.deleted])
+    kept = {name for p in every if p not in chosen.deleted for name in names_of(p)}
+    gone = {name for p in chosen.deleted for name in names_of(p)} - kept
     if not gone:
         return
     touched = set(chosen.files)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -307,6 +308,7 @@ def title_key(title: str) -> str:
     return normalize(title).replace("&", "and")
 
 
+@lru_cache(maxsize=4096)  # headers and headings repeat: a long plan asks thousands of times
 def normalize(text: str) -> str:
     """Compare headings and column names loosely: case, spacing and trailing colons."""
     return " ".join(text.replace("*", "").replace("`", "").strip().rstrip(":").lower().split())

@@ -117,8 +117,10 @@ class _Parser(BlockParser):
         if state.src[state.cursor:state.cursor + 1] not in PARAGRAPH_STARTS:
             return super()._parse_plain_paragraph(state, sc)
         pos = state.cursor
+        src = state.src
         while pos < state.cursor_max:
-            if pos > state.cursor and sc.match(state.src, pos):
+            # a row starting with a pipe starts no block of its own: only the others are asked
+            if pos > state.cursor and src[pos] != "|" and sc.match(src, pos):
                 break
             line = state.get_line(pos)
             if not line.strip():
@@ -207,7 +209,9 @@ def _read_problem(path: str) -> str:
     return ""
 
 
-def parse_bytes(data: bytes, path: str) -> Plan:
+def parse_bytes(data: bytes, path: str, body: bool = True) -> Plan:
+    """Parse a file's bytes; with `body` False only the frontmatter is read (the other
+    documents' references need no more)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:8192]:
@@ -224,10 +228,10 @@ def parse_bytes(data: bytes, path: str) -> Plan:
              f"{exc.start}); save the file as UTF-8")
         )
         return plan
-    return parse_text(text, path)
+    return parse_text(text, path, body)
 
 
-def parse_text(text: str, path: str = "<text>") -> Plan:
+def parse_text(text: str, path: str = "<text>", body: bool = True) -> Plan:
     """Parse a decoded plan. Line numbers in the result are lines of `text`."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -239,7 +243,8 @@ def parse_text(text: str, path: str = "<text>") -> Plan:
     plan.lines = lines
     body_from = _parse_frontmatter(plan, lines)
     plan.body_start = body_from + 1
-    _parse_body(plan, lines, body_from)
+    if body:
+        _parse_body(plan, lines, body_from)
     return plan
 
 

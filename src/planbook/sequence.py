@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planbook.doctypes import ids_in
+from planbook.ids import ids_in
 from planbook.model import Plan, title_key
 
 if TYPE_CHECKING:

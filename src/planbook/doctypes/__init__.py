@@ -20,53 +20,6 @@ from planbook.typed import DeclarationError, load
 
 HERE = Path(__file__).parent
 
-# -- IDs ------------------------------------------------------------------------------------
-# What an ID in a plan's tables looks like: a prefix of capitals, an optional scope (T-API-1)
-# and a number, which may carry a group letter or two (UT-Q1, T-DB2). Declared here because a
-# table kind's `id` names the prefixes; every reader of IDs (tables, dependencies, the gantt)
-# uses these, so they agree on what an ID is.
-ID_TAIL = r"(?:-[A-Z][A-Z0-9]*)?-[A-Z]{0,3}\d+"
-ANY_ID = re.compile(rf"(?<![\w-])[A-Z]{{1,4}}{ID_TAIL}(?![\w-])")
-ID_RANGE = re.compile(rf"({ANY_ID.pattern})\s*(?:to|through|thru|\.\.|–|—|-)\s*"
-                      rf"({ANY_ID.pattern})")
-_ID_PARTS = re.compile(r"^(.*?)(\d+)$")
-MAX_RANGE = 200  # a longer "range" is a typo, not a list of IDs
-
-
-def id_pattern(prefixes: str | tuple[str, ...]) -> re.Pattern:
-    """The IDs of one kind: `T-1`, with a scope `T-API-1`, with a group letter `T-Q1`."""
-    names = (prefixes,) if isinstance(prefixes, str) else prefixes
-    alternatives = "|".join(re.escape(p) for p in names)
-    return re.compile(rf"^(?:{alternatives}){ID_TAIL}$")
-
-
-def ids_in(text: str, loose: tuple[str, ...] = ()) -> list[str]:
-    """The IDs a text names, in order, each once; a range of one kind ("T-7 to T-11",
-    "T-1–T-5") names every ID between its ends. With `loose` prefixes, an ID of one of them
-    written without its dash ("T3", "T1-T5") is read too: a Dependencies cell says what it
-    means that way as often as not."""
-    for prefix in loose:
-        p = re.escape(prefix)
-        text = re.sub(rf"(?<![\w-])({p})(\d+)\s*[-–]\s*({p})(\d+)(?![\w-])",
-                      r"\1-\2 to \3-\4", text)
-        text = re.sub(rf"(?<![\w-])({p})(\d+)(?![\w-])", r"\1-\2", text)
-    ranges = {m.start(1): _expand(m.group(1), m.group(2)) for m in ID_RANGE.finditer(text)}
-    found: list[str] = []
-    for match in ANY_ID.finditer(text):
-        found.extend(ranges.get(match.start(), [match.group(0)]))
-    return list(dict.fromkeys(found))
-
-
-def _expand(first: str, last: str) -> list[str]:
-    a, b = _ID_PARTS.match(first), _ID_PARTS.match(last)
-    if not a or not b or a.group(1) != b.group(1):
-        return [first, last]
-    low, high = int(a.group(2)), int(b.group(2))
-    if not low < high <= low + MAX_RANGE:
-        return [first, last]
-    return [f"{a.group(1)}{n}" for n in range(low, high + 1)]
-
-
 FieldType = Literal[
     "string", "date", "datetime", "version", "list", "text-or-list", "integer", "boolean",
     "string-or-integer", "mapping"
@@ -83,6 +36,7 @@ class FieldSpec:
     open: dict[str, str] = field(default_factory=dict)
     pattern: str | None = None  # a regular expression the whole value must match
     description: str = ""
+    refers: bool = False  # each value names another document (GT004: it exists, GT005: no cycle)
 
     @cached_property
     def open_res(self) -> list[tuple[re.Pattern, str]]:

@@ -22,10 +22,13 @@ class ReportContext:
 
     rules: Mapping[str, Any]  # code -> rule with .code .name .severity .summary .doc_path
     files_checked: int
+    files: tuple[str, ...] = ()  # the paths linted, as reported: JUnit lists every one
     statistics: bool = False
     quiet: bool = False
     version: str = "0.1.0"
-    docs_url: str = ""  # base URL for rule help links; empty means no links
+    docs_url: str = ""  # `docs-url`: where the rule pages are; empty means no links
+    root: str = ""  # the repository root that SARIF URIs are relative to; "" when unknown
+    fixes: frozenset[tuple[str, str, int]] = frozenset()  # (path, code, line) fix changes
 
 
 def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:
@@ -34,6 +37,17 @@ def render(fmt: str, findings: list[Finding], ctx: ReportContext) -> str:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
     return module.render(findings, ctx)
+
+
+def rule_url(code: str, docs_url: str) -> str:
+    """The page of rule `code` under `docs-url`: `{code}` replaced, or `CODE/` appended (the
+    page MkDocs builds from `CODE.md`); with no code, the rule index. "" without a docs-url."""
+    if not docs_url:
+        return ""
+    if "{code}" in docs_url:
+        return docs_url.replace("{code}", code) if code else docs_url.split("{code}")[0]
+    base = docs_url if docs_url.endswith("/") else docs_url + "/"
+    return f"{base}{code}/" if code else base
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -7,10 +7,8 @@ committed yet, a shallow clone) they say nothing rather than guess.
 
 from __future__ import annotations
 
-import re
-from pathlib import PurePosixPath
-
 from planbook.edits import summary, what_changed
+from planbook.names import entries, entry_line, find_cycle
 from planbook.rules.frontmatter import _as_date
 from planbook.rules.registry import Context, rule
 
@@ -115,18 +113,15 @@ def version_not_bumped(plan, ctx: Context):
                f"is still '{field.value}'; bump it")
 
 
-def _name(entry: str) -> str:
-    """A depends_on entry as a plan name: a path or file name loses its folder and `.md`."""
-    name = PurePosixPath(entry.strip().replace("\\", "/")).name
-    return re.sub(r"\.md$", "", name, flags=re.IGNORECASE)
-
-
-@rule("GT004", "unknown-plan-dependency")
+@rule("GT004", "unknown-plan-dependency", reads=("fields",))
 def unknown_plan_dependency(plan, ctx: Context):
-    """`depends_on` names a plan that does not exist.
+    """`depends_on`, or another field that names documents, names one that does not exist.
 
-    Entries are plan file names (with or without `.md`) or their leading ID, such as `IP-2`,
-    and are checked against every plan planbook can see, not only the ones being linted.
+    Entries are file names (with or without `.md`) or their leading ID in any case, such as
+    `IP-2`, or a bare number (`345` for `task-345`, as Backlog.md writes it), and are checked
+    against every document planbook can see, not only the ones being linted. The doc type
+    says which fields name documents (`refers = true`): `depends_on` for a plan,
+    `dependencies` and `parent_task_id` for a Backlog.md task.
 
     **Bad**
     ```yaml
@@ -138,17 +133,54 @@ def unknown_plan_dependency(plan, ctx: Context):
     depends_on: ["IP-2-lint-foundation"]
     ```
     """
-    field = plan.fields.get("depends_on")
-    if field is None or not ctx.plan_names:
+    if not ctx.plan_names:
         return
-    value = field.value
-    entries = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    for entry in entries:
-        if not isinstance(entry, str | int) or not str(entry).strip():
+    for key, spec in ctx.doctype.fields.items():
+        field = plan.fields.get(key)
+        if not spec.refers or field is None:
             continue
-        name = _name(str(entry))
-        if name in ctx.plan_names:
+        for entry in entries(field.value):
+            if entry not in ctx.plan_names:
+                yield (entry_line(plan, field, entry), 1,
+                       f"{key} names '{entry}', which is not a document here")
+
+
+@rule("GT005", "plan-dependency-cycle", reads=("fields",))
+def document_cycle(plan, ctx: Context):
+    """Documents name each other in a circle through one field, so none of them can come first.
+
+    The fields are the ones the doc type marks `refers = true` (`depends_on`, a Backlog.md
+    task's `dependencies` and `parent_task_id`), followed across every document planbook can
+    see; each document on the circle gets the finding, at the entry that closes it.
+
+    **Bad**
+    ```yaml
+    # IP-3-sync.md                     # IP-4-export.md
+    depends_on: ["IP-4-export"]        depends_on: ["IP-3-sync"]
+    ```
+
+    **Good**
+    ```yaml
+    # IP-3-sync.md                     # IP-4-export.md
+    depends_on: []                     depends_on: ["IP-3-sync"]
+    ```
+    """
+    names = ctx.plan_names
+    if not names:
+        return
+    node = names.node_of(plan.path)
+    for key, spec in ctx.doctype.fields.items():
+        field = plan.fields.get(key)
+        if not spec.refers or field is None:
             continue
-        line = next((n for n in range(field.value_line, plan.frontmatter_end or 0)
-                     if name in plan.lines[n - 1]), field.value_line)
-        yield line, 1, f"depends_on names '{entry}', which is not a plan here"
+        own = {names.resolve(entry): entry for entry in entries(field.value)}
+        own.pop(None, None)
+        if not own:
+            continue
+        graph = dict(ctx.references().get(key, {}))
+        graph[node] = list(own)  # this version of the plan, not the one on disk
+        cycle = find_cycle(graph, node)
+        if cycle:
+            shown = " → ".join(names.shown.get(n, n) for n in cycle)
+            yield (entry_line(plan, field, own[cycle[1]]), 1,
+                   f"{key} goes round in a circle: {shown}")

@@ -6,8 +6,8 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from planbook.doctypes import ids_in
 from planbook.facts import cell
+from planbook.ids import ids_in
 from planbook.rules.registry import Context, rule
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

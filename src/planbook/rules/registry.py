@@ -14,6 +14,7 @@ from typing import Any
 from planbook.doctypes import DocType
 from planbook.facts import PlanFacts
 from planbook.model import Plan
+from planbook.names import Names
 
 Hit = tuple[int, int, str]
 
@@ -71,7 +72,9 @@ class Context:
     doctype: DocType | None
     today: Any  # datetime.date
     exists: Callable[[str], bool] = lambda path: False  # a path relative to the plan's folder
-    plan_names: frozenset[str] = frozenset()  # stems and IDs of every plan in the run
+    plan_names: Names = field(default_factory=Names)  # every document of the run, by name
+    # field → document → the documents it names, for every document of the run (names.py)
+    references: Callable[[], dict[str, dict[str, list[str]]]] = dict
     known_types: tuple[str, ...] = ("IP",)
     history: Any = None  # changes.PlanHistory when git knows the plan's history, else None
     facts: PlanFacts | None = None  # the plan read through its doc type, shared by all rules

@@ -271,15 +271,46 @@ def leftover_template(plan, ctx: Context):
                            f"placeholder '{match.group(0)}' in '{field.key}'")
     markers = template_markers(_template_of(doctype)) \
         if doctype.options.template_placeholders else Markers((), ())
+    could = _could_hold(tuple(p.pattern for p in doctype.placeholder_res),
+                        tuple(doctype.template.example_rows), markers.tokens)
     for block in plan.blocks:
         if block.type == "block_code":
             continue
-        for number in range(block.line, block.end_line + 1):
-            yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
+        # a long plan is read block by block: a block with nothing of the template in it
+        # is not read line by line
+        if could is None or could.search(
+                "\n".join(plan.lines[block.line - 1:block.end_line])):
+            for number in range(block.line, block.end_line + 1):
+                yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
         if block.type == "paragraph" and doctype.instruction_res:
             text = " ".join(block.text.split())
             if any(p.search(text) for p in doctype.instruction_res):
                 yield block.line, 1, f"the template's instruction is still here: {text[:60]}"
+
+
+@functools.lru_cache(maxsize=32)
+def _could_hold(placeholders: tuple[str, ...], example_rows: tuple[str, ...],
+                tokens: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern that finds, in a whole block, everything `_leftovers_on` could report on
+    one of its lines (and more): a long plan is read block by block, not line by line.
+    None when an example row is not an anchored `^…$` expression to widen that way."""
+    parts = [_scoped(p) for p in placeholders] + [re.escape(t) for t in tokens]
+    for row in example_rows:
+        if not (row.startswith("^") and row.endswith("$") and not row.endswith("\\$")):
+            return None
+        parts.append(rf"(?m:^[ \t>*+-]*{_scoped(row[1:-1])})")
+    try:
+        return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+    except re.error:  # a team's expression that does not combine: read every line
+        return None
+
+
+def _scoped(pattern: str) -> str:
+    """`pattern` as a group that can stand beside others: leading flags ("(?i)") scoped."""
+    flags = re.match(r"\(\?([aiLmsux]+)\)", pattern)
+    if flags:
+        return f"(?{flags.group(1)}:{pattern[flags.end():]})"
+    return f"(?:{pattern})"
 
 
 def _template_of(doctype) -> str:

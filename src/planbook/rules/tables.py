@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from planbook.doctypes import ANY_ID, id_pattern
 from planbook.facts import cell
-from planbook.ids import clean
+from planbook.ids import ANY_ID, clean, id_pattern
 from planbook.model import normalize
 from planbook.rules.registry import Context, rule
 

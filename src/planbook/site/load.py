@@ -217,12 +217,37 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     return entry
 
 
+# Files a browser runs script from when they are opened from the site's own origin: never
+# published. An SVG is published only when it holds nothing that can run (see `_inert_svg`).
+ACTIVE = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml",
+                    ".xsl", ".xslt", ".svgz", ".js", ".mjs", ".swf"})
+_SVG_ACTIVE = re.compile(rb"<\s*script|<\s*foreignObject|\bon[a-z]+\s*=|javascript:|"
+                         rb"<!ENTITY|<\s*(?:iframe|embed|object)|"
+                         rb"\bhref\s*=(?!\s*[\"']?\s*#)", re.IGNORECASE)
+
+
 def attachments(folder: Path) -> list[str]:
-    """Images and other files beside the plans, published so relative links keep working."""
+    """Images and other files beside the plans, published so relative links keep working;
+    never a file that could run script on the site (HTML, XML, an SVG with script)."""
     found = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.endswith(".md") and not name.startswith("."):
-                found.append(Path(os.path.relpath(os.path.join(current, name), folder)).as_posix())
+            if name.endswith(".md") or name.startswith("."):
+                continue
+            path = os.path.join(current, name)
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in ACTIVE or (suffix == ".svg" and not _inert_svg(path)):
+                continue
+            found.append(Path(os.path.relpath(path, folder)).as_posix())
     return found
+
+
+def _inert_svg(path: str) -> bool:
+    """An SVG with no script, handler, foreign HTML, entity or link out: a drawing only."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(5 * 1024 * 1024 + 1)
+    except OSError:
+        return False
+    return len(data) <= 5 * 1024 * 1024 and _SVG_ACTIVE.search(data) is None

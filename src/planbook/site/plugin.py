@@ -20,7 +20,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from planbook.site import pages
+from planbook.extras import MissingExtra, require
+
+try:  # MkDocs reports a ValidationError raised while loading a plugin as one plain line
+    require("site", "the planbook MkDocs plugin")
+except MissingExtra as exc:
+    raise base.ValidationError(str(exc)) from None
+
+from planbook.site import pages  # noqa: E402 (needs nh3, checked just above)
 
 log = get_plugin_logger(__name__)
 SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"

@@ -1,0 +1,150 @@
+"""Lint at every scale, each against what it should be compared with, as ratios in one run.
+
+    python bench/scale.py [--plans N] [--runs R] [--only NAME ...] [--keep DIR]
+
+Scenarios (all by default), each a pair of commands run interleaved (A, B, A, B, …) as fresh
+processes, so both see the same load; medians with min–max, and peak memory (max RSS):
+
+  warm    `lint` of N unchanged plans (default 10,000) with the cache filled,
+          against the same lint with `--no-cache`            target ≤ 0.05×
+  cold    `lint --no-cache` of N plans, against bench/lower_bound.py (read, YAML with the
+          C loader, mistune) on the same files                target ≤ 1.1×, peak < 100 MB
+  one     `lint` of one plan, against `python -c "import click, yaml, mistune"`
+                                                              target ≤ 1.3×
+  staged  `lint --staged` with 3 staged plans in a repository of 2,000 plans and 500 commits
+          (`--repo-plans`, `--commits`), against the import floor  target ≤ 2×
+
+A report, not a test: always exits 0. The machine should be otherwise idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gen_plans import generate
+from run import planbook_command
+
+HERE = Path(__file__).resolve().parent
+FLOOR = [sys.executable, "-c", "import click, yaml, mistune"]
+TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "staged": 2.0}
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak resident memory (KiB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode not in (0, 1) or "Traceback" in err:
+        raise SystemExit(f"failed: {' '.join(cmd)} exited {proc.returncode}\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss
+
+
+def pair(a: list[str], b: list[str], cwd: Path, runs: int, before=None) -> tuple[list, list]:
+    """`runs` runs of each, interleaved; `before` runs before each run of `a`."""
+    first, second = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        first.append(measure(a, cwd))
+        second.append(measure(b, cwd))
+    return first, second
+
+
+def show(name: str, a: list, b: list, label_a: str, label_b: str) -> None:
+    ta, tb = [t for t, _ in a], [t for t, _ in b]
+    ratio = statistics.median(ta) / statistics.median(tb)
+    target = TARGETS[name]
+    verdict = "PASS" if ratio <= target else "OVER"
+    for label, times, runs in ((label_a, ta, a), (label_b, tb, b)):
+        print(f"  {label:<46} median {statistics.median(times):7.3f} s "
+              f"(min {min(times):.3f}, max {max(times):.3f})  peak "
+              f"{max(m for _, m in runs) / 1024:6.1f} MiB")
+    print(f"  ratio {ratio:.3f}× (target ≤ {target}×)  {verdict}\n", flush=True)
+
+
+def git(root: Path, *args: str, date: str = "2025-01-01T10:00:00+00:00") -> None:
+    from git import git as bench_git
+
+    bench_git(root, *args, date=date)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plans", type=int, default=10_000)
+    ap.add_argument("--repo-plans", type=int, default=2_000)
+    ap.add_argument("--commits", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", nargs="+", choices=sorted(TARGETS), default=sorted(TARGETS))
+    ap.add_argument("--keep", type=Path)
+    args = ap.parse_args()
+    import compileall
+
+    import planbook
+
+    compileall.compile_dir(Path(planbook.__file__).parent, quiet=1)  # as an install does
+    root = args.keep or Path(tempfile.mkdtemp(prefix="planbook-scale-"))
+    root.mkdir(parents=True, exist_ok=True)
+    cmd = planbook_command()
+    runs = max(1, args.runs)
+    try:
+        if {"warm", "cold", "one"} & set(args.only):
+            started = time.perf_counter()
+            plans = root / "many"
+            if not (plans / "plans").is_dir():
+                generate(args.plans, plans, seed=0)
+            files = sorted((plans / "plans").glob("*.md"))
+            print(f"{len(files)} plans of about 11 KB, generated in "
+                  f"{time.perf_counter() - started:.1f} s\n", flush=True)
+            cold = [*cmd, "lint", "--quiet", "--no-cache", "plans"]
+            if "warm" in args.only:
+                print("warm: unchanged plans, cache filled, against no cache")
+                measure([*cmd, "lint", "--quiet", "plans"], plans)  # fill the cache
+                a, b = pair([*cmd, "lint", "--quiet", "plans"], cold, plans, runs)
+                show("warm", a, b, "lint (cache)", "lint --no-cache")
+            if "cold" in args.only:
+                print("cold: no cache, against the lower bound")
+                bound = [sys.executable, str(HERE / "lower_bound.py"), "plans"]
+                a, b = pair(cold, bound, plans, runs)
+                show("cold", a, b, "lint --no-cache", "lower_bound.py")
+            if "one" in args.only:
+                print("one: a single plan, against the import floor")
+                one = [*cmd, "lint", "--quiet", str(files[0].relative_to(plans))]
+                a, b = pair(one, FLOOR, plans, runs * 4)
+                show("one", a, b, "lint FILE", "python -c 'import click, yaml, mistune'")
+        if "staged" in args.only:
+            from git import build
+
+            repo = root / "repo"
+            if not (repo / ".git").is_dir():
+                started = time.perf_counter()
+                repo.mkdir(parents=True, exist_ok=True)
+                paths = build(repo, args.repo_plans, args.commits, 0)
+                for path in paths[5:8]:
+                    with open(path, "a", encoding="utf-8") as handle:
+                        handle.write("\nA staged edit.\n")
+                git(repo, "add", *[str(p.relative_to(repo)) for p in paths[5:8]])
+                print(f"repository: {args.repo_plans} plans, {args.commits} commits, built in "
+                      f"{time.perf_counter() - started:.1f} s")
+            print("staged: 3 staged plans, against the import floor")
+            a, b = pair([*cmd, "lint", "--quiet", "--staged"], FLOOR, repo, runs * 2)
+            show("staged", a, b, "lint --staged", "python -c 'import click, yaml, mistune'")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

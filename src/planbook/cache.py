@@ -1,0 +1,122 @@
+"""The lint cache: a plan whose bytes, config and world have not changed is not linted again.
+
+One JSON file in the cache folder (`.planbook_cache/` beside the config, git-ignored by a
+`.gitignore` it writes inside itself) maps an entry key to what linting the file found. The
+key is a hash of everything a plan's findings are a function of:
+
+- the file's path and bytes;
+- the run: planbook's version and its installed files, the effective config (doc types
+  included), the enabled rules and today's date (the date rules read it);
+- its git history, when the history rules read one.
+
+What a rule learns from outside the file is recorded with the entry and checked again before
+the entry is used: which link targets existed, what each reference resolved to among the other
+documents, and the other documents' references when a cycle was looked for. Nothing is parsed
+to check an entry.
+
+A cache that cannot be read (missing, truncated, corrupt, another version's) is an empty one;
+one that cannot be written is skipped without a word. Writes replace the file atomically, so
+two runs at once never leave a broken file: the later one's entries win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from planbook.model import Finding
+
+FORMAT = 1
+FILE = "lint.json"
+
+
+def run_key(*parts: object) -> str:
+    """A digest of what every entry of a run depends on (see the module docstring)."""
+    import planbook
+
+    package = Path(planbook.__file__).parent
+    installed = []
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
+            info = path.stat()
+            installed.append((path.relative_to(package).as_posix(), info.st_mtime_ns,
+                              info.st_size))
+    text = repr((FORMAT, planbook.__version__, installed, parts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Cache:
+    """The entries of one cache folder for one run (its `run_key`)."""
+
+    def __init__(self, folder: Path, key: str):
+        self.folder = folder
+        self.run = key
+        self.entries: dict[str, dict] = {}
+        self.new: dict[str, dict] = {}
+        try:
+            data = json.loads((folder / FILE).read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("format") == FORMAT \
+                    and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass  # no cache yet, or one to rebuild
+
+    def key(self, path: str, data: bytes, history: object = None) -> str:
+        digest = hashlib.sha256(self.run.encode())
+        digest.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(repr(history).encode())
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        entry = self.entries.get(key)
+        return entry if isinstance(entry, dict) else None
+
+    def put(self, key: str, entry: dict) -> None:
+        self.new[key] = entry
+
+    def save(self) -> None:
+        """Write the entries this run made beside the ones it found; a path's new entry
+        replaces its older ones, so the file grows with the plans, not with their edits."""
+        if not self.new:
+            return
+        paths = {entry["path"] for entry in self.new.values()}
+        kept = {k: v for k, v in self.entries.items()
+                if isinstance(v, dict) and v.get("path") not in paths}
+        kept.update(self.new)
+        import tempfile
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# planbook's lint cache: never committed\n*\n",
+                                  encoding="utf-8")
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".lint-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump({"format": FORMAT, "entries": kept}, out, separators=(",", ":"))
+                os.chmod(temp, 0o644)
+                os.replace(temp, self.folder / FILE)
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            pass  # a read-only checkout: lint without a cache
+
+
+def entry(path: str, findings: list[Finding], failures: int, seen: dict) -> dict:
+    return {"path": path, "findings": [asdict(f) for f in findings], "failures": failures,
+            "seen": seen}
+
+
+def findings_of(entry: dict) -> tuple[list[Finding], int] | None:
+    """An entry's findings, or None when it is not one this version wrote."""
+    try:
+        return [Finding(**f) for f in entry["findings"]], int(entry["failures"])
+    except (KeyError, TypeError, ValueError):
+        return None

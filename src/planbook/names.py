@@ -1,0 +1,111 @@
+"""What documents call each other: a document's names, and how a reference resolves to one.
+
+A plan's `depends_on`, a Backlog.md task's `dependencies` and `parent_task_id` name other
+documents. A reference may use the other document's file name (with or without a folder and
+`.md`) or its leading ID (`IP-12`, `BACK-100.1`), in any case; a bare number (`345`, as
+Backlog.md writes it) names the document with that number. One index answers both the
+existence question (GT004) and, with the references it is given, the cycle question (GT005).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+LEADING_ID = re.compile(r"^[A-Za-z]+-(\d+(?:\.\d+)*)")
+
+
+def names_of(path: str) -> list[str]:
+    """The names another document may use for the one at `path`: its file stem and its
+    leading ID (IP-12 for `IP-12-search.md`, back-100.1 for `back-100.1 - Setup.md`)."""
+    stem = PurePosixPath(path.replace("\\", "/")).stem
+    match = LEADING_ID.match(stem)
+    return [stem, match.group(0)] if match and match.group(0) != stem else [stem]
+
+
+def reference_key(entry: object) -> str:
+    """A reference as written, reduced to what is compared: no folder, no `.md`, any case."""
+    text = str(entry).strip().replace("\\", "/")
+    name = PurePosixPath(text).name if "/" in text else text
+    return re.sub(r"\.md$", "", name, flags=re.IGNORECASE).casefold()
+
+
+class Names:
+    """Every document a reference may name, built from paths alone (no file is read)."""
+
+    def __init__(self, paths: Iterable[str] = ()):
+        self.by_name: dict[str, str] = {}  # reference key → the document's node
+        self.by_number: dict[str, str] = {}  # "345" → a document numbered 345
+        self.shown: dict[str, str] = {}  # node → the name a message uses for it
+        self.paths: list[str] = []
+        for path in paths:
+            self.add(path)
+
+    def add(self, path: str) -> str:
+        """Index `path`; return its node, the key other indexes use for it."""
+        names = names_of(path)
+        node = names[-1].casefold()
+        self.paths.append(path)
+        self.shown.setdefault(node, names[-1])
+        for name in names:
+            self.by_name.setdefault(name.casefold(), node)
+        match = LEADING_ID.match(names[-1])
+        if match:
+            self.by_number.setdefault(match.group(1), node)
+        return node
+
+    def node_of(self, path: str) -> str:
+        return names_of(path)[-1].casefold()
+
+    def resolve(self, entry: object) -> str | None:
+        """The node `entry` names, or None when it names no document here."""
+        key = reference_key(entry)
+        if not key:
+            return None
+        if key in self.by_name:
+            return self.by_name[key]
+        if re.fullmatch(r"\d+(?:\.\d+)*", key):
+            return self.by_number.get(key)
+        return None
+
+    def __contains__(self, entry: object) -> bool:
+        return self.resolve(entry) is not None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_name)
+
+
+def entries(value: object) -> list[str | int]:
+    """The references a field's value holds: one text or number, or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items
+            if isinstance(item, str | int) and not isinstance(item, bool) and str(item).strip()]
+
+
+def find_cycle(graph: dict[str, list[str]], start: str) -> list[str]:
+    """A shortest path start → … → start through `graph`, or [] when there is none.
+    Breadth first and iterative: any number of documents, no recursion."""
+    parent: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in graph.get(node, ()):
+                if target == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if target not in parent and target != start:
+                    parent[target] = node
+                    following.append(target)
+        frontier = following
+    return []
+
+
+def entry_line(plan, field, entry: object) -> int:
+    """The frontmatter line where `field` lists `entry` (a list spreads over lines)."""
+    text = str(entry)
+    return next((n for n in range(field.value_line, (plan.frontmatter_end or 0))
+                 if text in plan.lines[n - 1]), field.value_line)

@@ -1,0 +1,186 @@
+"""The lint cache: the same output with it and without it, for any state of the cache folder,
+any change of a plan, of its config or of the world it reads, and for runs at the same time."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gitrepo import PLANBOOK, env
+from planbook import parse
+from planbook.cli import cli
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CACHE = Path(".planbook_cache") / "lint.json"
+
+
+def lint(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["lint", "--format", "json", *args],
+                                catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, clean):
+    """Three plans linking to each other and to a notes file, one of them with findings."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plans").mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "notes.md", tmp_path / "plans" / "notes.md")
+    (tmp_path / "plans" / "IP-7-retry-queue.md").write_text(clean, encoding="utf-8")
+    (tmp_path / "plans" / "IP-8-export.md").write_text(
+        clean.replace('version: "1.0"\n', 'version: "1.0"\ndepends_on: [IP-7]\n')
+        .replace("## 2. Implementation Phases", "## Implementation Phases"), encoding="utf-8")
+    (tmp_path / "plans" / "IP-9-sync.md").write_text(
+        clean.replace('version: "1.0"\n', 'version: 1.10\ndepends_on: [IP-8, IP-12]\n'),
+        encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many plans were parsed whole since the fixture started."""
+    count = []
+    real = parse.parse_text
+
+    def counting(text, path="<text>", body=True):
+        if body:
+            count.append(path)
+        return real(text, path, body)
+
+    monkeypatch.setattr(parse, "parse_text", counting)
+    return count
+
+
+def test_a_warm_run_parses_nothing_and_says_the_same(project, parses):
+    cold = lint()
+    assert len(parses) == 4 and cold[0] == 1  # notes.md is in plans/ too
+    assert (project / CACHE).is_file()
+    assert (project / ".planbook_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    parses.clear()
+    assert lint() == cold
+    assert parses == []
+    assert lint("--no-cache") == cold and len(parses) == 4
+
+
+def test_an_edited_plan_is_linted_again_and_only_it(project, parses):
+    lint()
+    parses.clear()
+    path = project / "plans" / "IP-9-sync.md"
+    path.write_text(path.read_text().replace("version: 1.10", 'version: "1.10"'))
+    warm = lint()
+    assert [Path(p).name for p in parses] == ["IP-9-sync.md"]
+    assert warm == lint("--no-cache")
+    assert "FM011" not in warm[1]
+
+
+@pytest.mark.parametrize("change", ["delete-link-target", "add-named-plan", "close-a-circle",
+                                    "rename-named-plan"])
+def test_what_a_plan_reads_outside_itself_is_checked_again(project, change):
+    lint()
+    plans = project / "plans"
+    if change == "delete-link-target":
+        (plans / "notes.md").unlink()  # every plan links to it: RF004 everywhere
+    elif change == "add-named-plan":
+        shutil.copy(plans / "IP-7-retry-queue.md", plans / "IP-12-search.md")
+    elif change == "close-a-circle":
+        seven = plans / "IP-7-retry-queue.md"
+        seven.write_text(seven.read_text().replace('version: "1.0"\n',
+                                                   'version: "1.0"\ndepends_on: [IP-9]\n'))
+    else:
+        (plans / "IP-7-retry-queue.md").rename(plans / "IP-70-retry-queue.md")
+    warm = lint()
+    assert warm == lint("--no-cache")
+    codes = {f["code"] for f in json.loads(warm[1])}
+    expected = {"delete-link-target": "RF004", "close-a-circle": "GT005",
+                "rename-named-plan": "GT004"}.get(change)
+    if expected:
+        assert expected in codes
+    else:
+        assert "GT004" not in codes
+
+
+def test_a_config_change_is_a_new_cache(project, parses):
+    before = lint()
+    (project / "planbook.toml").write_text('[severity]\nFM011 = "warning"\n', encoding="utf-8")
+    parses.clear()
+    after = lint()
+    assert len(parses) == 4
+    assert after == lint("--no-cache") != before
+    assert {f["severity"] for f in json.loads(after[1]) if f["code"] == "FM011"} == {"warning"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-shape", "other-format",
+                                    "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage, parses):
+    cold = lint()
+    cache = project / CACHE
+    text = cache.read_text()
+    if damage == "garbage":
+        cache.write_bytes(os.urandom(512))
+    elif damage == "truncated":
+        cache.write_text(text[: len(text) // 2])
+    elif damage == "wrong-shape":
+        data = json.loads(text)
+        for key, entry in data["entries"].items():
+            data["entries"][key] = {"path": entry["path"], "findings": [{"line": "x"}],
+                                    "failures": 0, "seen": []}
+        cache.write_text(json.dumps(data))
+    elif damage == "other-format":
+        cache.write_text(json.dumps({"format": 999, "entries": json.loads(text)["entries"]}))
+    else:
+        cache.write_text("")
+    parses.clear()
+    assert lint() == cold
+    assert len(parses) == 4
+    data = json.loads(cache.read_text())  # written whole again
+    assert data["format"] == 1 and len(data["entries"]) == 4
+
+
+def test_a_cache_that_cannot_be_written_is_skipped_without_a_word(project):
+    (project / ".planbook_cache").write_text("a file, not a folder")
+    result = CliRunner().invoke(cli, ["lint", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stderr == ""
+    assert json.loads(result.stdout)
+
+
+def test_cache_dir_is_configurable_and_can_be_turned_off(project):
+    (project / "planbook.toml").write_text('cache-dir = "build/lint-cache"\n')
+    lint()
+    assert (project / "build" / "lint-cache" / "lint.json").is_file()
+    shutil.rmtree(project / "build")
+    (project / "planbook.toml").write_text('cache-dir = ""\n')
+    lint()
+    assert not (project / "build").exists() and not (project / ".planbook_cache").exists()
+
+
+def test_runs_at_the_same_time_never_break_it(project):
+    for n in range(30):  # enough plans that each run writes a sizeable file
+        shutil.copy(project / "plans" / "IP-9-sync.md", project / "plans" / f"IP-{100 + n}-x.md")
+    expected = subprocess.run([PLANBOOK, "lint", "--format", "json", "--no-cache"],
+                              cwd=project, env=env(), capture_output=True, text=True).stdout
+    for _round in range(3):
+        shutil.rmtree(project / ".planbook_cache", ignore_errors=True)
+        runs = [subprocess.Popen([PLANBOOK, "lint", "--format", "json", "-j", "1"],
+                                 cwd=project, env=env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outputs = [run.communicate() for run in runs]
+        assert [out for out, _ in outputs] == [expected] * 4
+        assert [err for _, err in outputs] == [""] * 4
+        assert len(json.loads((project / CACHE).read_text())["entries"]) == 34
+        assert list((project / ".planbook_cache").glob("*.tmp")) == []
+
+
+@pytest.mark.skipif(not SHARED.is_dir() and not os.environ.get("PLANBOOK_REQUIRE_CORPUS"),
+                    reason="the corpus is not beside this checkout")
+@pytest.mark.parametrize("family", ["khive/ip", "khive/other", "madr", "backlog"])
+def test_the_corpus_says_the_same_cold_warm_and_uncached(tmp_path, monkeypatch, family):
+    shutil.copytree(SHARED / family, tmp_path / "docs")
+    monkeypatch.chdir(tmp_path)
+    cold = lint("docs")
+    assert lint("docs") == cold == lint("docs", "--no-cache")
