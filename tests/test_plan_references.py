@@ -145,3 +145,16 @@ def test_plans_depending_on_each_other(in_tmp, clean):
         ("IP-7-retry-queue.md", "GT005", "depends_on goes round in a circle: IP-7 → IP-8 → IP-7"),
         ("IP-8-export.md", "GT005", "depends_on goes round in a circle: IP-8 → IP-7 → IP-8"),
     ]
+
+
+def test_a_plan_named_by_its_symbolic_link(in_tmp, clean):
+    # the link is linted once, as the file it points to, but it is still a name for it
+    (in_tmp / "plans").mkdir()
+    (in_tmp / "plans" / "IP-7-retry-queue.md").write_text(clean, encoding="utf-8")
+    (in_tmp / "plans" / "retry.md").symlink_to("IP-7-retry-queue.md")
+    (in_tmp / "plans" / "IP-8-export.md").write_text(
+        clean.replace('version: "1.0"\n', 'version: "1.0"\ndepends_on: [retry, gone]\n'),
+        encoding="utf-8")
+    found = lint(in_tmp, "--select", "GT")
+    assert found == [("IP-8-export.md", 7, "GT004",
+                      "depends_on names 'gone', which is not a document here")]

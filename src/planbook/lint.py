@@ -60,12 +60,13 @@ def enabled_codes(config: Config, select: list[str], ignore: list[str]) -> set[s
     return chosen - selected([*config.ignore, *ignore], rules)
 
 
-def discover(paths: list[str], config: Config) -> list[str]:
+def discover(paths: list[str], config: Config, spellings: list[str] | None = None) -> list[str]:
     """The plan files under the given paths (or the configured ones), sorted.
 
     A file named twice, by an absolute and a relative path or through a symbolic link, is
     listed once, as it was first named (folders are walked in name order), so it is neither
-    linted nor reported twice.
+    linted nor reported twice. `spellings`, when given, receives every name found, the
+    ones left out too: another plan may name a plan by its alias.
     """
     if not paths:
         paths = [str(config.root / p) for p in config.paths]
@@ -86,6 +87,8 @@ def discover(paths: list[str], config: Config) -> list[str]:
     for path in found:
         path = os.path.normpath(path)
         first.setdefault(os.path.realpath(path), path)
+    if spellings is not None:
+        spellings.extend(os.path.normpath(p) for p in found)
     return sorted(first.values())
 
 
@@ -436,8 +439,9 @@ def run(request: Request, config: Config) -> Run:
     on_stdin = request.stdin is not None
     if on_stdin and (request.since or request.staged):
         raise LintError("--stdin cannot be combined with --changed-since or --staged")
+    spellings: list[str] = []  # every name a plan was found by, aliases too
     try:
-        files = [] if on_stdin else discover(list(request.paths), config)
+        files = [] if on_stdin else discover(list(request.paths), config, spellings)
         enabled = enabled_codes(config, request.select, request.ignore)
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
     except ValueError as exc:  # unknown codes, invalid doc type declarations
@@ -446,14 +450,16 @@ def run(request: Request, config: Config) -> Run:
     if not on_stdin and not files and not request.paths:
         raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
                         "pass PATHS or set paths in [tool.planbook]")
-    every = sorted(set(files) | set(discover([], config))) if request.paths else files
+    every = sorted(set(files) | set(discover([], config, spellings))) if request.paths \
+        else files
+    names = plan_names(sorted(set(every) | set(spellings)))
     out = Run(rules=all_rules())
     if on_stdin:
-        linter = Linter(config, request.select, request.ignore, plan_names(every))
+        linter = Linter(config, request.select, request.ignore, names)
         found, failed = linter.lint_bytes(request.stdin, request.stdin_filename)
         out.findings, out.files, out.internal_errors = found, 1, failed
     else:
-        _lint_files(out, config, request, enabled, files, every)
+        _lint_files(out, config, request, enabled, files, every, names)
     if request.write_baseline:
         # an existing file must be a baseline: never overwrite something else
         previous = _baseline(request.write_baseline) \
@@ -481,11 +487,10 @@ def _baseline(path: str) -> dict:
 
 
 def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
-                files: list[str], every: list[str]) -> None:
+                files: list[str], every: list[str], names: Names) -> None:
     """Lint `files`; when git chooses the plans or the history rules are on, ask git first."""
     from planbook.rules import history_codes
 
-    names = plan_names(every)
     history = bool(set(history_codes()) & enabled)
     if history and not (request.since or request.staged):
         from planbook.git import maybe_repository
