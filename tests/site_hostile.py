@@ -198,12 +198,13 @@ def _body_plan(field: str, base: str) -> str:
         return _plan({"depends_on": base}, title=title, body="## Links\n\n" + "\n\n".join(lines))
     text = _plan({"depends_on": base}, title=title)
     if field in ("task ids", "task names"):
-        rows = []
+        rows = [f"| T-0 | Start {WORD} | x | None | High | Low |"]  # so the graph has arrows
         for i, p in enumerate(fitting("|")):
             value = payload(field, p)
             task_id, name = (value, f"Task {WORD}") if field == "task ids" else \
                 (f"T-{i + 1}", f"{value} {WORD}")
-            rows.append(f"| {task_id} | {name} | x | T-{i} | High | Low |")
+            rows.append(f"| {task_id} | {name} | x | {'T-0' if field == 'task ids' else f'T-{i}'} "
+                        "| High | Low |")
         start = text.index("| T-1 |")
         end = text.index("\n\n", start)
         return text[:start] + "\n".join(rows) + text[end:]

@@ -121,7 +121,7 @@ def rows(page):
 
 
 def visible_titles(page) -> list[str]:
-    return [t.strip() for t in page.locator(".pb-index tbody tr:visible td:first-child a")
+    return [t.strip() for t in page.locator(".pb-index tbody tr:visible td:nth-child(2) a")
             .all_inner_texts()]
 
 
@@ -154,7 +154,7 @@ def test_plan_page_shows_progress_findings_and_diagrams(page, server):
     progress = page.locator(".pb-card progress")
     assert progress.get_attribute("value") == "2" and progress.get_attribute("max") == "5"
     assert progress.is_visible()
-    findings = page.locator("#findings ~ table tbody tr, h2#findings + div table tbody tr")
+    findings = page.locator("article .pb-findings tbody tr")
     texts = " ".join(findings.all_inner_texts())
     assert "FM011" in texts  # version: 1.10 loads as the number 1.1
     assert "SQ001" in texts  # the gantt lets T-4 start before T-3 ends

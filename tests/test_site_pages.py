@@ -81,9 +81,10 @@ def test_findings_are_the_linters(plans):
     assert sorted(shown) == sorted((f.code, f.line, f.message) for f in expected)
     assert expected, "the plan was meant to have findings"
     page = out["plans/IP-1-retry.md"]
-    for finding in expected:
-        if finding.path.endswith("IP-1-retry.md"):
-            assert f"| {finding.line} | [{finding.code}](../rules/{finding.code}.md)" in page
+    rows = re.findall(r'<tr class="pb-sev-\w+"><td>(?:<a href="#pb-L\d+">)?(\d+)(?:</a>)?</td>'
+                      r'<td><a href="\.\./\.\./rules/(\w+)/">', page)
+    assert sorted((int(line), code) for line, code in rows) == sorted(
+        (f.line, f.code) for f in expected if f.path.endswith("IP-1-retry.md"))
     index = out["plans/index.md"]
     errors = sum(1 for f in expected if f.path.endswith("IP-1-retry.md")
                  and f.severity == "error")
@@ -99,7 +100,7 @@ def test_index_rows_carry_what_is_sorted_and_filtered(plans):
     assert [status for status, _ in rows] == ["in-progress", "draft"]
     assert "grace" in rows[1][1] and "export" in rows[1][1]
     assert '<a href="IP-1-retry/">Webhook Retry Queue</a>' in index
-    assert '<option value="draft">Draft</option>' in index
+    assert '<option value="draft">Draft (1)</option>' in index
     # the checklist of the clean plan: two of five ticked
     assert 'value="2" max="5"' in index
     # six tasks in the tasks table
@@ -192,11 +193,11 @@ def test_depends_on_graph_board_and_blocked_plans(plans):
     assert '<a href="../IP-1-base/">' in deps
     assert "IP-9" in deps  # named but not found
     board = out["plans/board.md"]
-    done = board.split('pb-column-done">')[1].split("</section>")[0]
+    done = board.split('data-status="done"')[1].split("</details>")[0]
     assert ">Base</a>" in done
-    approved = board.split('pb-column-approved">')[1].split("</section>")[0]
+    approved = board.split('data-status="approved"')[1].split("</details>")[0]
     assert "pb-blocked" in approved and "waits on IP-2-api (review), IP-9 (not found)" in approved
-    review = board.split('pb-column-review">')[1].split("</section>")[0]
+    review = board.split('data-status="review"')[1].split("</details>")[0]
     assert "pb-blocked" not in review  # IP-1 is done
     page = out["plans/IP-2-api.md"]
     assert "<dt>Depends on</dt>" in page and "<dt>Needed by</dt>" in page
@@ -267,7 +268,7 @@ def test_output_dir_and_rules_dir_move_links(plans):
     plans("IP-1-retry.md", clean_plan(status="shipped"))
     _, out = build(plans.root, output_dir="work/plans", rules_dir="reference/rules")
     page = out["work/plans/IP-1-retry.md"]
-    assert "](../../reference/rules/FM" in page
+    assert 'href="../../../reference/rules/FM' in page
 
 
 @pytest.mark.parametrize(("source", "target", "directory_urls", "expected"), [
@@ -407,3 +408,130 @@ def test_a_plan_without_a_title_field_is_titled_by_its_h1_then_its_path(tmp_path
     out = pages.render(site)
     assert out["plans/IP-1-broken.md"].startswith("# Search API\n")
     assert str(tmp_path) not in out["plans/index.md"] + out["plans/plans.json"]
+
+
+# -- what readers need: statuses, IDs, findings, diagrams ------------------------------------
+
+
+def test_statuses_are_shown_by_their_own_name_respelled_or_mapped(plans):
+    plans("IP-1-a.md", clean_plan(status="in_progress"))
+    plans("IP-2-b.md", clean_plan(status='"Completed"'))
+    plans("IP-3-c.md", clean_plan(status="active"))
+    plans("IP-4-d.md", clean_plan(status='""'))
+    site = load(plans.root / "plans", git=False,
+                config=Config(root=plans.root, status_aliases={"completed": "done"}))
+    assert [(e.written_status, e.status) for e in site.entries] == [
+        ("in_progress", "in-progress"), ("completed", "done"), ("active", "active"), ("", "")]
+    done = site.entries[1]
+    assert done.done and done.finished  # the lifecycle reads the mapped status
+    out = pages.render(site, Options())
+    board = out["plans/board.md"]
+    columns = re.findall(r'<details class="pb-column [^"]*" data-status="([^"]+)"', board)
+    assert columns == ["draft", "review", "approved", "in-progress", "done", "abandoned",
+                       "active", "~none"]
+    count = {s: int(n) for s, n in re.findall(
+        r'data-status="([^"]+)"(?: open)?><summary class="pb-column-title">[^<]*'
+        r'<span class="pb-column-count">(\d+)</span>', board)}
+    assert count == {"draft": 0, "review": 0, "approved": 0, "in-progress": 1, "done": 1,
+                     "abandoned": 0, "active": 1, "~none": 1}
+    active = board.split('data-status="active"')[1].split("</details>")[0]
+    assert "Not a status of the lifecycle" in active
+    assert "written completed" in board and "written in_progress" in board
+    index = out["plans/index.md"]
+    assert re.findall(r'<option value="([^"]*)">', index) == [
+        "", "in-progress", "done", "active", "~none"]
+    assert "1 active*" in index and "status-aliases" in index
+    data = json.loads(out["plans/plans.json"])["plans"]
+    assert [(p["status"], p["shown_as"]) for p in data] == [
+        ("in_progress", "in-progress"), ("completed", "done"), ("active", "active"), ("", "")]
+
+
+def test_ids_in_natural_order_and_a_shared_id_marked(plans):
+    for name in ("IP-10-x.md", "IP-2-y.md", "IP-1-z.md", "IP-2-again.md"):
+        plans(name, clean_plan(title=f'"{name[:-3]}"'))
+    _, out = build(plans.root)
+    index = out["plans/index.md"]
+    rows = re.findall(r'<td data-sort="[^"]*" class="pb-nowrap">(IP-\d+)(.*?)</td>', index)
+    assert [i for i, _ in rows] == ["IP-1", "IP-2", "IP-2", "IP-10"]
+    assert ["duplicate ID" in mark for _, mark in rows] == [False, True, True, False]
+    assert "also the ID of IP-2-y.md" in out["plans/IP-2-again.md"]
+    board = out["plans/board.md"]
+    tiles = re.findall(r'<span class="pb-tile-id">(IP-\d+)</span>', board)
+    assert tiles == ["IP-1", "IP-2", "IP-2", "IP-10"]
+
+
+def test_findings_are_summarised_folded_beyond_a_few_and_linked_to_their_lines(plans):
+    body = clean_plan(version="1.10")
+    many = body + "".join(f"\n## Extra {n}\n\nSee [gone](missing-{n}.md).\n" for n in range(8))
+    plans("IP-1-many.md", many)
+    plans("IP-2-few.md", body)
+    site, out = build(plans.root)
+    page = out["plans/IP-1-many.md"]
+    entry = next(e for e in site.entries if e.rel == "IP-1-many.md")
+    assert len(entry.findings) > 5
+    assert '<details class="pb-findings-list" data-search-exclude>' in page  # folded
+    summary = page.split('<div class="pb-findings-summary">')[1].split("</div>")[0]
+    counts = dict(re.findall(r'<a href="[^"]+">(\w+)</a> [\w-]+ <span class="pb-muted">× (\d+)',
+                             summary))
+    assert sum(map(int, counts.values())) == len(entry.findings)
+    assert set(counts) == {f.code for f in entry.findings}
+    for target in re.findall(r'<td><a href="#(pb-L\d+)">', page):
+        assert f'id="{target}"' in page
+    lines = {int(n) for n in re.findall(r'<td><a href="#pb-L(\d+)">', page)}
+    assert {f.line for f in entry.findings if f.code == "RF004"} <= lines
+    few = out["plans/IP-2-few.md"]
+    assert '<details class="pb-findings-list" data-search-exclude open>' in few
+
+
+def test_task_graph_needs_arrows_and_its_labels_are_not_cut_short(plans):
+    long_name = "Define the AttemptStore interface and its fake"
+    plans("IP-1-deps.md", clean_plan().replace("| Store interface      |", f"| {long_name} |"))
+    no_deps = re.sub(r"\| (T-\d(?:, T-\d)*) +\| (High|Medium|Low) ", r"| None | \2 ",
+                     clean_plan())
+    plans("IP-2-flat.md", no_deps)
+    _, out = build(plans.root)
+    page = out["plans/IP-1-deps.md"]
+    graph = page.split('aria-label="Task dependency graph"')[1].split("</svg>")[0]
+    words = " ".join(re.findall(r'<text class="pb-node-sub"[^>]*>([^<]*)</text>', graph))
+    assert long_name in words
+    assert re.search(r'<a href="#pb-L\d+"><g class="pb-node', graph)
+    for target in re.findall(r'<a href="#(pb-L\d+)"><g class="pb-node', graph):
+        assert f'<tr id="{target}">' in page
+    flat = out["plans/IP-2-flat.md"]
+    assert "Task dependency graph" not in flat and "### Task dependencies" not in flat
+
+
+def test_a_plan_whose_yaml_fails_gets_a_banner_and_a_title_of_its_own(plans):
+    broken = clean_plan(author="@someone")
+    plans("IP-1-broken.md", broken)
+    plans("team/IP-2-bare.md", "---\ntitle: [unclosed\n---\n\nNo heading here.\n")
+    site, out = build(plans.root)
+    first, second = site.entries
+    assert first.title == "Implementation Plan: Webhook Retry Queue"  # its H1
+    assert second.title == "team/IP-2-bare.md"  # inside the plans folder, never absolute
+    for page in (out["plans/IP-1-broken.md"], out["plans/team/IP-2-bare.md"]):
+        banner = page.split('<div class="admonition failure pb-yaml-error" role="alert">')[1]
+        assert page.index("pb-yaml-error") < page.index('class="pb-card"')
+        assert "YAML" in banner.split("</div>")[0]
+    assert str(plans.root) not in "".join(out.values())
+
+
+def test_the_gantt_source_is_folded_under_its_drawing(plans):
+    plans("IP-1-retry.md", clean_plan())
+    _, out = build(plans.root)
+    page = out["plans/IP-1-retry.md"]
+    folded = page.split('<details class="pb-source" data-search-exclude>')[1].split(
+        "</details>")[0]
+    assert "gantt" in folded and "dateFormat" in folded
+    assert page.count("dateFormat") == 1
+    _, plain = build(plans.root, diagrams=False)  # nothing drawn: the source stays in view
+    assert "pb-source" not in plain["plans/IP-1-retry.md"]
+
+
+def test_progress_with_nothing_to_count_says_so(plans):
+    text = re.sub(r"(?m)^- \[[ x]\] .*\n", "", clean_plan())
+    plans("IP-1-none.md", text)
+    _, out = build(plans.root)
+    card = out["plans/IP-1-none.md"].split('<div class="pb-card-progress">')[1]
+    assert "nothing to count: no checklist" in card.split("</div>")[0]
+    assert "<progress" not in card.split("</div>")[0]

@@ -175,3 +175,43 @@ def test_bad_planbook_config_stops_the_build_with_its_message(tmp_path):
     assert result.returncode == 1
     assert "planbook:" in result.stderr and "pathz" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("settings", [
+    "repo_url: https://git.example.org/team/repo\nedit_uri: edit/main/docs/\n",
+    "edit_uri: https://git.example.org/team/repo/edit/main/docs/\n",
+])
+def test_edit_link_leads_to_the_plan_itself(tmp_path, settings):
+    project = make_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  font: false\n", "  font: false\n  features: [content.action.edit]\n") + settings)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "plans" / "IP-1-retry.html").read_text()
+    edits = re.findall(r'<a href="([^"]+)"[^>]*rel="edit"', page)
+    assert edits == ["https://git.example.org/team/repo/edit/main/plans/IP-1-retry.md"]
+    home = (project / "site" / "index.html").read_text()
+    assert "https://git.example.org/team/repo/edit/main/docs/index.md" in home
+    index = (project / "site" / "plans" / "index.html").read_text()
+    assert "/edit/" not in index  # a generated page has no file to edit
+
+
+def test_plans_only_repository_builds_with_a_home_page(tmp_path):
+    root = tmp_path / "p"
+    (root / "plans").mkdir(parents=True)
+    text = (FIXTURES / "clean.md").read_text().replace("(notes.md)", "(IP-1-retry.md)")
+    (root / "plans" / "IP-1-retry.md").write_text(text)
+    (root / "plans" / "diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "mkdocs.yml").write_text(MKDOCS.format(offline="  - offline\n", options="")
+                                     .replace("site_name: Plans\n",
+                                              "site_name: Plans\ndocs_dir: plans\n"))
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    home = (site / "index.html").read_text()
+    assert 'href="plans/index.html"' in home and 'href="plans/board.html"' in home
+    assert (site / "plans" / "IP-1-retry.html").is_file()
+    assert (site / "plans" / "diagram.png").is_file()
+    # the plans are published once, by the plugin: not also as raw pages of the docs folder
+    assert not (site / "IP-1-retry.html").exists() and not (site / "diagram.png").exists()

@@ -65,6 +65,7 @@ HOSTILE_BODY = """
 | ID | Task | Description | Dependencies | Priority | Complexity |
 | --- | --- | --- | --- | --- | --- |
 | T-1 | <img src=z onerror=alert(18)> | x | None | High | Low |
+| T-2 | Follow-up | x | T-1 | High | Low |
 
 ```mermaid
 gantt
@@ -166,7 +167,9 @@ def test_hostile_frontmatter_is_shown_as_text(hostile):
                            "</h1>")
     index = to_html(out["plans/index.md"])
     assert f">{html.escape(XSS, quote=False)}</a>" in index
-    assert 'data-status="other"' in index  # an unknown status gets no class of its own
+    # an unknown status is shown by its own name, escaped, and only as a harmless class
+    assert 'data-status="&lt;b onmouseover' in index
+    assert re.search(r'class="pb-badge pb-status-[a-z0-9-]+ pb-role-unknown"', index)
 
 
 def test_hostile_values_in_diagrams_and_graphs_are_escaped(hostile):

@@ -44,6 +44,8 @@ class Config:
     test_pattern: str | None = None  # how a test names the plan test it implements
     docs_url: str = ""  # where the rule pages are published: SARIF helpUri, JSON url
     cache_dir: str = ".planbook_cache"  # the lint cache, beside the config; "" for none
+    # a status as plans write it → the lifecycle status the site shows it under (completed → done)
+    status_aliases: dict[str, str] = field(default_factory=dict)
 
     def relative(self, path: str | Path) -> str:
         """The path relative to the config root, with forward slashes, for glob matching."""

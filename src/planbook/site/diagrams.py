@@ -15,7 +15,9 @@ from planbook.facts import Task
 from planbook.sequence import Gantt
 from planbook.site.markup import escape
 
-NODE_W, NODE_H, GAP_X, GAP_Y = 176, 40, 56, 14
+NODE_W, NODE_H, GAP_X, GAP_Y = 200, 40, 56, 14
+LINE_H, SUB_LINES = 14, 3  # a node's subtitle wraps onto at most this many lines
+GAP_ACROSS, GAP_DOWN = 24, 34  # between boxes side by side and between layers, top to bottom
 CHAR_W = 6.6  # average width of a 12px sans-serif character, for truncating labels
 
 
@@ -56,7 +58,7 @@ def gantt_svg(gantt: Gantt, flagged: set[str] = frozenset(), label: str = "") ->
     if not spans:
         return ""
     total = max(max(end for _, end in spans), 1.0)
-    per_day = max(4.0, min(32.0, 720 / total))
+    per_day = max(4.0, min(32.0, 410 / total))  # a chart of weeks fits a page column
     left, row, top = 250, 22, 28
     rows: list[tuple[str, int | None]] = []  # (section title, None) or (label, bar index)
     section = None
@@ -148,20 +150,36 @@ class Node:
 
 def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
               ident: str = "pb-arrow") -> str:
-    """Boxes in columns, arrows from each prerequisite to what needs it. `ident` names the
-    arrowhead, and must differ between graphs on one page."""
+    """Boxes in layers, arrows from each prerequisite to what needs it. A graph deeper than
+    it is wide (a long chain of tasks) is drawn top to bottom, so it fits a page's column
+    instead of running off to the side. `ident` names the arrowhead, and must differ between
+    graphs on one page."""
     if not nodes:
         return ""
     by_key = {n.key: n for n in nodes}
+    wrapped = {n.key: _wrap(n.subtitle, NODE_W - 16) for n in nodes}
+    node_h = NODE_H + LINE_H * max(max(len(w) for w in wrapped.values()) - 1, 0)
     columns = layers([n.key for n in nodes], edges)
     tallest = max(len(c) for c in columns)
-    width = len(columns) * (NODE_W + GAP_X) - GAP_X + 16
-    height = tallest * (NODE_H + GAP_Y) - GAP_Y + 16
+    down = len(columns) > max(tallest, 2)  # the layers as rows
     where: dict[str, tuple[float, float]] = {}
-    for c, column in enumerate(columns):
-        offset = (tallest - len(column)) * (NODE_H + GAP_Y) / 2
-        for r, key in enumerate(column):
-            where[key] = (8 + c * (NODE_W + GAP_X), 8 + offset + r * (NODE_H + GAP_Y))
+    if down:
+        width = tallest * (NODE_W + GAP_ACROSS) - GAP_ACROSS + 16
+        height = len(columns) * (node_h + GAP_DOWN) - GAP_DOWN + 16
+        for c, column in enumerate(columns):
+            offset = (tallest - len(column)) * (NODE_W + GAP_ACROSS) / 2
+            for r, key in enumerate(column):
+                where[key] = (8 + offset + r * (NODE_W + GAP_ACROSS), 8 + c * (node_h + GAP_DOWN))
+        if any(where[b][1] <= where[a][1] for a, b in edges
+               if a in where and b in where and a != b):
+            width += 40  # room for the back edges of a cycle, drawn around the right
+    else:
+        width = len(columns) * (NODE_W + GAP_X) - GAP_X + 16
+        height = tallest * (node_h + GAP_Y) - GAP_Y + 16
+        for c, column in enumerate(columns):
+            offset = (tallest - len(column)) * (node_h + GAP_Y) / 2
+            for r, key in enumerate(column):
+                where[key] = (8 + c * (NODE_W + GAP_X), 8 + offset + r * (node_h + GAP_Y))
     marker = ident
     out = [_svg_open(width, height, label, "pb-graph"),
            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -171,9 +189,12 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
         if a not in where or b not in where or a == b:
             continue
         (x1, y1), (x2, y2) = where[a], where[b]
-        x1, y1, y2 = x1 + NODE_W, y1 + NODE_H / 2, y2 + NODE_H / 2
+        if down:
+            out.append(_edge_down(x1, y1, x2, y2, node_h, marker))
+            continue
+        x1, y1, y2 = x1 + NODE_W, y1 + node_h / 2, y2 + node_h / 2
         if x2 <= x1:  # a back edge of a cycle: go around below
-            low = max(y1, y2) + NODE_H
+            low = max(y1, y2) + node_h
             path = f"M{x1:.0f},{y1:.0f}C{x1 + 40:.0f},{low:.0f} {x2 - 40:.0f},{low:.0f} " \
                    f"{x2:.0f},{y2:.0f}"
         else:
@@ -183,12 +204,12 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
     for key, (x, y) in where.items():
         node = by_key[key]
         box = (f'<g class="pb-node {escape(node.css)}"><title>{escape(node.tooltip or node.title)}'
-               f'</title><rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" '
+               f'</title><rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{node_h}" '
                f'rx="5"/><text class="pb-node-title" x="{x + 8:.0f}" y="{y + 16:.0f}">'
                f'{escape(_clip(node.title, NODE_W - 16, 7.2))}</text>')
-        if node.subtitle:
-            box += (f'<text class="pb-node-sub" x="{x + 8:.0f}" y="{y + 31:.0f}">'
-                    f'{escape(_clip(node.subtitle, NODE_W - 16))}</text>')
+        for n, line in enumerate(wrapped[key]):
+            box += (f'<text class="pb-node-sub" x="{x + 8:.0f}" y="{y + 31 + n * LINE_H:.0f}">'
+                    f"{escape(line)}</text>")
         box += "</g>"
         if node.href:
             box = f'<a href="{escape(node.href)}">{box}</a>'
@@ -197,18 +218,52 @@ def graph_svg(nodes: list[Node], edges: list[tuple[str, str]], label: str,
     return "".join(out)
 
 
-def task_graph_svg(tasks: list[Task]) -> str:
+def _edge_down(x1: float, y1: float, x2: float, y2: float, node_h: float, marker: str) -> str:
+    """An arrow from the bottom of one box to the top of another, or, for the back edge of a
+    cycle, around the right of both."""
+    if y2 <= y1:
+        right = max(x1, x2) + NODE_W + 30
+        ya, yb = y1 + node_h / 2, y2 + node_h / 2
+        path = f"M{x1 + NODE_W:.0f},{ya:.0f}C{right:.0f},{ya:.0f} {right:.0f},{yb:.0f} " \
+               f"{x2 + NODE_W:.0f},{yb:.0f}"
+    else:
+        xa, xb, ya = x1 + NODE_W / 2, x2 + NODE_W / 2, y1 + node_h
+        mid = (ya + y2) / 2
+        path = f"M{xa:.0f},{ya:.0f}C{xa:.0f},{mid:.0f} {xb:.0f},{mid:.0f} {xb:.0f},{y2:.0f}"
+    return f'<path class="pb-edge" d="{path}" marker-end="url(#{marker})"/>'
+
+
+def task_edges(tasks: list[Task]) -> list[tuple[str, str]]:
+    """Each (prerequisite, task) the Dependencies column names, between tasks of the table."""
     ids = {t.id for t in tasks}
-    nodes = [Node(t.id, t.id, t.title, "pb-done" if t.done else "",
+    return [(d, t.id) for t in tasks for d in t.depends if d in ids and d != t.id]
+
+
+def task_graph_svg(tasks: list[Task], href=lambda task: "") -> str:
+    """The tasks linked by their Dependencies; `href(task)` is where a node leads."""
+    nodes = [Node(t.id, t.id, t.title, "pb-done" if t.done else "", href(t),
                   tooltip=f"{t.id}: {t.title}") for t in tasks]
-    edges = [(d, t.id) for t in tasks for d in t.depends if d in ids]
-    return graph_svg(nodes, edges, "Task dependency graph", "pb-arrow-tasks")
+    return graph_svg(nodes, task_edges(tasks), "Task dependency graph", "pb-arrow-tasks")
 
 
 def _svg_open(width: float, height: float, label: str, css: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" role="img" '
             f'aria-label="{escape(label)}" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}">')
+
+
+def _wrap(value: str, pixels: float, char: float = CHAR_W) -> list[str]:
+    """Text in lines that fit `pixels`, at most SUB_LINES of them, the last clipped."""
+    most = max(int(pixels / char), 4)
+    lines: list[str] = []
+    for word in value.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > SUB_LINES:
+        lines = lines[:SUB_LINES - 1] + [_clip(" ".join(lines[SUB_LINES - 1:]), pixels, char)]
+    return [_clip(line, pixels, char) for line in lines]
 
 
 def _clip(value: str, pixels: float, char: float = CHAR_W) -> str:

@@ -16,14 +16,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planbook.doctypes import LifecycleSpec
-from planbook.facts import PlanFacts, Task
+from planbook.facts import PlanFacts, Task, status_of
 from planbook.model import Finding, Plan
 from planbook.site import markup
 from planbook.site.urls import Layout, Options
 
-STATUSES = ("draft", "review", "approved", "in-progress", "done", "abandoned")
 PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
 UNTYPED = LifecycleSpec(finished=("done", "abandoned"))
+SEPARATORS = re.compile(r"[\s_]+")
+DIGITS = re.compile(r"\d+")
+
+
+def lifecycle_order(life: LifecycleSpec) -> tuple[str, ...]:
+    """The lifecycle's statuses in the order a plan meets them: the flow as declared, then the
+    statuses reachable from any other (abandoned…)."""
+    order: list[str] = []
+    for status, targets in life.transitions.items():
+        for name in (status, *targets):
+            if name.lower() not in order and name not in life.from_any:
+                order.append(name.lower())
+    order += [s.lower() for s in life.from_any if s.lower() not in order]
+    return tuple(order)
+
+
+def status_key(written: str, canonical: str, known: tuple[str, ...],
+               aliases: dict[str, str] | None = None) -> str:
+    """The status a plan is shown under: what its doc type makes of it (an `open` pattern of
+    the status field maps other wordings), else what the configuration's `status-aliases`
+    say it means (completed → done), else the lifecycle status it spells with other separators
+    (`in_progress`, `In Progress` → `in-progress`), else its own words."""
+    if canonical in known:
+        return canonical
+    respell = SEPARATORS.sub("-", written.strip().lower())
+    for key, target in (aliases or {}).items():
+        if SEPARATORS.sub("-", key.strip().lower()) == respell:
+            return target.strip().lower()
+    return respell if respell in known else canonical
+
+
+def natural_key(text: str) -> str:
+    """A sort key that orders the numbers inside text by value: IP-2 before IP-10."""
+    return DIGITS.sub(lambda m: m.group(0).zfill(12), text.lower())
 
 
 @dataclass
@@ -42,8 +75,13 @@ class Entry:
     done: bool = False  # its lifecycle says the work is complete
     title: str = ""  # its title field, else its H1, else its path inside the plans folder
     finished: bool = False  # its lifecycle says nothing is left to do (done, abandoned…)
+    status: str = ""  # the status it is shown under, lower case (see `status_key`); "" for none
+    written_status: str = ""  # the status as its frontmatter holds it, lower case
+    lifecycle: tuple[str, ...] = ()  # its doc type's statuses, in order
+    yaml_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
+    anchors: list[int] | None = None  # lines of the body a link can point at (pb-L<line>)
     sketches: list[str] | None = None
     prepared: Options | None = None
 
@@ -54,8 +92,13 @@ class Entry:
         return match.group(0) if match else stem
 
     @property
-    def status(self) -> str:
-        return self.plan.status if self.plan.status in STATUSES else "other"
+    def known_status(self) -> bool:
+        """Whether its doc type's lifecycle names the status it is shown under."""
+        return self.status in self.lifecycle
+
+    @property
+    def sort_key(self) -> str:
+        return natural_key(self.rel)
 
     @property
     def author(self) -> str:
@@ -148,7 +191,8 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
                 sources[rel] = rel
     layout = Layout(rels, site.attachments, options or Options()) if prepare else None
     work = list(zip(files, rels, strict=True))
-    site.entries = map_items(_read, (linter, sources, layout, prepare), work, jobs)
+    state = (linter, sources, layout, prepare, config.status_aliases)
+    site.entries = map_items(_read, state, work, jobs)
     for entry in site.entries:
         if facts and facts.in_repo:
             entry.history = facts.histories.get(entry.rel)
@@ -160,7 +204,7 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     """One plan: parsed, linted, its tasks taken, and finished by `prepare` when given."""
     from planbook.parse import read_plan
 
-    linter, sources, layout, prepare = state
+    linter, sources, layout, prepare, aliases = state
     path, rel = work
     plan = read_plan(path)
     facts = linter.facts(plan)
@@ -172,7 +216,12 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     entry.title = facts.title or rel
     # a plan of no known type is read as an implementation plan would be
     life = facts.doctype.lifecycle if facts.doctype else UNTYPED
-    entry.done, entry.finished = life.is_done(plan.status), life.is_finished(plan.status)
+    entry.lifecycle = lifecycle_order(life)
+    entry.written_status = status_of(plan, life.field)
+    entry.status = status_key(entry.written_status, facts.status, entry.lifecycle, aliases)
+    entry.done, entry.finished = life.is_done(entry.status), life.is_finished(entry.status)
+    entry.yaml_errors = [(line, message) for code, line, _, message in plan.parse_findings
+                         if code == "FM003"]
     if prepare is not None:
         prepare(layout, entry)
     return entry

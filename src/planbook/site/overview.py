@@ -8,26 +8,28 @@ plan goes through `markup.escape` or `markup.md_escape` on its way out; plans.js
 from __future__ import annotations
 
 import json
-import posixpath
-from collections import Counter
 
 from planbook.site import diagrams, markup, trace_view
-from planbook.site.load import STATUSES, Entry
+from planbook.site.load import Entry
 from planbook.site.urls import url_of
 from planbook.site.view import (
-    STATUS_TITLES,
     SiteView,
     badge,
     figure,
+    id_mark,
     lint_cell,
     plan_edges,
     plan_nodes,
     progress_html,
+    status_class,
+    status_title,
 )
 
-# Front matter for the wide pages: Material then gives the table of contents' room to the
-# content. Only fixed keys: a title in front matter would reach the theme unescaped.
-WIDE = "---\nhide:\n  - toc\n---\n"
+# Front matter for the wide pages: Material then gives the room of the navigation (which
+# the index and the board are themselves) and of the table of contents to the content. Only
+# fixed keys: a title in front matter would reach the theme unescaped. The index and the
+# board repeat what the plan pages say, so search leaves them out.
+WIDE = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n"
 EMPTY = '<li class="pb-empty pb-muted">none</li>'
 
 
@@ -38,22 +40,47 @@ def _updated(entry: Entry) -> str:
     return value
 
 
+NO_STATUS = "~none"  # the filter's value for plans without a status: no status reads so
+
+
+def _status_summary(view: SiteView) -> tuple[str, str]:
+    """"3 draft, 2 completed*…" for the index, and the note on statuses the lifecycle lacks."""
+    counts, parts, unknown = view.status_counts, [], []
+    known = {s for e in view.entries for s in e.lifecycle}
+    for status in view.statuses:
+        if not counts[status]:
+            continue
+        name = status or "no status"
+        if status and status not in known:
+            unknown.append(status)
+            name += "*"
+        parts.append(f"{counts[status]} {markup.escape(name)}")
+    note = ""
+    if unknown:
+        note = ("*Not a status of the plans' lifecycle: shown under its own name. "
+                "<code>status-aliases</code> in the planbook configuration maps a team's own "
+                "words to the lifecycle's (completed → done).")
+    return ", ".join(parts), note
+
+
 def index_page(view: SiteView) -> str:
-    entries = view.site.entries
+    entries = view.entries
     head = [WIDE, "# Plans", ""]
     if not entries:
         return "\n".join(head + ["No plans yet: add Markdown plans to the plans folder and "
                                  "build again.", ""])
-    statuses = Counter(e.status for e in entries)
     failing = sum(1 for e in entries if e.counts["error"])
-    summary = ", ".join(f"{statuses[s]} {STATUS_TITLES[s].lower()}" for s in
-                        (*STATUSES, "other") if statuses[s])
-    head += [f"{len(entries)} plan{'s' if len(entries) != 1 else ''}: {summary}. "
-             f"{failing} with lint errors. [Status board]({posixpath.basename(view.board)}) · "
-             f"[Dependencies]({posixpath.basename(view.graph)}) · "
-             f"[plans.json](plans.json)", ""]
-    options = "".join(f'<option value="{s}">{STATUS_TITLES[s]}</option>'
-                      for s in (*STATUSES, "other") if statuses[s])
+    summary, note = _status_summary(view)
+    head += [f'<p class="pb-summary">{len(entries)} plan{"s" if len(entries) != 1 else ""}: '
+             f"{summary}. {failing} with lint errors. "
+             f'<a href="{view.link(view.index, view.board)}">Status board</a> · '
+             f'<a href="{view.link(view.index, view.graph)}">Dependencies</a> · '
+             f'<a href="plans.json">plans.json</a>'
+             + (f'<br><small class="pb-muted">{note}</small>' if note else "") + "</p>", ""]
+    options = "".join(
+        f'<option value="{markup.escape(s or NO_STATUS)}">{markup.escape(status_title(s))} '
+        f"({view.status_counts[s]})</option>" for s in view.statuses if view.status_counts[s])
+    order = {s: i for i, s in enumerate(view.statuses)}
     rows = []
     for entry in entries:
         plan = entry.plan
@@ -63,21 +90,23 @@ def index_page(view: SiteView) -> str:
         task_text = f"{tasks[0]}/{tasks[1]} done" if tasks else str(len(entry.tasks))
         link = view.link(view.index, view.page[entry.rel])
         flags = ' <span class="pb-flag">uncommitted</span>' if entry.uncommitted else ""
-        search = " ".join((entry.title, entry.rel, entry.author, entry.status,
+        search = " ".join((entry.id, entry.title, entry.rel, entry.author, entry.status,
                            markup.text(plan.meta.get("component")))).lower()
         updated = _updated(entry)
         rows.append(
-            f'<tr data-status="{entry.status}" data-search="{markup.escape(search)}">'
+            f'<tr data-status="{markup.escape(entry.status or NO_STATUS)}" '
+            f'data-search="{markup.escape(search)}">'
+            f'<td data-sort="{markup.escape(entry.sort_key)}" class="pb-nowrap">'
+            f"{markup.escape(entry.id)}{id_mark(view, entry)}</td>"
             f'<td data-sort="{markup.escape(entry.title.lower())}"><a href="{link}">'
             f"{markup.escape(entry.title)}</a>{flags}"
             f'<br><small class="pb-muted">{markup.escape(entry.rel)}</small></td>'
-            f'<td data-sort="{STATUSES.index(entry.status) if entry.status in STATUSES else 9}">'
-            f"{badge(plan.status)}</td>"
+            f'<td data-sort="{order.get(entry.status, len(order))}">{badge(entry)}</td>'
             f"<td>{markup.escape(entry.author)}</td>"
             f"<td>{markup.escape(plan.meta.get('component'))}</td>"
             f'<td data-sort="{markup.escape(updated)}" class="pb-nowrap">'
             f"{markup.escape(updated)}</td>"
-            f'<td data-sort="{checked / items if items else -1:.4f}">'
+            f'<td data-sort="{f"{checked / items:.4f}" if items else ""}">'
             f"{progress_html(checked, items, 'Checklist')}</td>"
             f'<td data-sort="{len(entry.tasks)}">{task_text}</td>'
             f"{trace_view.coverage_cell(entry)}"
@@ -86,31 +115,31 @@ def index_page(view: SiteView) -> str:
     table = (
         '<div class="pb-index">\n'
         '<div class="pb-controls" hidden><label>Filter <input type="search" class="pb-filter" '
-        'placeholder="Title, author, component…" aria-label="Filter plans"></label> '
+        'placeholder="ID, title, author, component…" aria-label="Filter plans"></label> '
         '<label>Status <select class="pb-status-filter" aria-label="Filter by status">'
         f'<option value="">All</option>{options}</select></label> '
         '<span class="pb-count" aria-live="polite"></span></div>\n'
+        '<div class="pb-scroll" tabindex="0" role="region" aria-label="Plans, scrolls sideways">'
         '<table class="pb-table pb-sortable"><thead><tr>'
         + "".join(f'<th scope="col">{name}</th>' for name in (
-            "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks",
+            "ID", "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks",
             "Coverage", "Lint"))
-        + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>"
+        + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n</div>"
     )
     return "\n".join(head + [table, ""])
 
 
 def board_page(view: SiteView) -> str:
     lines = [WIDE, "# Status board", "",
-             "Plans by status. A red edge marks lint errors; an amber note marks a plan that "
-             "depends on plans not done yet.", ""]
+             "Plans by status, in ID order. A red edge marks lint errors; an amber note marks "
+             "a plan that depends on plans not done yet.", ""]
     by_status: dict[str, list[Entry]] = {}
-    for entry in view.site.entries:
+    for entry in view.entries:
         by_status.setdefault(entry.status, []).append(entry)
+    known = {s for e in view.entries for s in e.lifecycle}
     columns = []
-    for status in (*STATUSES, "other"):
+    for status in view.statuses:
         members = by_status.get(status, [])
-        if status == "other" and not members:
-            continue
         cards = []
         for entry in members:
             errors = entry.counts["error"]
@@ -128,25 +157,45 @@ def board_page(view: SiteView) -> str:
                              f'{markup.escape(what)}</span>')
             if entry.uncommitted:
                 notes.append('<span class="pb-flag">uncommitted</span>')
+            if entry.written_status and entry.written_status != entry.status:
+                notes.append(f'<span class="pb-flag">written '
+                             f"{markup.escape(entry.written_status)}</span>")
             link = view.link(view.board, view.page[entry.rel])
+            search = " ".join((entry.id, entry.title, entry.author)).lower()
             cards.append(
-                f'<li class="{css}"><a href="{link}">{markup.escape(entry.title)}</a>'
+                f'<li class="{css}" data-search="{markup.escape(search)}">'
+                f'<span class="pb-tile-id">{markup.escape(entry.id)}</span>'
+                f"{id_mark(view, entry)} "
+                f'<a href="{link}">{markup.escape(entry.title)}</a>'
                 f'<div class="pb-muted">{markup.escape(entry.author)}</div>'
                 f"<div>{progress_html(done, total, 'Progress')}</div>"
                 + ("<div>" + " ".join(notes) + "</div>" if notes else "") + "</li>")
+        note = ""
+        if status and status not in known:
+            note = ('<p class="pb-column-note pb-muted">Not a status of the lifecycle: '
+                    "shown under its own name.</p>")
+        empty = "" if members else " pb-column-empty"
+        opened = " open" if members else ""
         columns.append(
-            f'<section class="pb-column pb-column-{status}"><h2 class="pb-column-title">'
-            f'{STATUS_TITLES[status]} <span class="pb-muted">{len(members)}</span></h2>'
-            f'<ul>{"".join(cards) or EMPTY}</ul></section>')
-    lines += ['<div class="pb-board">\n' + "\n".join(columns) + "\n</div>", ""]
+            f'<details class="pb-column {status_class(status)}{empty}" '
+            f'data-status="{markup.escape(status or NO_STATUS)}"{opened}>'
+            f'<summary class="pb-column-title">{markup.escape(status_title(status))} '
+            f'<span class="pb-column-count">{len(members)}</span></summary>{note}'
+            f'<ul>{"".join(cards) or EMPTY}</ul></details>')
+    controls = ('<div class="pb-controls" hidden><label>Filter <input type="search" '
+                'class="pb-filter" placeholder="ID, title, author…" aria-label="Filter plans">'
+                '</label> <span class="pb-count" aria-live="polite"></span></div>')
+    lines += ['<div class="pb-board-wrap">' + controls + '\n<div class="pb-board pb-scroll" '
+              'tabindex="0" role="region" aria-label="Status board, scrolls sideways">\n'
+              + "\n".join(columns) + "\n</div></div>", ""]
     return "\n".join(lines)
 
 
 def dependencies_page(view: SiteView) -> str:
     lines = ["# Plan dependencies", "",
              "Each arrow runs from a plan to a plan that lists it in `depends_on`.", ""]
-    linked = {e.rel for e in view.site.entries if e.depends_on} | set(view.needed_by)
-    entries = [e for e in view.site.entries if e.rel in linked]
+    linked = {e.rel for e in view.entries if e.depends_on} | set(view.needed_by)
+    entries = [e for e in view.entries if e.rel in linked]
     if not entries:
         return "\n".join(lines + ["No plan declares `depends_on` yet.", ""])
     missing = [(e, name) for e in entries for name in e.depends_on if view.resolve(name) is None]
@@ -165,7 +214,7 @@ def dependencies_page(view: SiteView) -> str:
 
 def plans_json(view: SiteView) -> str:
     rows = []
-    for entry in view.site.entries:
+    for entry in view.entries:
         plan = entry.plan
         checked, items = plan.progress
         history = entry.history
@@ -175,6 +224,7 @@ def plans_json(view: SiteView) -> str:
             "id": entry.id,
             "title": entry.title,
             "status": plan.status,
+            "shown_as": entry.status,  # the board column: a respelled or mapped status
             "author": entry.author,
             "component": markup.text(plan.meta.get("component")),
             "version": markup.text(plan.meta.get("version")),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from planbook.site import overview, plan_page
 from planbook.site.load import Site, load
-from planbook.site.urls import Options
+from planbook.site.urls import Layout, Options
 from planbook.site.view import SiteView
 
 ASSETS = Path(__file__).parent / "assets"
@@ -62,6 +62,7 @@ class SiteFile:
     path: str  # from the docs root, with forward slashes
     text: str | None = None
     source: Path | None = None
+    plan: Path | None = None  # the plan a page is made from, for an "edit this page" link
 
 
 def site_files(settings: Settings, root: str | os.PathLike,
@@ -79,7 +80,10 @@ def site_files(settings: Settings, root: str | os.PathLike,
     if not in_docs(f"{options.rules_dir}/index.md"):
         generated.update(rule_pages(options.rules_dir))
     out = options.output_dir.strip("/")
-    files = [SiteFile(path, text=text) for path, text in generated.items()]
+    layout = Layout([e.rel for e in site.entries], site.attachments, options)
+    made_from = {layout.page[e.rel]: plans_dir / e.rel for e in site.entries}
+    files = [SiteFile(path, text=text, plan=made_from.get(path))
+             for path, text in generated.items()]
     files += [SiteFile(f"{out}/{rel}", source=plans_dir / rel) for rel in site.attachments]
     files += [SiteFile(f"{ASSET_DIR}/{asset.name}", source=asset)
               for asset in sorted(ASSETS.iterdir()) if asset.is_file()]

@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote, unquote
 
 from planbook.facts import PlanFacts
-from planbook.model import ChecklistItem, Plan
+from planbook.model import Block, ChecklistItem, Plan
 from planbook.site import diagrams, markup, trace_view
 from planbook.site.load import Entry
 from planbook.site.urls import Layout
@@ -22,6 +22,7 @@ from planbook.site.view import (
     SiteView,
     badge,
     figure,
+    id_mark,
     lint_cell,
     plan_edges,
     plan_nodes,
@@ -30,12 +31,18 @@ from planbook.site.view import (
 
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+ANCHOR = "pb-L"  # the id of a place in the rendered plan: pb-L12 is where line 12 is shown
+FEW_FINDINGS = 5  # more than this, and the list of findings starts folded
+TR = re.compile(r"<tr>")
+MARK = "\ue000pb"  # private-use characters around a line number: where a block begins
+MARKER = re.compile(r"<p>\ue000pb(\d+)\ue000pb</p>\n?")
+STRAY = re.compile(r"\ue000pb\d*(?:\ue000pb)?")  # a marker raw HTML swallowed: dropped
 
 
 def prepare(layout: Layout, entry: Entry) -> None:
     """Render the plan's own part of its page now, and keep only what the rest still needs."""
-    entry.body = _body(layout, entry, layout.page[entry.rel])
-    entry.sketches = _sketches(entry) if layout.options.diagrams else []
+    entry.body, entry.anchors = _body(layout, entry, layout.page[entry.rel])
+    entry.sketches = _sketches(entry, entry.anchors) if layout.options.diagrams else []
     entry.prepared = layout.options
     entry.plan = _slim(entry.plan)
     entry.facts = None  # what pages still need of them is in the entry now
@@ -53,15 +60,19 @@ def render(view: SiteView, entry: Entry) -> str:
     """The plan's page; its own part comes from `prepare` when that ran with these options."""
     page = view.page[entry.rel]
     ready = entry.prepared == view.options
-    parts = [f"# {_heading(entry)}", "", _card(view, entry, page), ""]
+    if ready:
+        body = entry.body
+    else:
+        body, entry.anchors = _body(view, entry, page)
+    parts = [f"# {_heading(entry)}", "", *_yaml_banner(entry), _card(view, entry, page), ""]
     parts += _findings(view, entry, page)
     if view.options.diagrams:
-        sketches = entry.sketches if ready else _sketches(entry)
+        sketches = entry.sketches if ready else _sketches(entry, entry.anchors)
         related = _related(view, entry, page)
         if sketches or related:
             parts += ["## Diagrams", "", *sketches, *related]
     parts += trace_view.section(entry, view.site.repo_url)
-    parts += entry.body if ready else _body(view, entry, page)
+    parts += body
     return "\n".join(parts)
 
 
@@ -72,6 +83,30 @@ def _heading(entry: Entry) -> str:
     return markup.md_escape(entry.title or entry.rel)
 
 
+def _yaml_banner(entry: Entry) -> list[str]:
+    """A plan whose frontmatter YAML does not load says so first: every field below is missing
+    because of it, not because the plan leaves it out."""
+    if not entry.yaml_errors:
+        return []
+    items = "".join(f"<li>line {line}: {markup.escape(message)}</li>"
+                    for line, message in entry.yaml_errors)
+    return ['<div class="admonition failure pb-yaml-error" role="alert">'
+            '<p class="admonition-title">The frontmatter is not valid YAML, so none of its '
+            f"fields could be read</p><ul>{items}</ul></div>", ""]
+
+
+def _history(entry: Entry) -> str:
+    """Created, last changed and by whom, from the build's one walk of the git log."""
+    history = entry.history
+    if history is None or not history.updated:
+        return ""
+    text = f"created {history.created[:10]}, last changed {history.updated[:10]}"
+    if history.authors:
+        text += f" by {history.authors[0]}"
+    text += f" ({history.commits} commit{'s' if history.commits != 1 else ''})"
+    return text
+
+
 def _card(view: SiteView, entry: Entry, page: str) -> str:
     meta, history = entry.plan.meta, entry.history
     facts: list[tuple[str, str]] = []
@@ -80,21 +115,19 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
         if value not in (None, "", []):
             facts.append((label, value if raw else markup.escape(value)))
 
+    add("ID", markup.escape(entry.id) + id_mark(view, entry), raw=True)
+    history_line = _history(entry)
+    if history_line and view.site.shallow:
+        history_line += " (a shallow clone: the first commit may be later than the real one)"
+    add("History", history_line)
     add("Version", markup.text(meta.get("version")))
     add("Author", entry.author)
     add("Component", markup.text(meta.get("component")))
-    git_first = git_last = ""
-    if history is not None:
-        first = history.created[:10]
-        git_first = f" <span class=pb-muted>· first commit {markup.escape(first)}" + (
-            " (shallow clone: may be later than the real first commit)" if view.site.shallow
-            else "") + "</span>"
-        git_last = f" <span class=pb-muted>· last commit {markup.escape(history.updated[:10])}" \
-                   "</span>"
-    created = markup.escape(markup.text(meta.get("created")) or "—")
-    updated = markup.escape(markup.text(meta.get("updated")) or "—")
-    add("Created", created + git_first, raw=True)
-    add("Updated", updated + git_last, raw=True)
+    created = markup.text(meta.get("created"))
+    updated = markup.text(meta.get("updated"))
+    if created or updated:
+        add("Created", created or "—")
+        add("Updated", updated or "—")
     if history is not None:
         add("Last commit", f"<code>{markup.escape(history.sha[:10])}</code> "
                            f"{markup.escape(history.subject)}", raw=True)
@@ -111,7 +144,7 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
                 links.append(f"{markup.escape(name)} <span class=pb-muted>(not found)</span>")
             else:
                 links.append(f'<a href="{view.link(page, view.page[target.rel])}">'
-                             f"{markup.escape(name)}</a> {badge(target.plan.status)}")
+                             f"{markup.escape(name)}</a> {badge(target)}")
         add("Depends on", ", ".join(links), raw=True)
     needed = view.needed_by.get(entry.rel, [])
     if needed:
@@ -123,7 +156,7 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
     if remote:
         source += f' · <a href="{markup.escape(remote)}">repository</a>'
     add("Source", source, raw=True)
-    badges = [badge(entry.plan.status)]
+    badges = [badge(entry)]
     if entry.uncommitted:
         badges.append('<span class="pb-flag">uncommitted</span>')
     lint, _, lint_css = lint_cell(entry)
@@ -132,10 +165,16 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
     checked, items = entry.plan.progress
     tasks = entry.task_progress()
     what = [f"checklist {checked} of {items}" if items else "no checklist"]
-    what.append(f"tasks {tasks[0]} of {tasks[1]} done" if tasks else f"{len(entry.tasks)} tasks")
-    progress = (f'<div class="pb-card-progress"><strong>Progress</strong> '
-                f"{progress_html(done, total, 'Progress')} "
-                f'<span class="pb-muted">{"; ".join(what)}</span></div>')
+    what.append(f"tasks {tasks[0]} of {tasks[1]} done" if tasks else
+                f"{len(entry.tasks)} task{'s' if len(entry.tasks) != 1 else ''}, "
+                "none marked done or not" if entry.tasks else "no tasks")
+    if total:
+        progress = (f'<div class="pb-card-progress"><strong>Progress</strong> '
+                    f"{progress_html(done, total, 'Progress')} "
+                    f'<span class="pb-muted">{"; ".join(what)}</span></div>')
+    else:
+        progress = ('<div class="pb-card-progress"><strong>Progress</strong> '
+                    f'<span class="pb-muted">nothing to count: {" and ".join(what)}</span></div>')
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts)
     description = markup.text(meta.get("description"))
     lead = f'<p class="pb-lead">{markup.escape(description)}</p>' if description else ""
@@ -144,31 +183,80 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
 
 
 def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
+    """A summary by rule and severity first; then every finding, each linking to its place in
+    the plan below, folded away when there are more than a few."""
     out = ["## Findings", ""]
     if not entry.findings:
         return out + ["No findings: the plan passes every rule that applies to it.", ""]
-    out += ["| Line | Rule | Severity | Message |", "| ---: | --- | --- | --- |"]
-    base = posixpath.dirname(page)
+
+    def rule_link(code: str) -> str:
+        return view.link(page, posixpath.join(view.options.rules_dir, f"{code}.md"))
+
+    counts = entry.counts
+    by_rule: dict[tuple[str, str, str], int] = {}
+    for finding in entry.findings:
+        key = (finding.severity, finding.code, finding.name)
+        by_rule[key] = by_rule.get(key, 0) + 1
+    totals = " ".join(
+        f'<span class="pb-sev pb-sev-{s}">{counts[s]} {s}{"s" if counts[s] != 1 else ""}</span>'
+        for s in ("error", "warning", "info") if counts[s])
+    rules = "".join(
+        f'<li class="pb-sev-{severity}"><span class="pb-sev pb-sev-{severity}">{severity}</span> '
+        f'<a href="{rule_link(code)}">{code}</a> {markup.escape(name)} '
+        f'<span class="pb-muted">× {n}</span></li>'
+        for (severity, code, name), n in sorted(
+            by_rule.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 3), -kv[1], kv[0][1])))
+    out += [f'<div class="pb-findings-summary"><p>{totals}, from {len(by_rule)} '
+            f'rule{"s" if len(by_rule) != 1 else ""}:</p><ul class="pb-rule-counts">{rules}</ul>'
+            "</div>", ""]
+    anchors = entry.anchors or []
+    rows = []
     for finding in sorted(entry.findings,
                           key=lambda f: (f.line, SEVERITY_ORDER.get(f.severity, 3), f.code)):
-        rule = posixpath.relpath(posixpath.join(view.options.rules_dir, f"{finding.code}.md"),
-                                 base or ".")
-        line = str(finding.line)
+        target = _anchor_for(anchors, finding.line)
+        line = (f'<a href="#{ANCHOR}{target}">{finding.line}</a>' if target else
+                str(finding.line))
         remote = view.source_link(entry, finding.line)
         if remote:
-            line = f"[{line}]({remote})"
-        out.append(f"| {line} | [{finding.code}]({quote(rule)}) {markup.md_escape(finding.name)} "
-                   f"| {finding.severity} | {markup.md_escape(finding.message)} |")
-    return out + [""]
+            line += f' <a class="pb-muted" href="{markup.escape(remote)}">source</a>'
+        rows.append(f'<tr class="pb-sev-{finding.severity}"><td>{line}</td>'
+                    f'<td><a href="{rule_link(finding.code)}">{finding.code}</a> '
+                    f"{markup.escape(finding.name)}</td>"
+                    f'<td><span class="pb-sev pb-sev-{finding.severity}">{finding.severity}'
+                    f"</span></td><td>{markup.escape(finding.message)}</td></tr>")
+    table = ('<div class="pb-scroll"><table class="pb-table pb-findings"><thead><tr>'
+             '<th scope="col">Line</th><th scope="col">Rule</th><th scope="col">Severity</th>'
+             '<th scope="col">Message</th></tr></thead><tbody>' + "".join(rows)
+             + "</tbody></table></div>")
+    opened = " open" if len(entry.findings) <= FEW_FINDINGS else ""
+    many = len(entry.findings)
+    out += [f'<details class="pb-findings-list" data-search-exclude{opened}><summary>'
+            f'All {many} finding{"s" if many != 1 else ""}, by line</summary>\n{table}\n'
+            "</details>", ""]
+    return out
 
 
-def _sketches(entry: Entry) -> list[str]:
-    """The diagrams drawn from the plan alone: its task graph and its gantt."""
+def _anchor_for(anchors: list[int], line: int) -> int:
+    """The anchor in the rendered plan nearest above `line`: its table row, else its block."""
+    best = 0
+    for anchor in anchors:
+        if anchor > line:
+            break
+        best = anchor
+    return best
+
+
+def _sketches(entry: Entry, anchors: list[int] | None) -> list[str]:
+    """The diagrams drawn from the plan alone: its task graph (when a task depends on another:
+    boxes without arrows say nothing the tasks table does not) and its gantt. A task's box
+    leads to its row in the plan."""
     out: list[str] = []
     tasks = entry.tasks
-    if tasks:
-        out += ["### Task dependencies", "",
-                figure(diagrams.task_graph_svg(tasks)), ""]
+    rows = set(anchors or ())
+    if tasks and diagrams.task_edges(tasks):
+        svg = diagrams.task_graph_svg(
+            tasks, lambda t: f"#{ANCHOR}{t.line}" if t.line in rows else "")
+        out += ["### Task dependencies", "", figure(svg), ""]
     facts = entry.facts or PlanFacts(entry.plan, None)
     problems = facts.sequence_problems  # ties each bar to its task, for the drawing too
     gantt = facts.gantt
@@ -206,28 +294,59 @@ def _related(view: SiteView, entry: Entry, page: str) -> list[str]:
     return []
 
 
-def _body(layout: Layout, entry: Entry, page: str) -> list[str]:
+def _body(layout: Layout, entry: Entry, page: str) -> tuple[list[str], list[int]]:
     """The plan's own text: headings as Markdown (for the table of contents), the rest as
-    sanitised HTML. The leading H1 repeats the title and is left out."""
+    sanitised HTML, and the lines it can be linked at. The leading H1 repeats the title and is
+    left out. Each block starts with an anchor for its first line (`#pb-L12`) and each row of a
+    table carries its own, so findings and diagram nodes can point at what they are about."""
     plan = entry.plan
     blocks = [b for b in plan.blocks if b.line >= plan.body_start]
     if not blocks:
-        return []
+        return [], []
     if blocks[0].type == "heading" and blocks[0].token["attrs"]["level"] == 1:
         blocks = blocks[1:]
     headings = [b for b in blocks if b.type == "heading"]
     shift = 2 - min((b.token["attrs"]["level"] for b in headings), default=2)
     rewrite = _rewriter(layout, entry, page)
+    facts = entry.facts
+    gantt = facts.gantt if facts is not None and layout.options.diagrams else None
     out: list[str] = []
-    pending: list[int] = []  # first and last line of the text since the last heading
+    anchors: list[int] = []
+    pending: list[Block] = []  # the blocks since the last heading
 
     def flush(until: int) -> None:
-        if pending:
-            chunk = "\n".join(plan.lines[pending[0] - 1:until])
-            html = markup.render(chunk, rewrite).strip()
-            if html:
-                out.extend([f'<div class="pb-body">\n{html}\n</div>', ""])
-            pending.clear()
+        if not pending:
+            return
+        # a marker paragraph before each block, rendered with the section (so raw HTML that
+        # spans blocks, like <details>, stays whole) and swapped for an anchor afterwards
+        chunk = []
+        for n, block in enumerate(pending):
+            end = pending[n + 1].line - 1 if n + 1 < len(pending) else until
+            chunk += [f"{MARK}{block.line}{MARK}", "", *plan.lines[block.line - 1:end]]
+        html = markup.render("\n".join(chunk), rewrite)
+        kinds = {b.line: b for b in pending}
+        pieces = MARKER.split(html)
+        parts = [STRAY.sub("", pieces[0])]
+        for line_text, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+            line, piece = int(line_text), STRAY.sub("", piece)
+            block = kinds.get(line)
+            if block is None or not piece.strip():
+                parts.append(piece)
+                continue
+            anchors.append(line)
+            tables = [t for t in plan.tables if block.line <= t.line <= block.end_line]
+            if len(tables) == 1:
+                piece, rows = _row_anchors(piece, [r.line for r in tables[0].rows])
+                anchors.extend(rows)
+            if gantt is not None and block.line <= gantt.line - 1 <= block.end_line:
+                piece = ('<details class="pb-source" data-search-exclude><summary>Mermaid '
+                         "source of the implementation sequence (drawn above)</summary>\n"
+                         f"{piece.strip()}\n</details>\n")
+            parts.append(f'<span class="pb-anchor" id="{ANCHOR}{line}"></span>{piece}')
+        html = "".join(parts).strip()
+        if html:
+            out.extend([f'<div class="pb-body">\n{html}\n</div>', ""])
+        pending.clear()
 
     for block in blocks:
         if block.type == "heading":
@@ -235,10 +354,23 @@ def _body(layout: Layout, entry: Entry, page: str) -> list[str]:
             level = min(max(block.token["attrs"]["level"] + shift, 2), 6)
             title = markup.inline_text(block.token.get("text", ""))
             out.extend([f"{'#' * level} {markup.md_escape(title)}", ""])
-        elif not pending:
-            pending.append(block.line)
+        elif block.type != "blank_line":
+            pending.append(block)
     flush(len(plan.lines))
-    return out
+    return out, sorted(set(anchors))
+
+
+def _row_anchors(html: str, rows: list[int]) -> tuple[str, list[int]]:
+    """A table's body rows, each with the id of the line it was written on (`rows`)."""
+    head, tag, body = html.partition("<tbody>")
+    if not tag or html.count("<tbody>") != 1:
+        return html, []
+    parts = TR.split(body)
+    if len(parts) - 1 != len(rows):  # the rows are not one a line: keep the block's anchor
+        return html, []
+    body = parts[0] + "".join(f'<tr id="{ANCHOR}{line}">{part}'
+                              for line, part in zip(rows, parts[1:], strict=True))
+    return head + tag + body, rows
 
 
 def _rewriter(layout: Layout, entry: Entry, page: str):

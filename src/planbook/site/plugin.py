@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config import base
@@ -30,6 +31,7 @@ from planbook.site import pages  # noqa: E402 (needs nh3, checked just above)
 
 log = get_plugin_logger(__name__)
 SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
+ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
 
 
 class PlanbookConfig(base.Config):
@@ -78,12 +80,25 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 "the plans come from a shallow git clone: first-commit dates and authors are "
                 "cut off at the clone's depth. Fetch the whole history (for example "
                 "'fetch-depth: 0' on a CI checkout) or set 'git: false' for the planbook plugin.")
+        plans_dir = settings.plans_path(self.root)
+        for existing in list(files):  # the plans as files of the docs folder: published below
+            if existing.abs_src_path and not existing.generated_by and \
+                    Path(existing.abs_src_path).resolve().is_relative_to(plans_dir):
+                files.remove(existing)
+        docs_dir = Path(config.docs_dir).resolve()
         for file in generated:
             if file.text is not None:
-                _replace(files, File.generated(config, file.path, content=file.text))
+                made = File.generated(config, file.path, content=file.text)
+                if file.plan is not None:  # "edit this page" leads to the plan itself
+                    made.edit_uri = Path(os.path.relpath(file.plan, docs_dir)).as_posix()
+                _replace(files, made)
             else:
                 _replace(files, File.generated(config, file.path,
                                                abs_src_path=os.fspath(file.source)))
+        if files.get_file_from_path("index.md") is None and \
+                files.get_file_from_path("README.md") is None:
+            _replace(files, File.generated(config, "index.md", content=home_page(
+                config.site_name, settings.output_dir.strip("/"), len(site.entries))))
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
@@ -101,18 +116,46 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                     section.title = html.escape(section.title)
         return nav
 
+    def on_page_context(self, context, page, config, nav):
+        """An edit link to a plan outside the docs folder, written without `..` in it."""
+        url = getattr(page, "edit_url", None)
+        if url and "/../" in url and getattr(page.file, "generated_by", None) == "planbook":
+            from urllib.parse import urlsplit, urlunsplit
+
+            parts = urlsplit(url)
+            path = posixpath.normpath(parts.path) + ("/" if parts.path.endswith("/") else "")
+            page.edit_url = urlunsplit(parts._replace(path=path))
+        return context
+
     def on_post_page(self, output: str, page, config) -> str:
-        """Keep a plan's title text inside the theme's `<title>` element."""
+        """Keep a plan's title text inside the theme's `<title>` element, and have the search
+        index load when a reader first searches (see `search-on-demand.js`)."""
         from planbook.site.markup import safe_title_element
 
         title = (page.meta or {}).get("title") or page.title
-        return safe_title_element(output, str(title)) if title else output
+        output = safe_title_element(output, str(title)) if title else output
+        if any(name.split("/")[-1] == "search" for name in config.plugins) and \
+                "</head>" in output:
+            from mkdocs.utils import get_relative_url
+
+            src = get_relative_url(ON_DEMAND, page.url)
+            output = output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        return output
 
     def on_serve(self, server, config, builder):
         plans_dir = self.settings(config).plans_path(self.root)
         if plans_dir.is_dir():
             server.watch(os.fspath(plans_dir))
         return server
+
+
+def home_page(site_name: str, output_dir: str, count: int) -> str:
+    """The site's home page when the docs folder has none: a repository of plans alone."""
+    from planbook.site.markup import md_escape
+
+    return (f"# {md_escape(site_name or 'Plans')}\n\n{count} plan{'s' if count != 1 else ''}: "
+            f"[all plans]({output_dir}/index.md) · [status board]({output_dir}/board.md) · "
+            f"[dependencies]({output_dir}/dependencies.md)\n")
 
 
 def _local_worker_shim(config) -> None:
