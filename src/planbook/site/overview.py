@@ -81,6 +81,8 @@ def index_page(view: SiteView) -> str:
         f'<option value="{markup.escape(s or NO_STATUS)}">{markup.escape(status_title(s))} '
         f"({view.status_counts[s]})</option>" for s in view.statuses if view.status_counts[s])
     order = {s: i for i, s in enumerate(view.statuses)}
+    # criteria met, only on a site built with test results: a column of dashes says nothing
+    coverage = any(trace_view.has_coverage(entry) for entry in entries)
     rows = []
     for entry in entries:
         plan = entry.plan
@@ -109,7 +111,7 @@ def index_page(view: SiteView) -> str:
             f'<td data-sort="{f"{checked / items:.4f}" if items else ""}">'
             f"{progress_html(checked, items, 'Checklist')}</td>"
             f'<td data-sort="{len(entry.tasks)}">{task_text}</td>'
-            f"{trace_view.coverage_cell(entry)}"
+            f"{trace_view.coverage_cell(entry) if coverage else ''}"
             f'<td data-sort="{lint_value}" class="{lint_css}">{lint}</td></tr>'
         )
     table = (
@@ -123,7 +125,7 @@ def index_page(view: SiteView) -> str:
         '<table class="pb-table pb-sortable"><thead><tr>'
         + "".join(f'<th scope="col">{name}</th>' for name in (
             "ID", "Title", "Status", "Author", "Component", "Updated", "Checklist", "Tasks",
-            "Coverage", "Lint"))
+            *(["Coverage"] if coverage else []), "Lint"))
         + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n</div>"
     )
     return "\n".join(head + [table, ""])

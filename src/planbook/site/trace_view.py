@@ -88,6 +88,12 @@ def section(entry, repo_url: str = "") -> list[str]:
     return out
 
 
+def has_coverage(entry) -> bool:
+    """Whether the plan has criteria and the site was given test results for them."""
+    trace = getattr(entry, "trace", None)
+    return trace is not None and bool(trace.junit) and bool(trace.criteria)
+
+
 def coverage_cell(entry) -> str:
     """The index's coverage cell: criteria met of criteria, once results are given."""
     trace = getattr(entry, "trace", None)
