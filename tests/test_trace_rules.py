@@ -176,3 +176,13 @@ def test_the_lint_cache_sees_new_commits_test_files_and_results(tmp_path):
     tests.write_text(tests.read_text(encoding="utf-8").replace('"IP-1", "UT-5"', '"IP-1"'),
                      encoding="utf-8")
     assert [code for code, _ in tr_codes(root)[0]] == ["TR003", "TR002"]
+
+
+def test_a_pre_commit_lint_of_staged_plans_does_not_judge_old_commits(tmp_path):
+    root = kept_plan(tmp_path)
+    git(root, "commit", "-q", "--allow-empty", "-m", "Typo (IP-1 T-77)")
+    assert [code for code, _ in tr_codes(root)[0]] == ["TR002"]
+    path = root / "plans" / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    git(root, "add", f"plans/{PLAN}")
+    assert tr_codes(root, "--staged") == ([], "")

@@ -556,8 +556,10 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
     from planbook.rules import history_codes
 
     try:
+        # --staged judges plans as staged: the commits are the ones the last commit's own
+        # lint judged, so a pre-commit hook does not walk the history for them again
         return trace.gather(every, config, request.junit,
-                            history=bool(codes & set(history_codes())),
+                            history=bool(codes & set(history_codes())) and not request.staged,
                             judged_since=request.since)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
