@@ -116,7 +116,7 @@ def time_lint(cmd: list[str], path: Path, runs: int, cwd: Path,
               env: dict | None = None) -> list[float] | None:
     """Wall-clock seconds of each `lint --quiet` run, or None when planbook failed (an exit
     code other than 0 or 1, a traceback, or no answer within the timeout)."""
-    args = [*cmd, "lint", "--quiet", str(path)]
+    args = [*cmd, "lint", "--quiet", "--no-cache", str(path)]  # cold: every run parses
     times = []
     for _ in range(runs):
         start = time.perf_counter()
