@@ -158,3 +158,29 @@ def test_a_plan_named_by_its_symbolic_link(in_tmp, clean):
     found = lint(in_tmp, "--select", "GT")
     assert found == [("IP-8-export.md", 7, "GT004",
                       "depends_on names 'gone', which is not a document here")]
+
+
+def test_plans_sharing_an_id(in_tmp, clean):
+    plans = in_tmp / "plans"
+    plans.mkdir()
+    for name in ("IP-7-retry-queue.md", "ip-7-export.md", "IP-70-sync.md"):
+        (plans / name).write_text(clean, encoding="utf-8")
+    (plans / "retry.md").symlink_to("IP-70-sync.md")  # one plan under two names
+    (plans / "IP-70-alias.md").symlink_to("IP-70-sync.md")
+    found = lint(in_tmp, "--select", "GT006")
+    assert found == [
+        ("IP-7-retry-queue.md", 1, "GT006",
+         "IP-7 is also the ID of plans/ip-7-export.md; give each plan an ID of its own"),
+        ("ip-7-export.md", 1, "GT006",
+         "ip-7 is also the ID of plans/IP-7-retry-queue.md; give each plan an ID of its own"),
+    ]
+
+
+def test_a_cached_plan_learns_of_a_new_plan_with_its_id(in_tmp, clean):
+    plans = in_tmp / "plans"
+    plans.mkdir()
+    (plans / "IP-7-retry-queue.md").write_text(clean, encoding="utf-8")
+    assert lint(in_tmp, "--select", "GT006") == []
+    (plans / "IP-7-export.md").write_text(clean, encoding="utf-8")
+    assert [name for name, *_ in lint(in_tmp, "--select", "GT006")] == [
+        "IP-7-export.md", "IP-7-retry-queue.md"]

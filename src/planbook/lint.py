@@ -199,6 +199,8 @@ class Linter:
                 return False
             if any(self.plan_names.resolve(e) != v for e, v in seen.get("names", {}).items()):
                 return False
+            if "same" in seen and self.plan_names.sharing_id(path) != seen["same"]:
+                return False
             return "graph" not in seen or seen["graph"] == self.graph_digest()
         except (AttributeError, TypeError):  # an entry of the wrong shape: lint again
             return False
@@ -390,6 +392,10 @@ class _WatchedNames:
 
     def node_of(self, path: str) -> str:
         return self._names.node_of(path)
+
+    def sharing_id(self, path: str) -> list[str]:
+        self._seen["same"] = others = self._names.sharing_id(path)
+        return others
 
     @property
     def shown(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ existence question (GT004) and, with the references it is given, the cycle quest
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -39,6 +40,7 @@ class Names:
         self.by_number: dict[str, str] = {}  # "345" → a document numbered 345
         self.shown: dict[str, str] = {}  # node → the name a message uses for it
         self.paths: list[str] = []
+        self.ids: dict[str, list[str]] = {}  # a leading ID → the files named with it
         for path in paths:
             self.add(path)
 
@@ -53,7 +55,19 @@ class Names:
         match = LEADING_ID.match(names[-1])
         if match:
             self.by_number.setdefault(match.group(1), node)
+            self.ids.setdefault(node, []).append(path)
         return node
+
+    def sharing_id(self, path: str) -> list[str]:
+        """The other files whose name starts with the same ID as `path`'s (not itself under
+        another name), sorted."""
+        if not LEADING_ID.match(names_of(path)[-1]):
+            return []
+        same = self.ids.get(self.node_of(path), [])
+        if len(same) < 2 and (not same or same[0] == path):
+            return []
+        real = os.path.realpath(path)
+        return sorted({p for p in same if p != path and os.path.realpath(p) != real})
 
     def node_of(self, path: str) -> str:
         return names_of(path)[-1].casefold()

@@ -8,7 +8,7 @@ committed yet, a shallow clone) they say nothing rather than guess.
 from __future__ import annotations
 
 from planbook.edits import summary, what_changed
-from planbook.names import entries, entry_line, find_cycle
+from planbook.names import entries, entry_line, find_cycle, names_of
 from planbook.rules.frontmatter import _as_date
 from planbook.rules.registry import Context, rule
 
@@ -184,3 +184,30 @@ def document_cycle(plan, ctx: Context):
             shown = " → ".join(names.shown.get(n, n) for n in cycle)
             yield (entry_line(plan, field, own[cycle[1]]), 1,
                    f"{key} goes round in a circle: {shown}")
+
+
+@rule("GT006", "duplicate-plan-id", needs_doctype=False)
+def duplicate_plan_id(plan, ctx: Context):
+    """Another plan's file name starts with the same ID.
+
+    `depends_on: [IP-24]`, a commit citing `IP-24 T-3` and a reader of the site cannot tell
+    which of the two is meant. Files are compared by the ID their name starts with, in any
+    case; a file and a symbolic link to it are one plan.
+
+    **Bad**
+    ```text
+    plans/IP-24-search.md
+    plans/IP-24-export.md
+    ```
+
+    **Good**
+    ```text
+    plans/IP-24-search.md
+    plans/IP-25-export.md
+    ```
+    """
+    others = ctx.plan_names.sharing_id(plan.path) if ctx.plan_names else []
+    if others:
+        ident = names_of(plan.path)[-1]
+        yield 1, 1, (f"{ident} is also the ID of {', '.join(others)}; give each plan an ID "
+                     "of its own")
