@@ -170,9 +170,9 @@ def test_plans_sharing_an_id(in_tmp, clean):
     found = lint(in_tmp, "--select", "GT006")
     assert found == [
         ("IP-7-retry-queue.md", 1, "GT006",
-         "IP-7 is also the ID of plans/ip-7-export.md; give each plan an ID of its own"),
+         "IP-7 is also the ID of ip-7-export.md; give each plan an ID of its own"),
         ("ip-7-export.md", 1, "GT006",
-         "ip-7 is also the ID of plans/IP-7-retry-queue.md; give each plan an ID of its own"),
+         "ip-7 is also the ID of IP-7-retry-queue.md; give each plan an ID of its own"),
     ]
 
 

@@ -7,6 +7,9 @@ committed yet, a shallow clone) they say nothing rather than guess.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from planbook.edits import summary, what_changed
 from planbook.names import entries, entry_line, find_cycle, names_of
 from planbook.rules.frontmatter import _as_date
@@ -209,5 +212,7 @@ def duplicate_plan_id(plan, ctx: Context):
     others = ctx.plan_names.sharing_id(plan.path) if ctx.plan_names else []
     if others:
         ident = names_of(plan.path)[-1]
-        yield 1, 1, (f"{ident} is also the ID of {', '.join(others)}; give each plan an ID "
+        here = os.path.dirname(os.path.abspath(plan.path))
+        shown = [Path(os.path.relpath(os.path.abspath(o), here)).as_posix() for o in others]
+        yield 1, 1, (f"{ident} is also the ID of {', '.join(shown)}; give each plan an ID "
                      "of its own")
