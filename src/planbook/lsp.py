@@ -31,8 +31,8 @@ from planbook.facts import PlanFacts
 from planbook.ids import ANY_ID, clean
 from planbook.lint import Linter, discover
 from planbook.model import Finding, Plan, Section, Table, normalize
-from planbook.names import Names, entries, names_of
-from planbook.parse import Unreadable, parse_bytes, parse_text, read_file
+from planbook.names import Names, names_of
+from planbook.parse import Unreadable, parse_text, read_file
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed buffer is linted again
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
@@ -68,26 +68,10 @@ class _BufferLinter(Linter):
         full = os.path.normpath(os.path.join(folder, target))
         return full in self.buffers or super().exists(folder, target)
 
-    def references(self) -> dict[str, dict[str, list[str]]]:
-        """As `Linter.references`, each open document read from its buffer."""
-        if self._references is None:
-            graph: dict[str, dict[str, list[str]]] = {}
-            names = self.plan_names
-            for path in names.paths:
-                try:
-                    data = self.buffers[path].encode("utf-8") if path in self.buffers \
-                        else read_file(path)
-                    plan = parse_bytes(data, path, body=False)
-                except Unreadable:
-                    continue
-                doctype = self.doctype_for(plan)
-                for key, spec in (doctype.fields.items() if doctype else ()):
-                    if spec.refers and key in plan.meta:
-                        graph.setdefault(key, {})[names.node_of(path)] = [
-                            node for entry in entries(plan.meta[key])
-                            if (node := names.resolve(entry))]
-            self._references = graph
-        return self._references
+    def read(self, path: str) -> bytes:
+        if path in self.buffers:
+            return self.buffers[path].encode("utf-8")
+        return super().read(path)
 
 
 @dataclass
