@@ -219,14 +219,7 @@ def create_plan(title: str, component: str = "", prd: str = "", scope: str = "",
         missing = [name for name in needed if not (given[name] or "").strip()]
         if missing:
             raise ToolProblem(f"the {template.source} needs " + ", ".join(missing))
-        values = {k: (v or "").strip() for k, v in given.items()}
-        scaffold.check_values(values)
-        values.update(today=today().isoformat(), status=doctype.lifecycle.initial,
-                      doc_type=doctype.name, slug=scaffold.slugify(values["title"]),
-                      type=doctype.name, date=today().isoformat())
-        name = scaffold.file_name(pattern, values)
-        text = scaffold.render(template.text, values)
-        scaffold.check_rendered(text, template.source)
+        name, text = scaffold.fill(doctype, template, pattern, given, today().isoformat())
         path = config.root / (config.paths or ("plans",))[0] / name
         scaffold.write_new(path, text)
     except scaffold.NewError as exc:  # PlanExists included: nothing is overwritten

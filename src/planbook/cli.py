@@ -345,14 +345,7 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
                 + f" (the {template.source} uses them; no terminal to ask in)")
         for name in missing:
             given[name] = click.prompt(scaffold.INPUTS[name]).strip()
-        values = {k: (v or "").strip() for k, v in given.items()}
-        scaffold.check_values(values)
-        values.update(today=today().isoformat(), status=doctype.lifecycle.initial,
-                      doc_type=doctype.name, slug=scaffold.slugify(values["title"]),
-                      type=doctype.name, date=today().isoformat())
-        name = scaffold.file_name(pattern, values)
-        text = scaffold.render(template.text, values)
-        scaffold.check_rendered(text, template.source)
+        name, text = scaffold.fill(doctype, template, pattern, given, today().isoformat())
         home = config.root / (config.paths or ("plans",))[0]
         path = Path(folder) / name if folder else _shown(home / name)
         scaffold.write_new(path, text)

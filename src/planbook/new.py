@@ -209,6 +209,19 @@ def check_rendered(text: str, source: str) -> None:
                        f"{message}")
 
 
+def fill(doctype: DocType, template: Template, pattern: str, given: dict[str, str | None],
+         day: str) -> tuple[str, str]:
+    """A new document's file name and text from the answers `given` (every field the
+    template and the file name use); `planbook new` and the agents' scaffold share it."""
+    values = {k: (v or "").strip() for k, v in given.items()}
+    check_values(values)
+    values.update(today=day, status=doctype.lifecycle.initial, doc_type=doctype.name,
+                  slug=slugify(values["title"]), type=doctype.name, date=day)
+    text = render(template.text, values)
+    check_rendered(text, template.source)
+    return file_name(pattern, values), text
+
+
 def write_new(path: Path, text: str) -> None:
     """Create the file; an existing one is never touched."""
     path.parent.mkdir(parents=True, exist_ok=True)
