@@ -196,6 +196,13 @@ def test_a_file_named_twice_is_linted_once_as_first_named(tmp_path, monkeypatch)
     assert discover(named, config) == ["plans/a.md"]
     assert discover([str(tmp_path / "plans" / "a.md"), "plans"], config) == \
         [str(tmp_path / "plans" / "a.md")]
+    (tmp_path / "plans" / ".hidden").mkdir()
+    write(tmp_path / "plans" / ".hidden" / "b.md", BROKEN)
+    write(tmp_path / "plans" / "sub" / "c.md", BROKEN)
+    spellings: list[str] = []
+    assert discover(["."], config, spellings) == ["plans/a.md", "plans/sub/c.md"]
+    # a linked folder is not walked into, a linked file is a spelling of its target
+    assert spellings == ["plans/a.md", "plans/alias.md", "plans/sub/c.md"]
     proc = subprocess.run([PLANBOOK, "lint", "--select", "FM011", str(tmp_path / "plans/a.md"),
                            "plans/a.md"], capture_output=True, text=True, timeout=30)
     assert proc.stdout.count("FM011") == 1, proc.stdout

@@ -65,6 +65,22 @@ def test_names_a_reference_may_use():
     assert names.resolve("IP-1") is None and names.resolve("") is None
 
 
+def test_sharing_an_id_is_the_same_answer_before_and_after_the_index_is_built(tmp_path):
+    # the first questions are answered from the file names, later ones from the index
+    paths = [str(tmp_path / n) for n in ("IP-1-a.md", "ip-1-b.md", "IP-10-c.md", "IP-1.2-d.md",
+                                         "IP-1.md", "notes-IP-1.md", "IP-2-e.md")]
+    for path in paths:
+        Path(path).write_text("x\n")
+    names = Names(paths)
+    asked = [names.sharing_id(p) for _ in range(3) for p in paths]
+    assert names._built  # more questions than Names.SCANS: the index took over
+    indexed = Names(paths)
+    indexed.resolve("IP-1")  # built before the first question
+    assert asked == [indexed.sharing_id(p) for _ in range(3) for p in paths]
+    assert asked[0] == sorted([paths[1], paths[4]])  # IP-10 and IP-1.2 are other IDs
+    assert asked[2] == [] and asked[5] == []
+
+
 def test_find_cycle_is_shortest_and_iterative():
     assert find_cycle({"a": ["b"], "b": ["c"], "c": ["a", "b"]}, "a") == ["a", "b", "c", "a"]
     assert find_cycle({"a": ["a"]}, "a") == ["a", "a"]

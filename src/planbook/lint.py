@@ -75,25 +75,55 @@ def discover(paths: list[str], config: Config, spellings: list[str] | None = Non
     if not paths:
         paths = [str(config.root / p) for p in config.paths]
         paths = [_display(p) for p in paths if os.path.exists(p)]
-    found: list[str] = []
+    found: list[tuple[str, str]] = []  # (spelling, real location)
     for path in paths:
         if path.endswith(".md") or not os.path.isdir(path):
-            found.append(path)  # explicit files are linted even when excluded
+            # explicit files are linted even when excluded
+            found.append((os.path.normpath(path), os.path.realpath(path)))
             continue
-        for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.endswith(".md"):
-                    full = os.path.join(folder, name)
-                    if not config.excluded(full):
-                        found.append(full)
+        found.extend(_walk(os.path.normpath(path), config))
     first: dict[str, str] = {}  # real location → the spelling first given
-    for path in found:
-        path = os.path.normpath(path)
-        first.setdefault(os.path.realpath(path), path)
+    for path, real in found:
+        first.setdefault(real, path)
     if spellings is not None:
-        spellings.extend(os.path.normpath(p) for p in found)
+        spellings.extend(path for path, _ in found)
     return sorted(first.values())
+
+
+def _walk(top: str, config: Config) -> list[tuple[str, str]]:
+    """The `.md` files under `top` (hidden folders skipped, folder links not followed, as
+    `os.walk` does), each with its real location. Only a symbolic link needs `realpath`: any
+    other entry is its real folder's path plus its name, which keeps a walk of thousands of
+    plans to one `scandir` per folder."""
+    found: list[tuple[str, str]] = []
+    sep = os.sep
+    pending = [(top, os.path.realpath(top))]
+    while pending:
+        folder, real_folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        spelled = "" if folder == os.curdir else folder + sep  # as os.path.normpath spells it
+        real_folder += sep
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not name.startswith(".") and not entry.is_symlink():
+                    folders.append((spelled + name, real_folder + name))
+                continue
+            if name.endswith(".md") and not config.excluded(spelled + name):
+                real = os.path.realpath(entry.path) if entry.is_symlink() \
+                    else real_folder + name
+                found.append((spelled + name, real))
+        pending.extend(reversed(folders))  # walked in name order, each folder's files first
+    return found
 
 
 def _display(path: str) -> str:
@@ -563,8 +593,12 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
     codes = {code for code in enabled if code.startswith("TR")}
     if not codes:
         return None
-    from planbook import trace
+    from planbook.git import maybe_repository
     from planbook.rules import history_codes
+
+    if not (request.since or config.tests or request.junit or maybe_repository(".")):
+        return None  # no commits, test files or results to read: the rules have nothing
+    from planbook import trace
 
     try:
         # --staged judges plans as staged: the commits are the ones the last commit's own

@@ -17,10 +17,17 @@ from pathlib import PurePosixPath
 LEADING_ID = re.compile(r"^[A-Za-z]+-(\d+(?:\.\d+)*)")
 
 
+def _stem(path: str) -> str:
+    """The file name without its last suffix, as `PurePosixPath(path).stem` has it."""
+    name = path.replace("\\", "/").rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def names_of(path: str) -> list[str]:
     """The names another document may use for the one at `path`: its file stem and its
     leading ID (IP-12 for `IP-12-search.md`, back-100.1 for `back-100.1 - Setup.md`)."""
-    stem = PurePosixPath(path.replace("\\", "/")).stem
+    stem = _stem(path)
     match = LEADING_ID.match(stem)
     return [stem, match.group(0)] if match and match.group(0) != stem else [stem]
 
@@ -33,37 +40,74 @@ def reference_key(entry: object) -> str:
 
 
 class Names:
-    """Every document a reference may name, built from paths alone (no file is read)."""
+    """Every document a reference may name, built from paths alone (no file is read).
+
+    The index is built on the first question that needs it. A lint of one plan beside
+    thousands asks only whether another file shares its ID: that is answered from the file
+    names directly, and the index is built only once several plans have asked.
+    """
+
+    SCANS = 8  # questions answered without the index before it is built
 
     def __init__(self, paths: Iterable[str] = ()):
-        self.by_name: dict[str, str] = {}  # reference key → the document's node
-        self.by_number: dict[str, str] = {}  # "345" → a document numbered 345
-        self.shown: dict[str, str] = {}  # node → the name a message uses for it
-        self.paths: list[str] = []
-        self.ids: dict[str, list[str]] = {}  # a leading ID → the files named with it
-        for path in paths:
-            self.add(path)
+        self.paths: list[str] = list(paths)
+        self._built = False
+        self._scans = 0
+        self._by_name: dict[str, str] = {}  # reference key → the document's node
+        self._by_number: dict[str, str] = {}  # "345" → a document numbered 345
+        self._shown: dict[str, str] = {}  # node → the name a message uses for it
+        self._ids: dict[str, list[str]] = {}  # a leading ID → the files named with it
+
+    def _index(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        for path in self.paths:
+            self._put(path)
+
+    def _put(self, path: str) -> str:
+        names = names_of(path)
+        node = names[-1].casefold()
+        self._shown.setdefault(node, names[-1])
+        for name in names:
+            self._by_name.setdefault(name.casefold(), node)
+        match = LEADING_ID.match(names[-1])
+        if match:
+            self._by_number.setdefault(match.group(1), node)
+            self._ids.setdefault(node, []).append(path)
+        return node
 
     def add(self, path: str) -> str:
         """Index `path`; return its node, the key other indexes use for it."""
-        names = names_of(path)
-        node = names[-1].casefold()
         self.paths.append(path)
-        self.shown.setdefault(node, names[-1])
-        for name in names:
-            self.by_name.setdefault(name.casefold(), node)
-        match = LEADING_ID.match(names[-1])
-        if match:
-            self.by_number.setdefault(match.group(1), node)
-            self.ids.setdefault(node, []).append(path)
-        return node
+        if self._built:
+            return self._put(path)
+        return names_of(path)[-1].casefold()
+
+    @property
+    def by_name(self) -> dict[str, str]:
+        self._index()
+        return self._by_name
+
+    @property
+    def shown(self) -> dict[str, str]:
+        self._index()
+        return self._shown
 
     def sharing_id(self, path: str) -> list[str]:
         """The other files whose name starts with the same ID as `path`'s (not itself under
         another name), sorted."""
-        if not LEADING_ID.match(names_of(path)[-1]):
+        ident = LEADING_ID.match(names_of(path)[-1])
+        if not ident:
             return []
-        same = self.ids.get(self.node_of(path), [])
+        node = ident.group(0).casefold()
+        if self._built or self._scans >= self.SCANS:
+            self._index()
+            same = self._ids.get(node, [])
+        else:
+            self._scans += 1
+            same = [p for p in self.paths
+                    if node in p.casefold() and self.node_of(p) == node]
         if len(same) < 2 and (not same or same[0] == path):
             return []
         real = os.path.realpath(path)
@@ -77,17 +121,18 @@ class Names:
         key = reference_key(entry)
         if not key:
             return None
-        if key in self.by_name:
-            return self.by_name[key]
+        self._index()
+        if key in self._by_name:
+            return self._by_name[key]
         if re.fullmatch(r"\d+(?:\.\d+)*", key):
-            return self.by_number.get(key)
+            return self._by_number.get(key)
         return None
 
     def __contains__(self, entry: object) -> bool:
         return self.resolve(entry) is not None
 
     def __bool__(self) -> bool:
-        return bool(self.by_name)
+        return bool(self.paths)
 
 
 def entries(value: object) -> list[str | int]:

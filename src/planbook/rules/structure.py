@@ -270,7 +270,7 @@ def leftover_template(plan, ctx: Context):
                     yield (field.value_line, field.value_column,
                            f"placeholder '{match.group(0)}' in '{field.key}'")
     markers = template_markers(_template_of(doctype)) \
-        if doctype.options.template_placeholders else Markers((), ())
+        if doctype.options.template_placeholders else Markers(frozenset(), ())
     could = _could_hold(tuple(p.pattern for p in doctype.placeholder_res),
                         tuple(doctype.template.example_rows), markers.tokens)
     for block in plan.blocks:
@@ -340,7 +340,7 @@ def _leftovers_on(text: str, number: int, doctype, markers: Markers):
         return
     plain = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     key = _line_key(plain)
-    if key and markers.line is not None and markers.line.fullmatch(key):
+    if key and markers.holds(key):
         yield number, 1, f"this line is the template's, never written: {text.strip()[:60]}"
         return
     for token in markers.tokens:
@@ -351,11 +351,14 @@ def _leftovers_on(text: str, number: int, doctype, markers: Markers):
 
 class Markers(NamedTuple):
     """What a type's template holds that a written document would not: its lines that hold a
-    placeholder, as patterns, and the placeholders themselves."""
+    placeholder (compared as `_line_key` has them) and the placeholders themselves."""
 
-    lines: tuple[re.Pattern, ...]
+    lines: frozenset[str]  # lines compared as they are
     tokens: tuple[str, ...]
-    line: re.Pattern | None = None  # all of `lines` in one, so a line is matched once
+    line: re.Pattern | None = None  # the lines with a `{{field}}` in them, in one pattern
+
+    def holds(self, key: str) -> bool:
+        return key in self.lines or (self.line is not None and bool(self.line.fullmatch(key)))
 
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{(?!\{)[^{}\n]+\}(?!\})|\[[^\[\]\n]+\](?![(\[:])")
@@ -384,7 +387,8 @@ def _line_key(text: str) -> str:
 def template_markers(template: str) -> Markers:
     """The placeholder lines and placeholders of a template's body (code and comments
     aside); a `{{field}}` that `planbook new` fills stands for any text."""
-    lines: list[re.Pattern] = []
+    exact: set[str] = set()
+    filled: list[str] = []  # patterns, one per line with a {{field}}, compiled as one
     tokens: dict[str, None] = {}
     body = template.split("\n")
     if body and body[0].strip() == "---":
@@ -408,10 +412,14 @@ def template_markers(template: str) -> Markers:
             continue
         tokens.update(dict.fromkeys(kept))
         key = _line_key(plain)
-        pattern = FILLED.sub(".*?", re.escape(key))
-        lines.append(re.compile(pattern))
-    either = re.compile("|".join(f"(?:{p.pattern})" for p in lines)) if lines else None
-    return Markers(tuple(lines), tuple(tokens), either)
+        escaped = re.escape(key)
+        pattern = FILLED.sub(".*?", escaped)
+        if pattern == escaped:
+            exact.add(key)
+        else:
+            filled.append(pattern)
+    either = re.compile("|".join(f"(?:{p})" for p in filled)) if filled else None
+    return Markers(frozenset(exact), tuple(tokens), either)
 
 
 @rule("ST006", "phase-incomplete", reads=("phases",))
