@@ -4,6 +4,7 @@ of the source that keeps every other module from starting git or any other proce
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 from pathlib import Path
 
@@ -107,8 +108,9 @@ def repo(tmp_path):
 
 
 def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo, tmp_path):
-    assert gitmodule.repository(repo) == ("", False)
-    assert gitmodule.repository(repo / "plans") == gitmodule.Repository("plans/", False)
+    common = os.path.abspath(repo / ".git")
+    assert gitmodule.repository(repo) == ("", False, common)
+    assert gitmodule.repository(repo / "plans") == gitmodule.Repository("plans/", False, common)
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
                    check=True, capture_output=True)
@@ -116,6 +118,23 @@ def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo
     outside = tmp_path / "outside"
     outside.mkdir()
     assert gitmodule.repository(outside) is None
+
+
+def test_changed_path_filters_are_read_from_the_commit_graph(repo):
+    common = gitmodule.repository(repo).common_dir
+    assert gitmodule.changed_path_filters(common) is False
+    subprocess.run(["git", "-C", str(repo), "commit-graph", "write", "--reachable"],
+                   check=True, capture_output=True)
+    assert gitmodule.changed_path_filters(common) is False  # a graph without filters
+    subprocess.run(["git", "-C", str(repo), "commit-graph", "write", "--reachable",
+                    "--changed-paths"], check=True, capture_output=True)
+    assert gitmodule.changed_path_filters(common) is True
+    os.unlink(os.path.join(common, "objects", "info", "commit-graph"))
+    subprocess.run(["git", "-C", str(repo), "commit-graph", "write", "--reachable",
+                    "--changed-paths", "--split"], check=True, capture_output=True)
+    assert os.path.exists(os.path.join(common, "objects", "info", "commit-graphs"))
+    assert gitmodule.changed_path_filters(common) is True  # in the top layer of a chain
+    assert gitmodule.changed_path_filters("") is False
 
 
 def test_one_pathspec_per_folder_and_a_nested_repository_by_its_own_folder(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES
 from gitrepo import commit, git, make_repo, plan, planbook, write
-from planbook import changes
+from planbook import changes, gitmeta
 from planbook.parse import parse_bytes
 from planbook.rules import all_rules
 
@@ -239,8 +239,12 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
 
     monkeypatch.setattr(subprocess, "run", spy)
     monkeypatch.chdir(repo)
+    monkeypatch.setattr(gitmeta, "FEW", 10)  # more plans than that: the folders' history
     paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))
     chosen = changes.select(paths, history=True, parse=parse_bytes)
     assert sorted(calls) == ["cat-file", "diff", "log", "rev-parse"]
     assert len(chosen.histories) == 39
+    few = changes.select(paths[:10], history=True, parse=parse_bytes)
+    assert {p: h.first_day for p, h in few.histories.items()} == \
+        {p: chosen.histories[p].first_day for p in paths[:10]}
     assert sum(h.base is not None for h in chosen.histories.values()) == 13

@@ -133,3 +133,72 @@ def test_missing_git_is_nothing_known(repo, monkeypatch):
 def test_parse_status_handles_renames_and_prefix():
     out = "R  plans/new.md\0plans/old.md\0?? plans/x.md\0 M other/y.md\0"
     assert gitmeta.parse_status(out, "plans/") == {"new.md", "x.md"}
+
+
+def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypatch):
+    """Renames of renames, a rename with a move into the folder, a delete and re-add, a
+    rename in a side branch merged back: `collect_few` reads only the plans asked for and
+    answers as the whole walk does, in a fixed number of processes."""
+    def write(name, text):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+
+    body = "".join(f"line {n} of a plan long enough to be recognised when renamed\n"
+                   for n in range(20))
+    git(repo, "mv", "plans/IP-1-search.md", "plans/IP-1-find.md")  # a second rename
+    git(repo, "commit", "-qm", "Rename again", author="Grace Hopper",
+        date="2025-06-01T10:00:00+00:00")
+    write("drafts/IP-3-idea.md", body)  # outside the plans folder, then moved in
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Draft", date="2025-06-02T10:00:00+00:00")
+    git(repo, "mv", "drafts/IP-3-idea.md", "plans/IP-3-idea.md")
+    git(repo, "commit", "-qm", "Promote the draft", date="2025-06-03T10:00:00+00:00")
+    git(repo, "rm", "-q", "plans/IP-2-export.md")
+    git(repo, "commit", "-qm", "Drop two", date="2025-06-04T10:00:00+00:00")
+    write("plans/IP-2-export.md", "# Two, again\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Two is back", author="Edsger Dijkstra",
+        date="2025-06-05T10:00:00+00:00")
+    write("plans/IP-4-side.md", body.replace("line", "row"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Add four", date="2025-06-06T10:00:00+00:00")
+    git(repo, "checkout", "-q", "-b", "side")
+    git(repo, "mv", "plans/IP-4-side.md", "plans/IP-4-branch.md")
+    git(repo, "commit", "-qm", "Rename four on a branch", author="Grace Hopper",
+        date="2025-06-07T10:00:00+00:00")
+    git(repo, "checkout", "-q", "main")
+    write("plans/IP-5-main.md", "# Five\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Add five", date="2025-06-08T10:00:00+00:00")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge side", "side",
+        date="2025-06-09T10:00:00+00:00")
+    plans = sorted(f"plans/{p.name}" for p in (repo / "plans").iterdir())
+    whole = gitmeta.collect(repo, plans)
+    assert whole["plans/IP-1-find.md"].created.startswith("2025-01-01")
+    assert whole["plans/IP-4-branch.md"].created.startswith("2025-06-06")
+    assert whole["plans/IP-3-idea.md"].created.startswith("2025-06-03")  # entered plans/ then
+    assert whole["plans/IP-2-export.md"].created.startswith("2025-06-05")
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    renames = {"plans/IP-1-find.md": 2, "plans/IP-4-branch.md": 1}
+    for path in plans:
+        calls.clear()
+        assert gitmeta.collect_few(repo, [path]) == {path: whole[path]}, path
+        # a log and a diff-tree, and one more of each per rename followed
+        assert len(calls) == 2 * (renames.get(path, 0) + 1), path
+        logs = [call[call.index("--") + 1:] for call in calls if "log" in call]
+        assert logs[0] == [path]  # its own history, not the folder's
+    calls.clear()
+    assert gitmeta.collect_few(repo, plans) == whole
+    # one log and one diff-tree per round, and a log per renaming commit met in a round:
+    # 2 + (2 + 1) + 2, set by the renames, not by the number of plans
+    assert len(calls) == 7
+    calls.clear()
+    assert gitmeta.collect_few(repo, plans, one_by_one=True) == whole
+    assert all(len(call[call.index("--") + 1:]) == 1 for call in calls if "log" in call)

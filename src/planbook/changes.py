@@ -11,7 +11,9 @@ number of git processes, started by `planbook.git`, whatever the number of plans
 - one `git diff --raw` for the range being judged (merge-base to working tree, HEAD to index,
   or HEAD to working tree), which also names the blob each changed plan had before;
 - `git status` for plans not yet committed (only with `--changed-since`);
-- the history walk of `gitmeta.collect` (one `git log` for every plan);
+- the history walk: of the plans' folders (`gitmeta.collect`, one `git log` for every
+  plan), or, for a few plans, of those plans alone (`gitmeta.collect_few`: a `git log` and
+  a `git diff-tree`, and one more of each per rename followed);
 - one `git cat-file --batch` for the earlier contents and the staged contents together.
 
 Plans inside a submodule (or any repository nested in this one) are not in this repository's
@@ -26,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 
 from planbook import git, gitmeta
 from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
@@ -66,7 +67,8 @@ class Selection:
 
 
 def _posix(path: str) -> str:
-    return Path(os.path.normpath(path)).as_posix()
+    path = os.path.normpath(path)
+    return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
 def _day(iso: str) -> dt.date | None:
@@ -111,9 +113,11 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
             raise GitError(f"{'--staged' if staged else '--changed-since'} needs a git "
                            "repository, and this folder is not in one")
         return Selection(files=list(candidates))
-    prefix, shallow = found
-    # the walk needs only the files on disk (a symlink loop or a folder is not a plan)
-    walk = _Walk([c for c in candidates if os.path.isfile(c)]) if history and not shallow \
+    prefix, shallow = found.prefix, found.shallow
+    # with every candidate linted, the history walk starts at once; when git chooses, it
+    # waits for the choice and reads the history of the chosen plans only
+    filters = git.changed_path_filters(found.common_dir)
+    walk = _Walk(candidates, filters) if history and not shallow and not (staged or since) \
         else None
     wanted = {_posix(p): p for p in candidates}
     specs = git.pathspecs(list(wanted))
@@ -161,7 +165,8 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         return Selection(files=list(candidates))
 
     if since or staged:
-        nested = {git.own_repository(str(PurePosixPath(p).parent)) for p in wanted} - {""}
+        folders = {git.folder_of(p) for p in wanted}
+        nested = {git.own_repository(folder) for folder in folders} - {""}
         result.unchecked = _unchecked(nested, changes, worktree)
     changes = [c for c in changes if not c.submodule]  # a submodule's commit is no plan here
     by_path = {c.path: c for c in changes if c.status != "D"}
@@ -195,7 +200,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.notice = SHALLOW_NOTICE.format(codes=", ".join(history_codes()))
         return result
     lint_paths = {_posix(f): f for f in result.files}
-    histories = walk.result() if walk else {}
+    histories = walk.result() if walk else _Walk(result.files, filters).result()
     for path, display in lint_paths.items():
         known = histories.get(path)
         if known is None:
@@ -212,17 +217,23 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
 
 class _Walk:
     """The history walk, started at once in its own thread: git does the work while this
-    process asks git about the changes, so the two waits overlap."""
+    process asks git about the changes, so the two waits overlap. A few plans have their own
+    history read (`gitmeta.collect_few`), more the history of their folders."""
 
-    def __init__(self, paths: list[str]):
+    def __init__(self, paths: list[str], filters: bool = False):
         import threading
 
+        # only the files on disk: a symlink loop or a folder is not a plan
+        paths = [p for p in paths if os.path.isfile(p)]
         self.found: dict = {}
-        self.thread = threading.Thread(target=self._run, args=(paths,), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(paths, filters), daemon=True)
         self.thread.start()
 
-    def _run(self, paths: list[str]) -> None:
-        self.found = gitmeta.collect(".", paths)
+    def _run(self, paths: list[str], filters: bool) -> None:
+        if len(paths) > gitmeta.FEW:
+            self.found = gitmeta.collect(".", paths)
+        else:  # with changed-path filters, a process per plan; without, one for them all
+            self.found = gitmeta.collect_few(".", paths, one_by_one=filters)
 
     def result(self) -> dict:
         self.thread.join()

@@ -39,6 +39,7 @@ class Answer(NamedTuple):
 class Repository(NamedTuple):
     prefix: str  # the folder's path inside its repository: "" at the top, else ending in "/"
     shallow: bool  # a shallow clone, whose oldest commits are cut off
+    common_dir: str = ""  # the repository's own folder (.git), absolute
 
 
 @dataclass(slots=True)
@@ -81,11 +82,45 @@ def maybe_repository(root: str | os.PathLike = ".") -> bool:
 def repository(root: str | os.PathLike = ".") -> Repository | None:
     """Where `root` sits in its repository, and whether the clone is shallow; None outside a
     repository or without git. One process."""
-    code, out, _ = run(root, "rev-parse", "--show-prefix", "--is-shallow-repository")
+    code, out, _ = run(root, "rev-parse", "--show-prefix", "--is-shallow-repository",
+                       "--git-common-dir")
     if code != 0:
         return None
     lines = out.decode("utf-8", "replace").split("\n")
-    return Repository(lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true")
+    common = lines[2].strip() if len(lines) > 2 else ""
+    return Repository(lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true",
+                      os.path.abspath(os.path.join(root, common)) if common else "")
+
+
+def changed_path_filters(common_dir: str) -> bool:
+    """Whether the repository's commit-graph holds changed-path Bloom filters (`git
+    commit-graph write --changed-paths`, or a host that writes them). With them, `git log --
+    FILE` skips the commits that did not touch FILE without reading their trees, but only for
+    one path at a time. Read from the commit-graph's chunk table, without starting git."""
+    info = os.path.join(common_dir, "objects", "info") if common_dir else ""
+    if not info:
+        return False
+    graphs = [os.path.join(info, "commit-graph")]
+    try:
+        with open(os.path.join(info, "commit-graphs", "commit-graph-chain"), "rb") as chain:
+            layers = chain.read().split()
+        if layers:  # the top layer holds the newest commits
+            graphs.append(os.path.join(info, "commit-graphs",
+                                       f"graph-{layers[-1].decode('ascii', 'replace')}.graph"))
+    except OSError:
+        pass
+    for graph in graphs:
+        try:
+            with open(graph, "rb") as handle:
+                head = handle.read(8)
+                if len(head) < 8 or head[:4] != b"CGPH":
+                    continue
+                table = handle.read(12 * (head[6] + 1))
+        except OSError:
+            continue
+        if any(table[i:i + 4] == b"BIDX" for i in range(0, len(table) - 11, 12)):
+            return True
+    return False
 
 
 # -- paths and pathspecs ---------------------------------------------------------------------
@@ -122,15 +157,19 @@ def own_repository(folder: str, root: str | os.PathLike = ".") -> str:
     return ""
 
 
+def folder_of(path: str) -> str:
+    """The folder of a forward-slash path, as `str(PurePosixPath(path).parent)` has it."""
+    head, slash, _ = path.rpartition("/")
+    return (head.rstrip("/") or "/") if slash else "."
+
+
 def pathspecs(rel: list[str], root: str | os.PathLike = ".") -> list[str]:
     """The folders that hold the plans at `rel` (relative to `root`): one pathspec per folder
     keeps the command line short whatever the number of plans. A folder inside a nested
     repository is named by that repository's folder, the only path git sees there."""
     found: dict[str, str] = {}
-    for path in rel:
-        folder = str(PurePosixPath(path).parent)
-        if folder not in found:
-            found[folder] = own_repository(folder, root) or folder
+    for folder in {folder_of(path) for path in rel}:
+        found[folder] = own_repository(folder, root) or folder
     return sorted(set(found.values())) or ["."]
 
 

@@ -64,14 +64,18 @@ def collect(root: str | os.PathLike, paths) -> dict[str, History]:
     return parse_log(out.decode("utf-8", "replace"), set(rel))
 
 
-def parse_log(out: str, wanted: set[str]) -> dict[str, History]:
+def parse_log(out: str, wanted: set[str] | dict[str, str],
+              found: dict[str, History] | None = None,
+              ends: dict[str, tuple[str, str]] | None = None) -> dict[str, History]:
     """Fold `git log -z --name-status` output, newest commit first, into histories.
 
     `alias` maps a name a file had at the commit being read to the name it has now; a rename
-    moves the alias to the old name, an add ends the trail.
+    moves the alias to the old name, an add ends the trail. `wanted` may map names to the
+    names they have now (a trail picked up at an older name); `found` continues histories
+    already begun; `ends` receives, per path, the commit and name where its trail ended.
     """
-    alias = {path: path for path in wanted}
-    found: dict[str, History] = {}
+    alias = dict(wanted) if isinstance(wanted, dict) else {path: path for path in wanted}
+    found = {} if found is None else found
     for record in out.split(RECORD):
         if not record:
             continue
@@ -111,7 +115,98 @@ def parse_log(out: str, wanted: set[str]) -> dict[str, History]:
                 alias[old] = current
             elif kind in "AC":
                 del alias[new]  # before this commit the file did not exist under this name
+                if ends is not None:
+                    ends[current] = (sha, new)
     return found
+
+
+FEW = 64  # up to this many plans, history is read for their paths alone
+
+
+def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
+                ) -> dict[str, History]:
+    """What `collect` answers, for a few plans, reading only their own history.
+
+    `git log -- FILE` sees a rename into FILE as an add, since the old name is outside the
+    paths asked for. So each trail that ends in an add is checked with one `git diff-tree
+    --stdin` for all of them; a trail that was a rename goes on under the old name from the
+    renaming commit's parents. A change of a few plans in a repository of thousands of plans
+    and commits is read in two or three processes that each look at those plans only.
+
+    `one_by_one` asks for each plan's log in a process of its own, two at a time: what a
+    repository with changed-path filters (`git.changed_path_filters`) answers fastest, as
+    git uses them for a single path only."""
+    rel = git.relative(paths, root)
+    if not rel:
+        return {}
+    found: dict[str, History] = {}
+    trails: dict[str, dict[str, str]] = {"": {path: path for path in rel}}  # start → names
+    for _ in range(100):  # renames of renames: a guard, not a limit a history reaches
+        ends: dict[str, tuple[str, str]] = {}
+        asks = [(start, {name: now}) for start, names in trails.items()
+                for name, now in names.items()] if one_by_one else list(trails.items())
+        for (start, names), out in zip(asks, _logs(root, asks), strict=True):
+            if out is None:
+                if not start:
+                    return {}
+                continue
+            parse_log(out, names, found, ends)
+        trails = _renamed(root, ends, git.pathspecs(rel, root))
+        if not trails:
+            break
+    return found
+
+
+def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> list:
+    """The `git log` output for each (start commit, names) asked, two processes at a time;
+    None for one that failed."""
+    def one(ask) -> str | None:
+        start, names = ask
+        code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
+                               f"--format={LOG_FORMAT}", "--name-status", "-M",
+                               *([f"{start}^@"] if start else []), "--", *names)
+        return out.decode("utf-8", "replace") if code == 0 else None
+
+    if len(asks) < 2:
+        return [one(ask) for ask in asks]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(one, asks))
+
+
+def _renamed(root: str | os.PathLike, ends: dict[str, tuple[str, str]], folders: list[str]
+             ) -> dict[str, dict[str, str]]:
+    """For trails that ended in an add, the ones that were renames: renaming commit → the
+    old name → the name the plan has now. One `git diff-tree` for all of them, over the
+    plans' folders: the renames the whole walk of `collect` sees, no others."""
+    if not ends:
+        return {}
+    asked = {sha for sha, _ in ends.values()}
+    code, out, _ = git.run(root, "diff-tree", "--stdin", "-z", "-r", "-M", "--relative",
+                           "--name-status", "--root", "--", *folders,
+                           input="".join(f"{sha}\n" for sha in asked).encode())
+    if code != 0:
+        return {}
+    renames: dict[tuple[str, str], str] = {}  # (commit, new name) → old name
+    tokens = out.decode("utf-8", "replace").split("\0")
+    sha, i = "", 0
+    while i < len(tokens):
+        token = tokens[i].strip()
+        if token in asked:
+            sha, i = token, i + 1
+        elif token[:1] in ("R", "C") and i + 2 < len(tokens):
+            if token[0] == "R":
+                renames[(sha, tokens[i + 2])] = tokens[i + 1]
+            i += 3
+        else:
+            i += 2 if token else 1
+    trails: dict[str, dict[str, str]] = {}
+    for current, (sha, name) in ends.items():
+        old = renames.get((sha, name))
+        if old is not None:
+            trails.setdefault(sha, {})[old] = current
+    return trails
 
 
 def uncommitted(root: str | os.PathLike, paths, prefix: str | None = None) -> set[str]:

@@ -596,15 +596,16 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
     from planbook.git import maybe_repository
     from planbook.rules import history_codes
 
-    if not (request.since or config.tests or request.junit or maybe_repository(".")):
+    # --staged judges plans as staged: the commits are the ones the last commit's own lint
+    # judged, so a pre-commit hook does not walk the history for them again
+    history = bool(codes & set(history_codes())) and not request.staged
+    if not (request.since or config.tests or request.junit
+            or history and maybe_repository(".")):
         return None  # no commits, test files or results to read: the rules have nothing
     from planbook import trace
 
     try:
-        # --staged judges plans as staged: the commits are the ones the last commit's own
-        # lint judged, so a pre-commit hook does not walk the history for them again
-        return trace.gather(every, config, request.junit,
-                            history=bool(codes & set(history_codes())) and not request.staged,
+        return trace.gather(every, config, request.junit, history=history,
                             judged_since=request.since)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
