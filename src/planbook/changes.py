@@ -185,6 +185,8 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     else:
         result.files = list(candidates)
 
+    if walk is None and history and not shallow:  # git reads it while the blobs are read
+        walk = _Walk(list(result.files), filters)
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:
         blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
@@ -200,7 +202,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.notice = SHALLOW_NOTICE.format(codes=", ".join(history_codes()))
         return result
     lint_paths = {_posix(f): f for f in result.files}
-    histories = walk.result() if walk else _Walk(result.files, filters).result()
+    histories = walk.result() if walk else {}
     for path, display in lint_paths.items():
         known = histories.get(path)
         if known is None:

@@ -169,10 +169,21 @@ def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> li
 
     if len(asks) < 2:
         return [one(ask) for ask in asks]
-    from concurrent.futures import ThreadPoolExecutor
+    import threading
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(one, asks))
+    answers: list = [None] * len(asks)
+    pending = iter(range(len(asks)))  # next() on it is atomic: each ask is taken once
+
+    def work() -> None:
+        for i in pending:
+            answers[i] = one(asks[i])
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return answers
 
 
 def _renamed(root: str | os.PathLike, ends: dict[str, tuple[str, str]], folders: list[str]
