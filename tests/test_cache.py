@@ -13,11 +13,21 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import PLANBOOK, env
-from planbook import parse
+from planbook import fix, parse  # noqa: F401 - fix imported first: see `parses`
 from planbook.cli import cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-CACHE = Path(".planbook_cache") / "lint.json"
+CACHE = Path(".planbook_cache") / "lint"
+
+
+def entries(folder: Path) -> dict:
+    """Every entry of the cache files in `folder`."""
+    found: dict = {}
+    for bucket in sorted(folder.glob("*.json")):
+        data = json.loads(bucket.read_text())
+        assert data["format"] == 2
+        found.update(data["entries"])
+    return found
 
 
 def lint(*args: str) -> tuple[int, str]:
@@ -44,7 +54,10 @@ def project(tmp_path, monkeypatch, clean):
 
 @pytest.fixture
 def parses(monkeypatch):
-    """How many plans were parsed whole since the fixture started."""
+    """How many plans lint parsed whole since the fixture started. The fixers that tell JSON
+    output which findings `fix` can edit parse through the name `planbook.fix` bound at its
+    import (before this fixture patches `parse`), so they are not counted: they run only on
+    files with fixable findings."""
     count = []
     real = parse.parse_text
 
@@ -60,7 +73,7 @@ def parses(monkeypatch):
 def test_a_warm_run_parses_nothing_and_says_the_same(project, parses):
     cold = lint()
     assert len(parses) == 4 and cold[0] == 1  # notes.md is in plans/ too
-    assert (project / CACHE).is_file()
+    assert entries(project / CACHE)
     assert (project / ".planbook_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     parses.clear()
     assert lint() == cold
@@ -119,27 +132,49 @@ def test_a_config_change_is_a_new_cache(project, parses):
                                     "empty"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage, parses):
     cold = lint()
-    cache = project / CACHE
-    text = cache.read_text()
-    if damage == "garbage":
-        cache.write_bytes(os.urandom(512))
-    elif damage == "truncated":
-        cache.write_text(text[: len(text) // 2])
-    elif damage == "wrong-shape":
-        data = json.loads(text)
-        for key, entry in data["entries"].items():
-            data["entries"][key] = {"path": entry["path"], "findings": [{"line": "x"}],
-                                    "failures": 0, "seen": []}
-        cache.write_text(json.dumps(data))
-    elif damage == "other-format":
-        cache.write_text(json.dumps({"format": 999, "entries": json.loads(text)["entries"]}))
-    else:
-        cache.write_text("")
+    for cache in (project / CACHE).glob("*.json"):
+        text = cache.read_text()
+        if damage == "garbage":
+            cache.write_bytes(os.urandom(512))
+        elif damage == "truncated":
+            cache.write_text(text[: len(text) // 2])
+        elif damage == "wrong-shape":
+            data = json.loads(text)
+            for key, entry in data["entries"].items():
+                data["entries"][key] = {"path": entry["path"], "findings": [{"line": "x"}],
+                                        "failures": 0, "seen": []}
+            cache.write_text(json.dumps(data))
+        elif damage == "other-format":
+            cache.write_text(json.dumps({"format": 999, "entries": json.loads(text)["entries"]}))
+        else:
+            cache.write_text("")
     parses.clear()
     assert lint() == cold
     assert len(parses) == 4
-    data = json.loads(cache.read_text())  # written whole again
-    assert data["format"] == 1 and len(data["entries"]) == 4
+    assert len(entries(project / CACHE)) == 4  # written whole again
+
+
+def test_one_plan_reads_and_writes_one_cache_file(project, parses):
+    lint()
+    files = sorted((project / CACHE).glob("*.json"))
+    assert len(files) > 1  # four plans, spread by their paths
+    before = {f: f.stat().st_mtime_ns for f in files}
+    path = "plans/IP-7-retry-queue.md"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\nMore text.\n")
+    parses.clear()
+    assert lint(path)[0] in (0, 1) and len(parses) == 1
+    changed = [f for f in files if f.stat().st_mtime_ns != before[f]]
+    assert len(changed) == 1
+    assert path in {e["path"] for e in json.loads(changed[0].read_text())["entries"].values()}
+
+
+def test_an_earlier_single_file_cache_is_removed(project):
+    (project / ".planbook_cache").mkdir()
+    (project / ".planbook_cache" / "lint.json").write_text('{"format": 1, "entries": {}}')
+    lint()
+    assert not (project / ".planbook_cache" / "lint.json").exists()
+    assert len(entries(project / CACHE)) == 4
 
 
 def test_a_cache_that_cannot_be_written_is_skipped_without_a_word(project):
@@ -152,7 +187,7 @@ def test_a_cache_that_cannot_be_written_is_skipped_without_a_word(project):
 def test_cache_dir_is_configurable_and_can_be_turned_off(project):
     (project / "planbook.toml").write_text('cache-dir = "build/lint-cache"\n')
     lint()
-    assert (project / "build" / "lint-cache" / "lint.json").is_file()
+    assert entries(project / "build" / "lint-cache" / "lint")
     shutil.rmtree(project / "build")
     (project / "planbook.toml").write_text('cache-dir = ""\n')
     lint()
@@ -172,8 +207,8 @@ def test_runs_at_the_same_time_never_break_it(project):
         outputs = [run.communicate() for run in runs]
         assert [out for out, _ in outputs] == [expected] * 4
         assert [err for _, err in outputs] == [""] * 4
-        assert len(json.loads((project / CACHE).read_text())["entries"]) == 34
-        assert list((project / ".planbook_cache").glob("*.tmp")) == []
+        assert len(entries(project / CACHE)) == 34
+        assert list((project / CACHE).glob("*.tmp")) == []
 
 
 @pytest.mark.skipif(not SHARED.is_dir() and not os.environ.get("PLANBOOK_REQUIRE_CORPUS"),

@@ -1,8 +1,10 @@
 """The lint cache: a plan whose bytes, config and world have not changed is not linted again.
 
-One JSON file in the cache folder (`.planbook_cache/` beside the config, git-ignored by a
-`.gitignore` it writes inside itself) maps an entry key to what linting the file found. The
-key is a hash of everything a plan's findings are a function of:
+JSON files in the cache folder (`.planbook_cache/` beside the config, git-ignored by a
+`.gitignore` it writes inside itself) map an entry key to what linting the file found. The
+entries are spread over 256 files by a hash of the plan's path, so a lint of one plan beside
+thousands reads and writes one small file, not all of them. The key is a hash of everything
+a plan's findings are a function of:
 
 - the file's path and bytes;
 - the run: planbook's version and its installed files, the effective config (doc types
@@ -14,9 +16,9 @@ the entry is used: which link targets existed, what each reference resolved to a
 documents, and the other documents' references when a cycle was looked for. Nothing is parsed
 to check an entry.
 
-A cache that cannot be read (missing, truncated, corrupt, another version's) is an empty one;
-one that cannot be written is skipped without a word. Writes replace the file atomically, so
-two runs at once never leave a broken file: the later one's entries win.
+A cache file that cannot be read (missing, truncated, corrupt, another version's) is an empty
+one; one that cannot be written is skipped without a word. Writes replace a file atomically,
+so two runs at once never leave a broken one: the later one's entries win.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from pathlib import Path
 
 from planbook.model import Finding
 
-FORMAT = 1
-FILE = "lint.json"
+FORMAT = 2
+FOLDER = "lint"  # the entries, in lint/00.json … lint/ff.json
+OLD_FILE = "lint.json"  # where format 1 kept every entry in one file
 
 
 def run_key(*parts: object) -> str:
@@ -48,63 +51,83 @@ def run_key(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _bucket_of(path: str) -> str:
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:2]
+
+
 class Cache:
-    """The entries of one cache folder for one run (its `run_key`)."""
+    """The entries of one cache folder for one run (its `run_key`), read a file at a time as
+    the plans of the run ask for them."""
 
     def __init__(self, folder: Path, key: str):
         self.folder = folder
         self.run = key
-        self.entries: dict[str, dict] = {}
-        self.new: dict[str, dict] = {}
-        try:
-            data = json.loads((folder / FILE).read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("format") == FORMAT \
-                    and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError, UnicodeDecodeError):
-            pass  # no cache yet, or one to rebuild
+        self.buckets: dict[str, dict[str, dict]] = {}  # file name → its entries, once read
+        self.new: dict[str, dict[str, dict]] = {}  # file name → the entries this run made
+
+    def _entries(self, bucket: str) -> dict[str, dict]:
+        found = self.buckets.get(bucket)
+        if found is None:
+            found = {}
+            try:
+                data = json.loads((self.folder / FOLDER / f"{bucket}.json")
+                                  .read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("format") == FORMAT \
+                        and isinstance(data.get("entries"), dict):
+                    found = data["entries"]
+            except (OSError, ValueError, UnicodeDecodeError):
+                pass  # no cache yet, or one to rebuild
+            self.buckets[bucket] = found
+        return found
 
     def key(self, path: str, data: bytes, history: object = None) -> str:
+        """The entry key: which file holds it (two hex digits from the path), then the hash."""
         digest = hashlib.sha256(self.run.encode())
         digest.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(repr(history).encode())
         digest.update(b"\0")
         digest.update(data)
-        return digest.hexdigest()
+        return _bucket_of(path) + digest.hexdigest()
 
     def get(self, key: str) -> dict | None:
-        entry = self.entries.get(key)
+        entry = self._entries(key[:2]).get(key)
         return entry if isinstance(entry, dict) else None
 
     def put(self, key: str, entry: dict) -> None:
-        self.new[key] = entry
+        self.new.setdefault(key[:2], {})[key] = entry
 
     def save(self) -> None:
-        """Write the entries this run made beside the ones it found; a path's new entry
-        replaces its older ones, so the file grows with the plans, not with their edits."""
+        """Write the entries this run made beside the ones it found, one file at a time; a
+        path's new entry replaces its older ones, so the files grow with the plans, not with
+        their edits."""
         if not self.new:
             return
-        paths = {entry["path"] for entry in self.new.values()}
-        kept = {k: v for k, v in self.entries.items()
-                if isinstance(v, dict) and v.get("path") not in paths}
-        kept.update(self.new)
         import tempfile
 
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            folder = self.folder / FOLDER
+            folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# planbook's lint cache: never committed\n*\n",
                                   encoding="utf-8")
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".lint-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": FORMAT, "entries": kept}, out, separators=(",", ":"))
-                os.chmod(temp, 0o644)
-                os.replace(temp, self.folder / FILE)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            for bucket, made in self.new.items():
+                paths = {entry["path"] for entry in made.values()}
+                kept = {k: v for k, v in self._entries(bucket).items()
+                        if isinstance(v, dict) and v.get("path") not in paths}
+                kept.update(made)
+                handle, temp = tempfile.mkstemp(dir=folder, prefix=".lint-", suffix=".tmp")
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as out:
+                        json.dump({"format": FORMAT, "entries": kept}, out,
+                                  separators=(",", ":"))
+                    os.chmod(temp, 0o644)
+                    os.replace(temp, folder / f"{bucket}.json")
+                except BaseException:
+                    os.unlink(temp)
+                    raise
+            if (self.folder / OLD_FILE).exists():
+                os.unlink(self.folder / OLD_FILE)  # an earlier version's, never read again
         except OSError:
             pass  # a read-only checkout: lint without a cache
 
