@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from gitrepo import PLANBOOK, env
 from planbook import fix, parse  # noqa: F401 - fix imported first: see `parses`
+from planbook import lint as lint_module
 from planbook.cli import cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -152,6 +154,38 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage, parses):
     assert lint() == cold
     assert len(parses) == 4
     assert len(entries(project / CACHE)) == 4  # written whole again
+
+
+def settle() -> None:
+    """Wait until every plan has been unchanged for over a second: files the cache may know
+    by their stat (a change within the clock's last tick could leave the stat as it was)."""
+    time.sleep(1.1)
+
+
+def test_a_warm_run_knows_settled_plans_by_their_stat_and_reads_none(project, monkeypatch):
+    settle()
+    cold = lint()
+    reads = []
+    real = parse.read_file
+
+    def counting(path):
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(parse, "read_file", counting)
+    monkeypatch.setattr(lint_module, "read_file", counting)
+    assert lint() == cold
+    assert [r for r in reads if r.startswith("plans/IP-")] == []
+    # the same size, the old modification time put back: the change time still differs
+    path = project / "plans" / "IP-7-retry-queue.md"
+    info = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace('status: "in-progress"', 'status: "in-progrezs"', 1))
+    assert path.stat().st_size == info.st_size
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_mtime_ns == info.st_mtime_ns
+    assert lint() == lint("--no-cache") != cold
+    assert "plans/IP-7-retry-queue.md" in reads
 
 
 def test_one_plan_reads_and_writes_one_cache_file(project, parses):

@@ -11,6 +11,11 @@ a plan's findings are a function of:
   included), the enabled rules and today's date (the date rules read it);
 - its git history, when the history rules read one.
 
+A warm run need not even read a plan: an entry also records the file's stat (modification
+and change times, size, inode, device) when the file had not changed for a second before it
+was read, as git's index does. A file whose stat is the same has the same bytes; one whose
+stat differs is read and hashed as above.
+
 What a rule learns from outside the file is recorded with the entry and checked again before
 the entry is used: which link targets existed, what each reference resolved to among the other
 documents, and the other documents' references when a cycle was looked for. Nothing is parsed
@@ -64,6 +69,7 @@ class Cache:
         self.run = key
         self.buckets: dict[str, dict[str, dict]] = {}  # file name → its entries, once read
         self.new: dict[str, dict[str, dict]] = {}  # file name → the entries this run made
+        self._paths: dict[str, dict[str, list[dict]]] = {}  # file name → path → entries
 
     def _entries(self, bucket: str) -> dict[str, dict]:
         found = self.buckets.get(bucket)
@@ -92,6 +98,25 @@ class Cache:
     def get(self, key: str) -> dict | None:
         entry = self._entries(key[:2]).get(key)
         return entry if isinstance(entry, dict) else None
+
+    def stat_key(self, path: str, history: object = None) -> str:
+        """What an entry found by the file's stat must have been made under: this run, this
+        path and history (the key without the bytes)."""
+        return hashlib.sha256(f"{self.run}\0{path}\0{history!r}".encode(
+            "utf-8", "surrogateescape")).hexdigest()
+
+    def by_stat(self, path: str, stat_key: str, info: os.stat_result) -> dict | None:
+        """The entry for `path` made from a file with this very stat, under `stat_key`."""
+        bucket = _bucket_of(path)
+        paths = self._paths.get(bucket)
+        if paths is None:
+            paths = self._paths[bucket] = {}
+            for entry in self._entries(bucket).values():
+                if isinstance(entry, dict) and "stat" in entry:
+                    paths.setdefault(str(entry.get("path")), []).append(entry)
+        stamp = file_stamp(info)
+        return next((entry for entry in paths.get(path, ())
+                     if entry["stat"] == stamp and entry.get("stat_key") == stat_key), None)
 
     def put(self, key: str, entry: dict) -> None:
         self.new.setdefault(key[:2], {})[key] = entry
@@ -132,7 +157,23 @@ class Cache:
             pass  # a read-only checkout: lint without a cache
 
 
+def file_stamp(info: os.stat_result) -> list[int]:
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev]
+
+
+def settled(before: os.stat_result, after: os.stat_result) -> bool:
+    """Whether a file read between these two stats can be known by its stat later: it did
+    not change while it was read, nor in the second before (a change within the same tick
+    of the clock would leave the stat as it was)."""
+    import time
+
+    return file_stamp(before) == file_stamp(after) \
+        and time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns) > 1_000_000_000
+
+
 def entry(path: str, findings: list[Finding], failures: int, seen: dict) -> dict:
+    """An entry; the caller adds `stat`, `stat_key` and `refs` (the plan's references as
+    written) when the file may be known by its stat."""
     return {"path": path, "findings": [asdict(f) for f in findings], "failures": failures,
             "seen": seen}
 

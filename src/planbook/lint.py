@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,18 +181,38 @@ class Linter:
             graph: dict[str, dict[str, list[str]]] = {}
             names = self.plan_names
             for path in names.paths:
-                try:
-                    plan = parse_bytes(self.read(path), path, body=False)
-                except Unreadable:
-                    continue
-                doctype = self.doctype_for(plan)
-                for key, spec in (doctype.fields.items() if doctype else ()):
-                    if spec.refers and key in plan.meta:
-                        graph.setdefault(key, {})[names.node_of(path)] = [
-                            node for entry in entries(plan.meta[key])
-                            if (node := names.resolve(entry))]
+                written = self._known_references(path)
+                if written is None:
+                    try:
+                        written = self.references_in(parse_bytes(self.read(path), path,
+                                                                 body=False))
+                    except Unreadable:
+                        continue
+                for key, values in written.items():
+                    graph.setdefault(key, {})[names.node_of(path)] = [
+                        node for entry in values if (node := names.resolve(entry))]
             self._references = graph
         return self._references
+
+    def references_in(self, plan: Plan) -> dict[str, list]:
+        """Each `refers` field of the plan's doc type that it sets → its entries as written."""
+        doctype = self.doctype_for(plan)
+        return {key: entries(plan.meta[key]) for key, spec in
+                (doctype.fields.items() if doctype else ()) if spec.refers and key in plan.meta}
+
+    def _known_references(self, path: str) -> dict[str, list] | None:
+        """A document's references as its cache entry recorded them, when the file is the
+        one the entry was made from (known by its stat): a warm run reads no other plan."""
+        if self.cache is None or type(self).read is not Linter.read:
+            return None  # a server reading open buffers: the buffer is what counts
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        entry = self.cache.by_stat(path, self.cache.stat_key(
+            path, _history_key(self.histories.get(path))), info)
+        refs = entry.get("refs") if entry is not None else None
+        return refs if isinstance(refs, dict) else None
 
     def read(self, path: str) -> bytes:
         """Another document's bytes, for the references between documents (the language
@@ -240,27 +261,57 @@ class Linter:
         except (AttributeError, TypeError):  # an entry of the wrong shape: lint again
             return False
 
+    def cached(self, path: str) -> tuple[list[Finding], int] | None:
+        """What the cache holds for `path` that is still true: findings and failures. Found
+        by the file's stat when it is the one the entry recorded, else by its bytes."""
+        from planbook import cache
+
+        history = _history_key(self.histories.get(path))
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        entry = self.cache.by_stat(path, self.cache.stat_key(path, history), info) \
+            if stat.S_ISREG(info.st_mode) else None
+        if entry is None:
+            try:
+                data = read_file(path)
+            except Unreadable:
+                return None
+            entry = self.cache.get(self.cache.key(path, data, history))
+        if entry is not None and self.still_true(entry.get("seen"), path):
+            return cache.findings_of(entry)
+        return None
+
     def lint_cached(self, path: str) -> tuple[list[Finding], int, str, dict | None]:
         """`lint_path` through the cache: the findings, failures, the entry's key, and the
         new entry when the plan had to be linted."""
         from planbook import cache
 
+        history = _history_key(self.histories.get(path))
         try:
+            before = os.stat(path)
             data = read_file(path)
-        except Unreadable:
+            after = os.stat(path)
+        except (OSError, Unreadable):
             return (*self.lint_path(path), "", None)
-        key = self.cache.key(path, data, _history_key(self.histories.get(path)))
+        key = self.cache.key(path, data, history)
         entry = self.cache.get(key)
         if entry is not None and self.still_true(entry.get("seen"), path):
             found = cache.findings_of(entry)
             if found is not None:
                 return (*found, key, None)
         self._seen = {"exists": {}, "names": {}}
+        plan = parse_bytes(data, path)
         try:
-            findings, failures = self.lint_bytes(data, path)
+            findings, failures = self.lint_plan(plan)
         finally:
             seen, self._seen = self._seen, None
-        return findings, failures, key, cache.entry(path, findings, failures, seen)
+        made = cache.entry(path, findings, failures, seen)
+        if cache.settled(before, after):
+            made.update(stat=cache.file_stamp(after), stat_key=self.cache.stat_key(path, history),
+                        refs=self.references_in(plan))
+        return findings, failures, key, made
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
         return self.lint_plan(read_plan(path))
@@ -398,7 +449,17 @@ def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Res
             result.findings.extend(found)
             result.internal_errors += failed
     else:
-        for found, failed, key, new in map_items(Linter.lint_cached, linter, paths, jobs):
+        # what the cache answers is read here; only the plans it cannot answer for go to
+        # workers (a warm run starts none)
+        missed = []
+        for path in paths:
+            hit = linter.cached(path)
+            if hit is None:
+                missed.append(path)
+            else:
+                result.findings.extend(hit[0])
+                result.internal_errors += hit[1]
+        for found, failed, key, new in map_items(Linter.lint_cached, linter, missed, jobs):
             result.findings.extend(found)
             result.internal_errors += failed
             if new is not None:
