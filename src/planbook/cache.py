@@ -45,13 +45,17 @@ def run_key(*parts: object) -> str:
     """A digest of what every entry of a run depends on (see the module docstring)."""
     import planbook
 
-    package = Path(planbook.__file__).parent
+    package = os.path.dirname(planbook.__file__)
     installed = []
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".toml", ".md") and "__pycache__" not in path.parts:
-            info = path.stat()
-            installed.append((path.relative_to(package).as_posix(), info.st_mtime_ns,
-                              info.st_size))
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            if name.endswith((".py", ".toml", ".md")):
+                path = os.path.join(folder, name)
+                info = os.stat(path)
+                installed.append((os.path.relpath(path, package).replace(os.sep, "/"),
+                                  info.st_mtime_ns, info.st_size))
+    installed.sort()
     text = repr((FORMAT, planbook.__version__, installed, parts))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -8,7 +8,6 @@ declarations only need strings, booleans, lists, mappings, literals and nested r
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import types
 import typing
@@ -30,6 +29,8 @@ def load(cls, data: Any, where: str = ""):
     for key, value in data.items():
         name = str(key).replace("-", "_")
         if name not in names:
+            import difflib  # only to suggest a name for a misspelt key
+
             near = difflib.get_close_matches(name, sorted(names), 1, 0.7)
             hint = f"; did you mean '{near[0].replace('_', '-')}'?" if near else ""
             raise DeclarationError(f"{_join(where, key)}: unknown key{hint}")
