@@ -930,3 +930,36 @@ def test_fm011_leaves_undeclared_numbers_alone_unless_yaml_changed_them(clean, l
     assert [f.message for f in found] == [
         "'zip: 007' loads as the number 7; quote it: zip: \"007\"",
         "'window: 1:30' loads as the number 90; quote it: window: \"1:30\""]
+
+
+def test_the_rule_codes_table_says_what_the_rules_do():
+    # planbook.rules.codes lets a run the cache answers skip importing the rule modules;
+    # when a rule changes, `make docs` rewrites it
+    from planbook.rules import all_rules, catalog
+
+    assert {code: (r.name, r.severity, r.default, r.needs_history)
+            for code, r in all_rules().items()} == \
+        {code: (r.name, r.severity, r.default, r.needs_history)
+         for code, r in catalog().items()}
+
+
+def test_a_lint_the_cache_answers_imports_no_rule_module(tmp_path, clean):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "IP-1-a.md").write_text(clean, encoding="utf-8")
+    code = ("import sys, planbook.cli as c; sys.argv = ['planbook', 'lint', 'plans'];\n"
+            "try: c.main()\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('planbook.rules.',"
+            " 'planbook.facts', 'planbook.doctypes'))))")
+    import subprocess
+    import sys
+
+    run = [sys.executable, "-c", code]
+    cold = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "planbook.rules.structure" in cold.stdout, cold.stderr
+    import time
+
+    time.sleep(1.1)  # settled: the cache may know the plan by its stat
+    subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    warm = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert warm.stdout.strip().splitlines()[-1] == \
+        "['planbook.rules.codes', 'planbook.rules.registry']", warm.stdout + warm.stderr

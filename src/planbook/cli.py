@@ -219,6 +219,10 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
         click.echo(f"planbook: {result.hidden} known finding{'s' if result.hidden != 1 else ''} "
                    f"hidden by the baseline {baseline_path}", err=True)
     linted = tuple(result.linted) or ((request.stdin_filename,) if use_stdin else ())
+    if fmt == "sarif":  # its rule descriptors carry each rule's documentation
+        from planbook.rules import all_rules
+
+        result.rules = all_rules()
     ctx = ReportContext(rules=result.rules, files_checked=result.files, files=linted,
                         statistics=statistics,
                         quiet=quiet, version=__version__, docs_url=config.docs_url,

@@ -92,6 +92,9 @@ class Config:
     def team_doctypes(self) -> dict:
         """The team's own doc types, validated once; a bad declaration fails here, at start."""
         cached = self.__dict__.get("_team_doctypes")
+        if cached is None and not (self.types or self.type_files or self.doc_types) \
+                and self.default_type == "IP":
+            cached = self.__dict__["_team_doctypes"] = {}  # nothing declared, nothing to check
         if cached is None:
             from planbook import doctypes
 

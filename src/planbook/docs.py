@@ -45,3 +45,20 @@ def write_rule_docs(folder: Path) -> int:
         (folder / f"{rule.code}.md").write_text(rule_page(rule), encoding="utf-8")
     (folder / "index.md").write_text(index_page(rules), encoding="utf-8")
     return len(rules)
+
+
+def write_codes_table(path: Path | None = None) -> int:
+    """Rewrite the table of `planbook.rules.codes` from the registered rules (in a checkout:
+    `make docs` does it)."""
+    from planbook.rules import codes
+
+    path = path or Path(codes.__file__)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("CATALOG: dict")
+    end = text.index("\n}\n", start) + 3
+    rules = all_rules()
+    rows = "".join(f'    "{code}": ("{r.name}", "{r.severity}", {r.default}, '
+                   f"{r.needs_history}),\n" for code, r in rules.items())
+    path.write_text(text[:start] + "CATALOG: dict[str, tuple[str, str, bool, bool]] = {\n"
+                    + rows + "}\n" + text[end:], encoding="utf-8")
+    return len(rules)

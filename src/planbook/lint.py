@@ -7,6 +7,7 @@ output order never depends on that, because findings are sorted at the end.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -14,13 +15,16 @@ import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planbook.config import Config
-from planbook.facts import PlanFacts
 from planbook.model import Finding, Plan, Suppression
 from planbook.names import Names, entries, names_of
 from planbook.parse import Unreadable, parse_bytes, parse_text, read_file, read_plan
-from planbook.rules import Context, Rule, all_rules
+from planbook.rules import Context, Rule, all_rules, catalog
+
+if TYPE_CHECKING:
+    from planbook.facts import PlanFacts
 
 LINE_REF = re.compile(r"\bline \d+")
 
@@ -58,7 +62,7 @@ def selected(codes: list[str], rules: dict[str, Rule]) -> set[str]:
 def enabled_codes(config: Config, select: list[str], ignore: list[str]) -> set[str]:
     """The rules a run checks: those selected (by default every rule that is on by default),
     those the config's `extend-select` adds, less those ignored."""
-    rules = all_rules()
+    rules = catalog()  # the rules' modules are imported only when a plan is linted
     chosen = selected(select or config.select, rules) if (select or config.select) else \
         {code for code, r in rules.items() if r.default}
     chosen |= selected(list(config.extend_select), rules)
@@ -145,7 +149,6 @@ class Linter:
                  plan_names: Names | None = None, histories: dict | None = None,
                  trace_index=None):
         self.config = config
-        self.rules = all_rules()
         self.enabled = enabled_codes(config, list(select), list(ignore))
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
         self.today = today()
@@ -158,6 +161,11 @@ class Linter:
         self.histories: dict = histories or {}
         self.trace_index = trace_index  # trace.Index, when a traceability rule is on
         self._exists: dict[str, bool] = {}
+
+    @functools.cached_property
+    def rules(self) -> dict[str, Rule]:
+        """Every rule with its check: the rule modules are imported when a plan is linted."""
+        return all_rules()
 
     def doctype_for(self, plan: Plan):
         by_glob = self.config.type_for(plan.path)
@@ -326,6 +334,8 @@ class Linter:
         """The plan read through the doc type that applies to it (which this decides)."""
         doctype = self.doctype_for(plan)
         plan.doc_type = doctype.name if doctype else ""
+        from planbook.facts import PlanFacts
+
         return PlanFacts(plan, doctype)
 
     def context(self, plan: Plan, facts: PlanFacts | None = None) -> Context:
@@ -543,7 +553,7 @@ class Request:
 class Run(Result):
     """A lint run's result: the findings and what to tell the user beside them."""
 
-    rules: dict = field(default_factory=dict)  # code → Rule, for the reporters
+    rules: dict = field(default_factory=dict)  # code → RuleInfo (see rules.catalog)
     notices: list[str] = field(default_factory=list)  # one line each, for standard error
     hidden: int = 0  # findings the baseline hid
     wrote_baseline: bool = False
@@ -571,7 +581,7 @@ def run(request: Request, config: Config) -> Run:
     every = sorted(set(files) | set(discover([], config, spellings))) if request.paths \
         else files
     names = plan_names(sorted(set(every) | set(spellings)))
-    out = Run(rules=all_rules())
+    out = Run(rules=catalog())
     if on_stdin:
         linter = Linter(config, request.select, request.ignore, names)
         found, failed = linter.lint_bytes(request.stdin, request.stdin_filename)

@@ -10,6 +10,8 @@ tables, tasks, gantt, sections) comes from `ctx.facts`, never worked out again i
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from planbook.rules.registry import (  # noqa: F401 - the registry's names, for callers
     FAMILIES,
     REGISTRY,
@@ -30,9 +32,27 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(REGISTRY.items()))
 
 
+class RuleInfo(NamedTuple):
+    """What a run needs to know of a rule without its check: see `catalog`."""
+
+    code: str
+    name: str
+    severity: str
+    default: bool
+    needs_history: bool
+
+
+def catalog() -> dict[str, RuleInfo]:
+    """Every rule by code, as `rules.codes` records it, without importing the rule
+    modules (a test keeps the catalog equal to the rules)."""
+    from planbook.rules.codes import CATALOG
+
+    return {code: RuleInfo(code, *row) for code, row in CATALOG.items()}
+
+
 def history_codes() -> tuple[str, ...]:
     """The rules that need git history, in code order."""
-    return tuple(code for code, r in all_rules().items() if r.needs_history)
+    return tuple(code for code, r in catalog().items() if r.needs_history)
 
 
 def find(code_or_name: str) -> Rule | None:

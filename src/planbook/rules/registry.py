@@ -9,12 +9,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planbook.doctypes import DocType
-from planbook.facts import PlanFacts
-from planbook.model import Plan
 from planbook.names import Names
+
+if TYPE_CHECKING:  # only named in annotations: a run the cache answers never imports them
+    from planbook.doctypes import DocType
+    from planbook.facts import PlanFacts
+    from planbook.model import Plan
 
 Hit = tuple[int, int, str]
 
