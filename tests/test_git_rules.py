@@ -248,3 +248,24 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
     assert {p: h.first_day for p, h in few.histories.items()} == \
         {p: chosen.histories[p].first_day for p in paths[:10]}
     assert sum(h.base is not None for h in chosen.histories.values()) == 13
+
+
+def test_staged_histories_are_remembered_and_read_from_the_commits_since(repo):
+    # the first --staged run reads the staged plan's history; after a commit, the next one
+    # reads only the commits since, and says what a run without the memo says
+    edit_body(repo)
+    git(repo, "add", "-A")
+    first = findings(repo, "--staged")[0]
+    assert first == findings(repo, "--staged", "--no-cache")[0]
+    memo = json.loads((repo / ".planbook_cache" / "history.json").read_text())
+    assert list(memo["entries"]) == [str((repo / "plans" / "IP-1-retry-queue.md").resolve())]
+    commit(repo, "Edit the body", "2026-03-20T10:00:00+00:00")
+    write(repo, "IP-1-retry-queue.md", plan(updated="2026-03-20").replace("webhooks", "hooks"))
+    git(repo, "add", "-A")
+    trace = repo / "trace.txt"
+    proc = planbook(repo, "lint", "--format", "json", "--staged", GIT_TRACE=str(trace))
+    found = [(f["code"], f["line"], f["message"]) for f in json.loads(proc.stdout)]
+    assert found == findings(repo, "--staged", "--no-cache")[0]
+    asked = trace.read_text()
+    assert "merge-base --is-ancestor" in asked and ".." in asked.split("git log", 1)[-1]
+    assert ("GT001", 4) not in {(c, line) for c, line, _ in found}

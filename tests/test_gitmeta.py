@@ -202,3 +202,60 @@ def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypa
     calls.clear()
     assert gitmeta.collect_few(repo, plans, one_by_one=True) == whole
     assert all(len(call[call.index("--") + 1:]) == 1 for call in calls if "log" in call)
+
+
+def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkeypatch):
+    """A plan's history as of an earlier commit grows by the commits after it; a rename or a
+    re-add since, a rewritten history or a damaged memo mean reading it afresh. Every answer
+    is the one `collect_few` gives reading everything."""
+    from planbook.cache import HistoryMemo
+
+    memo_dir = tmp_path / "cache"
+    plans = ["plans/IP-1-search.md", "plans/IP-2-export.md", "plans/IP-9-new.md"]
+
+    def ask():
+        return gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir))
+
+    assert ask() == gitmeta.collect_few(repo, plans)
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args[3:])
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    again = ask()
+    assert [c[0] for c in calls] == ["rev-parse"]  # the same HEAD: nothing else to read
+    monkeypatch.setattr(subprocess, "run", real)
+    assert again == gitmeta.collect_few(repo, plans[:2])  # IP-9 has no commit, remembered so
+    with open(repo / "plans" / "IP-2-export.md", "a") as handle:
+        handle.write("more\n")
+    (repo / "plans" / "IP-9-new.md").write_text("# Nine\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "Edit two, add nine", author="Grace Hopper",
+        date="2025-07-01T10:00:00+00:00")
+    calls.clear()
+    monkeypatch.setattr(subprocess, "run", spy)
+    got = ask()
+    monkeypatch.setattr(subprocess, "run", real)
+    assert got == gitmeta.collect_few(repo, plans)
+    assert got["plans/IP-2-export.md"].authors == ["Grace Hopper", "Ada Lovelace"]
+    assert got["plans/IP-2-export.md"].commits == 2
+    logs = [c[c.index("--") + 1:] for c in calls if "log" in c]
+    ranged = [c for c in calls if "log" in c and any(".." in a for a in c)]
+    assert len(ranged) == 1 and ranged[0][ranged[0].index("--") + 1:] == plans
+    assert sorted(logs) == sorted([plans, ["plans/IP-9-new.md"]])  # nine: its first commit
+    git(repo, "mv", "plans/IP-1-search.md", "plans/IP-1-find.md")  # renamed since
+    git(repo, "commit", "-qm", "Rename", date="2025-07-02T10:00:00+00:00")
+    moved = ["plans/IP-1-find.md", *plans[1:]]
+    got = gitmeta.collect_remembered(repo, moved, HistoryMemo(memo_dir))
+    assert got == gitmeta.collect_few(repo, moved)
+    assert got["plans/IP-1-find.md"].created.startswith("2025-01-01")
+    git(repo, "reset", "-q", "--hard", "HEAD~2")  # history rewritten: the memo's commit is gone
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Elsewhere", date="2025-08-01T10:00:00+00:00")
+    assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
+        gitmeta.collect_few(repo, plans)
+    (memo_dir / "history.json").write_text('{"format": 2, "entries": {"x": 1, "y": {"a": 1}}}')
+    assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
+        gitmeta.collect_few(repo, plans)

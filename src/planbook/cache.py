@@ -131,34 +131,39 @@ class Cache:
         their edits."""
         if not self.new:
             return
-        import tempfile
-
         try:
-            folder = self.folder / FOLDER
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# planbook's lint cache: never committed\n*\n",
-                                  encoding="utf-8")
             for bucket, made in self.new.items():
                 paths = {entry["path"] for entry in made.values()}
                 kept = {k: v for k, v in self._entries(bucket).items()
                         if isinstance(v, dict) and v.get("path") not in paths}
                 kept.update(made)
-                handle, temp = tempfile.mkstemp(dir=folder, prefix=".lint-", suffix=".tmp")
-                try:
-                    with os.fdopen(handle, "w", encoding="utf-8") as out:
-                        json.dump({"format": FORMAT, "entries": kept}, out,
-                                  separators=(",", ":"))
-                    os.chmod(temp, 0o644)
-                    os.replace(temp, folder / f"{bucket}.json")
-                except BaseException:
-                    os.unlink(temp)
-                    raise
+                write_json(self.folder, f"{FOLDER}/{bucket}.json",
+                           {"format": FORMAT, "entries": kept})
             if (self.folder / OLD_FILE).exists():
                 os.unlink(self.folder / OLD_FILE)  # an earlier version's, never read again
         except OSError:
             pass  # a read-only checkout: lint without a cache
+
+
+def write_json(folder: Path, name: str, data: object) -> None:
+    """Replace `folder/name` with `data` as JSON, atomically, the folder (git-ignored by a
+    `.gitignore` of its own) made when missing. Raises OSError when it cannot be written."""
+    import tempfile
+
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# planbook's lint cache: never committed\n*\n", encoding="utf-8")
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".planbook-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, separators=(",", ":"))
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
 def file_stamp(info: os.stat_result) -> list[int]:
@@ -188,3 +193,42 @@ def findings_of(entry: dict) -> tuple[list[Finding], int] | None:
         return [Finding(**f) for f in entry["findings"]], int(entry["failures"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+class HistoryMemo:
+    """Plans' git histories as of a commit (`history.json` in the cache folder), so a later
+    run of `--staged` or `--changed-since` reads only the commits since that one (see
+    `gitmeta.collect_remembered`). A plan git has no commit for is remembered as such: for
+    a new plan, too, only the commits since are read."""
+
+    FILE = "history.json"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        try:
+            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
+            entries = data.get("entries") if isinstance(data, dict) \
+                and data.get("format") == FORMAT else None
+        except (OSError, ValueError, UnicodeDecodeError):
+            entries = None
+        self.entries: dict = entries if isinstance(entries, dict) else {}
+
+    def known(self, paths) -> dict[str, tuple[str, dict | None]]:
+        """path → (commit, its history as `History.to_dict` made it, or None) for the paths
+        remembered."""
+        out = {}
+        for path in paths:
+            entry = self.entries.get(path)
+            if isinstance(entry, dict) and isinstance(entry.get("commit"), str) \
+                    and (entry.get("history") is None or isinstance(entry["history"], dict)):
+                out[path] = (entry["commit"], entry["history"])
+        return out
+
+    def remember(self, commit: str, histories: dict[str, dict | None]) -> None:
+        """Keep `histories` (path → history dict, or None for no commit) as of `commit`."""
+        for path, history in histories.items():
+            self.entries[path] = {"commit": commit, "history": history}
+        try:
+            write_json(self.folder, self.FILE, {"format": FORMAT, "entries": self.entries})
+        except OSError:
+            pass  # a read-only checkout: remember nothing

@@ -80,15 +80,17 @@ def _day(iso: str) -> dt.date | None:
 
 def select(candidates: list[str], *, staged: bool = False, since: str | None = None,
            history: bool = False, today: dt.date | None = None,
-           parse=None) -> Selection:
+           parse=None, memo=None) -> Selection:
     """Ask git which of `candidates` (every plan in scope, display paths relative to the
     working folder) to lint and what history knows about them.
 
     With neither `staged` nor `since`, every candidate is linted and only the history is read.
-    `parse(bytes, path) -> Plan` parses the earlier contents for the version rule.
+    `parse(bytes, path) -> Plan` parses the earlier contents for the version rule. `memo`
+    (a `cache.HistoryMemo`) remembers histories between runs, so that a few plans' history is
+    read only from the commits since the last run that read it.
     """
     result = _select(candidates, staged=staged, since=since, history=history, today=today,
-                     parse=parse)
+                     parse=parse, memo=memo)
     if result.unchecked:  # said first: it is about what this run did not look at
         option = "--staged" if staged else "--changed-since"
         told = [UNCHECKED_NOTICE.format(folder=folder, option=option, command=command)
@@ -105,7 +107,7 @@ UNCHECKED_NOTICE = (
 
 
 def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
-            today: dt.date | None, parse) -> Selection:
+            today: dt.date | None, parse, memo) -> Selection:
     today = today or dt.date.today()
     found = git.repository(".")
     if found is None:
@@ -117,8 +119,8 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     # with every candidate linted, the history walk starts at once; when git chooses, it
     # waits for the choice and reads the history of the chosen plans only
     filters = git.changed_path_filters(found.common_dir)
-    walk = _Walk(candidates, filters) if history and not shallow and not (staged or since) \
-        else None
+    walk = _Walk(candidates, filters, memo) \
+        if history and not shallow and not (staged or since) else None
     wanted = {_posix(p): p for p in candidates}
     specs = git.pathspecs(list(wanted))
     result = Selection()
@@ -186,7 +188,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.files = list(candidates)
 
     if walk is None and history and not shallow:  # git reads it while the blobs are read
-        walk = _Walk(list(result.files), filters)
+        walk = _Walk(list(result.files), filters, memo)
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:
         blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
@@ -222,18 +224,21 @@ class _Walk:
     process asks git about the changes, so the two waits overlap. A few plans have their own
     history read (`gitmeta.collect_few`), more the history of their folders."""
 
-    def __init__(self, paths: list[str], filters: bool = False):
+    def __init__(self, paths: list[str], filters: bool = False, memo=None):
         import threading
 
         # only the files on disk: a symlink loop or a folder is not a plan
         paths = [p for p in paths if os.path.isfile(p)]
         self.found: dict = {}
-        self.thread = threading.Thread(target=self._run, args=(paths, filters), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(paths, filters, memo),
+                                       daemon=True)
         self.thread.start()
 
-    def _run(self, paths: list[str], filters: bool) -> None:
+    def _run(self, paths: list[str], filters: bool, memo) -> None:
         if len(paths) > gitmeta.FEW:
             self.found = gitmeta.collect(".", paths)
+        elif memo is not None:
+            self.found = gitmeta.collect_remembered(".", paths, memo, one_by_one=filters)
         else:  # with changed-path filters, a process per plan; without, one for them all
             self.found = gitmeta.collect_few(".", paths, one_by_one=filters)
 

@@ -92,6 +92,17 @@ def repository(root: str | os.PathLike = ".") -> Repository | None:
                       os.path.abspath(os.path.join(root, common)) if common else "")
 
 
+def head(root: str | os.PathLike = ".") -> str:
+    """The commit HEAD names; "" in a repository with no commit yet."""
+    code, out, _ = run(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+    return out.decode("ascii", "replace").strip() if code == 0 else ""
+
+
+def is_ancestor(older: str, newer: str, root: str | os.PathLike = ".") -> bool:
+    """Whether commit `older` is in the history of `newer` (or is it)."""
+    return run(root, "merge-base", "--is-ancestor", older, newer).code == 0
+
+
 def changed_path_filters(common_dir: str) -> bool:
     """Whether the repository's commit-graph holds changed-path Bloom filters (`git
     commit-graph write --changed-paths`, or a host that writes them). With them, `git log --

@@ -157,6 +157,69 @@ def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
     return found
 
 
+def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = False
+                       ) -> dict[str, History]:
+    """What `collect_few` answers, reading only the commits since the histories `memo`
+    remembers (`cache.HistoryMemo`): a plan's history as of an earlier commit, when that
+    commit is in HEAD's history, only grows by the commits after it. A plan whose trail ends
+    in those commits (added again, or renamed) is read afresh, as is one the memo does not
+    know. What was found is remembered as of HEAD."""
+    rel = git.relative(paths, root)
+    head = git.head(root)
+    if not rel or not head:
+        return collect_few(root, paths, one_by_one)
+    # remembered by real location: the same plan, from whichever folder planbook runs
+    where = {path: os.path.realpath(os.path.join(root, path)) for path in rel}
+    remembered = memo.known(where.values())
+    known: dict[str, tuple[str, History | None]] = {}
+    for path in rel:
+        if where[path] not in remembered:
+            continue
+        commit, data = remembered[where[path]]
+        try:
+            known[path] = (commit, None if data is None else History(**data))
+        except TypeError:
+            continue  # an entry of another shape: read the plan's history afresh
+    groups: dict[str, list[str]] = {}
+    for path, (commit, _) in known.items():
+        groups.setdefault(commit, []).append(path)
+    found: dict[str, History | None] = {}
+    fresh = [path for path in rel if path not in known]
+    for commit, names in sorted(groups.items(), key=lambda g: -len(g[1])):
+        if commit == head:
+            found.update({path: known[path][1] for path in names})
+            continue
+        if len(groups) > 3 or not git.is_ancestor(commit, head, root):
+            fresh += names  # rewritten history, or too many runs to start from: read it all
+            continue
+        code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
+                               f"--format={LOG_FORMAT}", "--name-status", "-M",
+                               f"{commit}..{head}", "--", *names)
+        if code != 0:
+            fresh += names
+            continue
+        ends: dict[str, tuple[str, str]] = {}
+        since = parse_log(out.decode("utf-8", "replace"), names, None, ends)
+        for path in names:
+            before, after = known[path][1], since.get(path)
+            if path in ends or (before is None and after is not None):
+                fresh.append(path)  # begun again, or renamed, since: read its whole trail
+            elif after is None:
+                found[path] = before
+            else:
+                found[path] = History(created=before.created, updated=after.updated,
+                                      sha=after.sha, subject=after.subject,
+                                      authors=list(dict.fromkeys(after.authors
+                                                                 + before.authors)),
+                                      commits=before.commits + after.commits)
+    if fresh:
+        read = collect_few(root, fresh, one_by_one)
+        found.update({path: read.get(path) for path in fresh})
+    memo.remember(head, {where[path]: None if history is None else history.to_dict()
+                         for path, history in found.items()})
+    return {path: history for path, history in found.items() if history is not None}
+
+
 def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> list:
     """The `git log` output for each (start commit, names) asked, two processes at a time;
     None for one that failed."""

@@ -636,7 +636,8 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
 
     try:
         chosen = changes.select(files, staged=request.staged, since=request.since,
-                                history=history, today=today(), parse=parse_bytes)
+                                history=history, today=today(), parse=parse_bytes,
+                                memo=_history_memo(config, request))
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
     if chosen.notice:
@@ -680,6 +681,15 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
                             judged_since=request.since)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
+
+
+def _history_memo(config: Config, request: Request):
+    """Where a run remembers plans' git histories, beside the lint cache; None without one."""
+    if not request.cache or not config.cache_dir:
+        return None
+    from planbook.cache import HistoryMemo
+
+    return HistoryMemo(config.root / config.cache_dir)
 
 
 def _open_cache(config: Config, request: Request, linter: Linter):
