@@ -12,13 +12,27 @@ from __future__ import annotations
 
 import bisect
 import errno
+import functools
 import os
 import re
 import stat
+import string
 
 import yaml
 from mistune.block_parser import BlockParser
 from mistune.core import BlockState
+
+try:  # what mistune's list parser reads a list's items with
+    from mistune.list_parser import (
+        _collect_list_item_lines,
+        _compile_continue_width,
+        _compile_list_break_sc,
+        _compile_list_item_pattern,
+        _create_list_marker,
+        _get_list_bullet,
+    )
+except ImportError:  # pragma: no cover - another mistune: its own list parser is used
+    _collect_list_item_lines = None
 
 from planbook.model import (
     Block,
@@ -56,6 +70,7 @@ DELIMITER_ROW = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+
 CODE_FENCE = re.compile(r"^\s*+(?:>\s*+)*+(?:[-*+]\s++|\d++[.)]\s++)?+(`{3,}|~{3,})")
 SUPPRESS_START = re.compile(r"(?:<!--|#)\s*+planbook-(disable-next-line|disable|enable)\b")
 BACKTICKS = re.compile(r"`+")
+ROW_MARKS = re.compile(r"\\\||[`|]")  # what splits a row: an escaped pipe is skipped whole
 URL_STOP = re.compile(r"[)\s>]")  # what ends a link's URL
 QUOTE_CHAR = re.compile(r"[\"']")
 SPACES = re.compile(r"\s*+")
@@ -108,7 +123,61 @@ class _Parser(BlockParser):
         # Nested blocks (list items, quotes) are read from their source lines, so parsing
         # their insides again would be wasted: only the top level is parsed.
         if state.parent is None:
-            super().parse(state, rules)
+            self._parse_top(state, rules or self.rules)
+
+    def _parse_top(self, state, rules):
+        """mistune's block loop, with the lines whose block is certain from their first
+        character (a blank line, a heading, a table row or a line of words) read at once
+        instead of through every block rule in turn; each takes the path mistune's would."""
+        sc = self.compile_sc(rules)
+        src, end = state.src, state.cursor_max
+        tokens = state.tokens
+        indent_code = "indent_code" in rules
+        while state.cursor < end:
+            cursor = state.cursor
+            char = src[cursor]
+            if char == "\n":  # only the blank-line rule matches an empty line
+                m = BLANK_LINES.match(src, cursor)
+                token = {"type": "blank_line", "_start": cursor}
+                if cursor == 0:
+                    token["newlines"] = m.group(0).count("\n")
+                tokens.append(token)
+                state.cursor = m.end()
+                continue
+            if char == "#":  # no rule before the heading's can match a '#'
+                m = ATX_HEADING.match(src, cursor)
+                if m:
+                    state.cursor = self.parse_atx_heading(m, state)
+                    tokens[-1]["_start"] = cursor
+                    continue
+            elif char == "|" or _plain_start(char):  # no rule matches: a paragraph
+                self._parse_plain_paragraph(state, sc)
+                continue
+            if indent_code:
+                end_pos = self._parse_indent_code_fast(state)
+                if end_pos is not None:
+                    state.cursor = end_pos
+                    continue
+            m = sc.match(src, cursor)
+            if not m and self._parse_plain_paragraph(state, sc):
+                continue
+            if not m:
+                m = sc.search(src, cursor)
+            if not m:
+                break
+            if m.start() > cursor:
+                state.add_paragraph(state.get_text(m.start()))
+                state.cursor = m.start()
+            end_pos = self.parse_method(m, state)
+            if end_pos:
+                state.cursor = end_pos
+            else:
+                end_pos = state.find_line_end()
+                state.add_paragraph(state.get_text(end_pos))
+                state.cursor = end_pos
+        if state.cursor < end:
+            state.add_paragraph(src[state.cursor:])
+            state.cursor = end
 
     def _parse_plain_paragraph(self, state, sc):
         # mistune only takes a letter as the start of a plain paragraph and otherwise searches
@@ -132,6 +201,48 @@ class _Parser(BlockParser):
         state.cursor = pos
         return True
 
+    def parse_list(self, m, state):
+        """mistune's list parser without its work on each item's inside: the items' lines are
+        collected as mistune collects them (so the list ends where mistune's does), but not
+        parsed again as a document of their own, which nothing here reads."""
+        if _collect_list_item_lines is None:  # pragma: no cover - a mistune without them
+            return super().parse_list(m, state)
+        item = _create_list_marker(m, "list")
+        if not item.text.strip() or item.ordered and int(item.marker[:-1]) != 1:
+            # an empty item, or a list not starting at 1, cannot interrupt a paragraph
+            end_pos = state.append_paragraph()
+            if end_pos:
+                return end_pos
+        token = {"type": "list", "children": [], "tight": True, "bullet": item.bullet,
+                 "attrs": {"depth": state.depth(), "ordered": item.ordered}}
+        if item.ordered and int(item.marker[:-1]) != 1:
+            token["attrs"]["start"] = int(item.marker[:-1])
+        state.cursor = m.end() + 1
+        bullet = _get_list_bullet(item.bullet)
+        while item:
+            text, continue_width = _compile_continue_width(item.text, item.leading_width)
+            item_re, break_sc = self._item_patterns(bullet, item.leading_width)
+            lines = _collect_list_item_lines(self, item_re, break_sc, state, text,
+                                             continue_width)
+            if lines.loose:
+                token["tight"] = False
+            if lines.end_pos is not None:
+                token["_tok_index"], token["_end_pos"] = lines.token_index, lines.end_pos
+            token["children"].append({"type": "list_item", "children": []})
+            item = lines.next_item
+        end_pos = token.pop("_end_pos", None)
+        if end_pos:
+            state.tokens.insert(token.pop("_tok_index"), token)
+            return end_pos
+        state.append_token(token)
+        return state.cursor
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one parser, a handful of keys
+    def _item_patterns(self, bullet: str, leading_width: int):
+        """What starts the next item of a list, and what ends an item, for one indentation."""
+        return (re.compile(_compile_list_item_pattern(bullet, leading_width)),
+                _compile_list_break_sc(self, leading_width))
+
     def _parse_indent_code_fast(self, state):
         if state.src[state.cursor:state.cursor + 1] not in (" ", "\t"):
             return None  # what mistune would find: code is indented by spaces or a tab
@@ -142,7 +253,14 @@ class _Parser(BlockParser):
         return result
 
 
+def _plain_start(char: str) -> bool:
+    """What mistune takes as the start of a plain paragraph: no block rule starts with it."""
+    return not char.isspace() and not char.isdigit() and char not in string.punctuation
+
+
 _PARSER = _Parser()
+BLANK_LINES = re.compile(_PARSER.specification["blank_line"], re.M)
+ATX_HEADING = re.compile(_PARSER.specification["atx_heading"], re.M)
 
 
 def read_plan(path: str) -> Plan:
@@ -406,26 +524,27 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
         return
     _join_paragraphs(state.tokens)
 
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
-
     tokens = [t for t in state.tokens if t["type"] != "blank_line"]
+    firsts = [bisect.bisect_right(starts, t.get("_start", 0)) for t in tokens]
+    firsts.append(len(lines) + 1)
     blocks: list[Block] = []
     for index, token in enumerate(tokens):
-        line = line_of(token.get("_start", 0))
-        nxt = line_of(tokens[index + 1]["_start"]) - 1 if index + 1 < len(tokens) else len(lines)
-        end = nxt
+        line = firsts[index]
+        end = firsts[index + 1] - 1
         while end > line and not lines[end - 1].strip():
             end -= 1
         blocks.append(Block(token["type"], line, max(end, line), token))
-    for block in blocks:
-        too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
-        if too_deep:
-            plan.parse_findings.append(
-                ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} levels "
-                 "deep here; planbook reads no plan nested this deeply")
-            )
-            return
+    # a line nests at most as many levels as it has columns (each quote marker takes one,
+    # each list level two), so only a plan with lines that long can nest too deeply
+    if 4 * max(map(len, lines), default=0) + 1 > MAX_NESTING:  # a tab is up to four columns
+        for block in blocks:
+            too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
+            if too_deep:
+                plan.parse_findings.append(
+                    ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} "
+                     "levels deep here; planbook reads no plan nested this deeply")
+                )
+                return
     _build_sections(plan, lines, blocks)
     sections = plan.section_list
     before = 0  # sections that start at or before the current block; both run in order
@@ -564,42 +683,24 @@ def split_row(line: str) -> tuple[list[str], list[tuple[int, int]]]:
         end -= 1
     spans: list[tuple[int, int]] = []
     begin = start
-    if "`" not in line and "\\" not in line:
-        at = line.find("|", begin, end)
-        while at >= 0:
-            spans.append((begin, at))
-            begin = at + 1
-            at = line.find("|", begin, end)
-        spans.append((begin, end))
-        return [line[a:b].strip() for a, b in spans], spans
+    if "`" not in line and "\\" not in line and end >= start:
+        cells = line[start:end].split("|")
+        for cell in cells:
+            spans.append((begin, begin + len(cell)))
+            begin += len(cell) + 1
+        return [cell.strip() for cell in cells], spans
+    if end < start:  # a line of blanks: one empty cell
+        return [""], [(start, end)]
     in_code = False
-    i = begin
-    while i < end:
-        ch = line[i]
-        if ch == "\\" and i + 1 < end and line[i + 1] == "|":
-            i += 2
-            continue
-        if ch == "`":
+    for mark in ROW_MARKS.finditer(line, begin, end):
+        char = mark.group()
+        if char == "`":
             in_code = not in_code
-        elif ch == "|" and not in_code:
-            spans.append((begin, i))
-            begin = i + 1
-        i += 1
+        elif char == "|" and not in_code:
+            spans.append((begin, mark.start()))
+            begin = mark.end()
     spans.append((begin, end))
-    return [_unescaped(line[a:b]).strip() for a, b in spans], spans
-
-
-def _unescaped(text: str) -> str:
-    """A cell's text with `\\|` read as a pipe, the way the row was split."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and text[i + 1:i + 2] == "|":
-            out.append("|")
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    return [line[a:b].replace("\\|", "|").strip() for a, b in spans], spans
 
 
 def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
