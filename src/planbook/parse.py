@@ -183,21 +183,24 @@ class _Parser(BlockParser):
         # mistune only takes a letter as the start of a plain paragraph and otherwise searches
         # the rest of the text for the next block; table rows and bold labels are common in
         # plans and no block rule matched here, so read them line by line as a paragraph too.
-        if state.src[state.cursor:state.cursor + 1] not in PARAGRAPH_STARTS:
-            return super()._parse_plain_paragraph(state, sc)
-        pos = state.cursor
-        src = state.src
-        while pos < state.cursor_max:
-            # a row starting with a pipe starts no block of its own: only the others are asked
-            if pos > state.cursor and src[pos] != "|" and sc.match(src, pos):
-                break
-            line = state.get_line(pos)
-            if not line.strip():
-                break
-            pos += len(line)
-        if pos <= state.cursor:
+        src, start = state.src, state.cursor
+        first = src[start:start + 1]
+        if first not in PARAGRAPH_STARTS and not (first and _plain_start(first)):
             return False
-        state.add_paragraph(state.get_text(pos))
+        pos, end = start, state.cursor_max
+        while pos < end:
+            char = src[pos]
+            # a line that starts a block ends the paragraph; one starting with a pipe or a
+            # plain paragraph's character starts none, so only the others are asked
+            if pos > start and char != "|" and not _plain_start(char) and sc.match(src, pos):
+                break
+            stop = src.find("\n", pos) + 1 or end
+            if char.isspace() and not src[pos:stop].strip():
+                break
+            pos = stop
+        if pos <= start:
+            return False
+        state.add_paragraph(src[start:pos])
         state.cursor = pos
         return True
 
@@ -561,7 +564,8 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
                 CodeBlock(info.strip(), block.token.get("raw", ""), block.line, block.end_line,
                           section)
             )
-        if block.type in ("paragraph", "list", "block_quote", "block_html", "heading"):
+        if block.type in ("paragraph", "list", "block_quote", "block_html", "heading") and \
+                _may_hold(block.type, src[starts[block.line - 1]:starts[block.end_line]]):
             _scan_lines(plan, lines, block, section, open_ranges)
     plan.blocks = blocks
     _check_fences(plan, lines, blocks)
@@ -736,6 +740,13 @@ def _fenced_lines(lines: list[str], start: int, end: int):
             fence = match.group(1)
             continue
         yield number, text
+
+
+def _may_hold(kind: str, text: str) -> bool:
+    """Whether a block's text holds what `_scan_lines` looks for on a line of a block of this
+    kind, so a block with none of it is not read line by line."""
+    return kind in ("list", "block_quote") and "]" in text or \
+        kind != "heading" and "planbook-" in text or kind != "block_html" and "](" in text
 
 
 def _scan_lines(plan: Plan, lines: list[str], block: Block, section: Section | None,
