@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from typing import NamedTuple
 
@@ -274,13 +273,12 @@ def leftover_template(plan, ctx: Context):
         if doctype.options.template_placeholders else Markers((), ())
     could = _could_hold(tuple(p.pattern for p in doctype.placeholder_res),
                         tuple(doctype.template.example_rows), markers.tokens)
-    holds = _blocks_that_may_hold(plan, could)
     for block in plan.blocks:
         if block.type == "block_code":
             continue
         # a long plan is read block by block: a block with nothing of the template in it
         # is not read line by line
-        if could is None or holds(block) and could.search(
+        if could is None or could.search(
                 "\n".join(plan.lines[block.line - 1:block.end_line])):
             for number in range(block.line, block.end_line + 1):
                 yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
@@ -297,43 +295,17 @@ def _could_hold(placeholders: tuple[str, ...], example_rows: tuple[str, ...],
     one of its lines (and more): a long plan is read block by block, not line by line.
     None when an example row is not an anchored `^…$` expression to widen that way."""
     parts = [_scoped(p) for p in placeholders] + [re.escape(t) for t in tokens]
+    rows = []
     for row in example_rows:
         if not (row.startswith("^") and row.endswith("$") and not row.endswith("\\$")):
             return None
-        parts.append(rf"(?m:^[ \t>*+-]*{_scoped(row[1:-1])})")
+        rows.append(_scoped(row[1:-1]))
+    if rows:  # under one anchor: a line start is tried once, not once per row
+        parts.append(rf"(?m:^[ \t>*+-]*(?:{'|'.join(rows)}))")
     try:
         return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
     except re.error:  # a team's expression that does not combine: read every line
         return None
-
-
-# What can match in a block alone but nowhere in it once it stands among the other blocks:
-# anchors at the ends of the text, lookarounds that see past the block's own lines, and
-# atomic or possessive repeats that may take in the next block's lines.
-_EDGE_BOUND = re.compile(r"\$|\^|\\[AZ]|\(\?<!|\(\?[=!>]|[*+?}]\+")
-# read past: a `^` scoped to match at every line start, and sets of characters ([^…], […])
-_HARMLESS = re.compile(r"(?<!\\)\(\?m:\^|(?<!\\)\[\^?\]?(?:\\.|[^\]\\])*\]")
-
-
-def _blocks_that_may_hold(plan, could: re.Pattern | None):
-    """Whether `could` may match in a block's text, asked of the whole body at once: a block
-    in which no match of the whole text starts holds none of its own. Searches go forward
-    only, so the body is read once however many blocks it has. Every block may hold one
-    when the pattern could tell a block alone from the same lines in the whole text."""
-    if could is None or _EDGE_BOUND.search(_HARMLESS.sub("", could.pattern)):
-        return lambda block: True
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in plan.lines)]
-    text = "\n".join(plan.lines)
-    found = [-1]  # where the first match at or after the last place searched starts
-
-    def holds(block) -> bool:
-        start = starts[block.line - 1]
-        if found[0] < start:
-            match = could.search(text, start)
-            found[0] = match.start() if match else len(text) + 1
-        return found[0] <= starts[block.end_line] - 1
-
-    return holds
 
 
 def _scoped(pattern: str) -> str:
