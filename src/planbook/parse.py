@@ -26,15 +26,17 @@ from mistune.core import BlockState
 
 try:  # what mistune's list parser reads a list's items with
     from mistune.list_parser import (
-        _collect_list_item_lines,
         _compile_continue_width,
         _compile_list_break_sc,
         _compile_list_item_pattern,
         _create_list_marker,
+        _expand_leading_tabs,
         _get_list_bullet,
+        _has_continuation_indent,
+        _match_list_item_break,
     )
 except ImportError:  # pragma: no cover - another mistune: its own list parser is used
-    _collect_list_item_lines = None
+    _match_list_item_break = None
 
 from planbook.model import (
     Block,
@@ -207,10 +209,10 @@ class _Parser(BlockParser):
         return True
 
     def parse_list(self, m, state):
-        """mistune's list parser without its work on each item's inside: the items' lines are
-        collected as mistune collects them (so the list ends where mistune's does), but not
-        parsed again as a document of their own, which nothing here reads."""
-        if _collect_list_item_lines is None:  # pragma: no cover - a mistune without them
+        """mistune's list parser without its work on each item's inside: each item ends where
+        mistune's ends it (so the list does too), but its lines are not kept and parsed again
+        as a document of their own, which nothing here reads."""
+        if _match_list_item_break is None:  # pragma: no cover - a mistune without them
             return super().parse_list(m, state)
         item = _create_list_marker(m, "list")
         if not item.text.strip() or item.ordered and int(item.marker[:-1]) != 1:
@@ -227,20 +229,60 @@ class _Parser(BlockParser):
         while item:
             text, continue_width = _compile_continue_width(item.text, item.leading_width)
             item_re, break_sc = self._item_patterns(bullet, item.leading_width)
-            lines = _collect_list_item_lines(self, item_re, break_sc, state, text,
-                                             continue_width)
-            if lines.loose:
+            item, loose, end_pos, index = self._item_end(item_re, break_sc, state, text,
+                                                         continue_width)
+            if loose:
                 token["tight"] = False
-            if lines.end_pos is not None:
-                token["_tok_index"], token["_end_pos"] = lines.token_index, lines.end_pos
+            if end_pos is not None:
+                token["_tok_index"], token["_end_pos"] = index, end_pos
             token["children"].append({"type": "list_item", "children": []})
-            item = lines.next_item
         end_pos = token.pop("_end_pos", None)
         if end_pos:
             state.tokens.insert(token.pop("_tok_index"), token)
             return end_pos
         state.append_token(token)
         return state.cursor
+
+    def _item_end(self, item_re, break_sc, state, text: str, continue_width: int):
+        """Where a list item ends, as mistune's `_collect_list_item_lines` finds it, without
+        keeping its lines: (the next item's marker or None, whether a blank line came before
+        it, where a block that ends the list ends or None, and that block's token index)."""
+        src, end = state.src, state.cursor_max
+        has_text = prev_blank = False
+        while state.cursor < end:
+            cursor = state.cursor
+            next_pos = src.find("\n", cursor) + 1 or end
+            raw_line = src[cursor:next_pos]
+            if self.BLANK_LINE.match(raw_line):
+                prev_blank = True
+                state.cursor = next_pos
+                continue
+            indented = raw_line[0] in " \t"  # otherwise no indent to expand or continue with
+            if indented and _has_continuation_indent(raw_line, continue_width):
+                if prev_blank and not text and not has_text:
+                    break  # an item can begin with at most one blank line
+                has_text = has_text or bool(raw_line.strip())
+                prev_blank = False
+                state.cursor = next_pos
+                continue
+            line = _expand_leading_tabs(raw_line) if indented else raw_line
+            line_break = _match_list_item_break(item_re, break_sc, state, line)
+            if line_break:
+                kind, m = line_break
+                if kind == "list_item":
+                    state.cursor = next_pos
+                    return _create_list_marker(m, "listitem"), prev_blank, None, None
+                if kind == "list":
+                    break
+                index = len(state.tokens)
+                end_pos = self.parse_method(m, state)
+                if end_pos:
+                    return None, False, end_pos, index
+            if prev_blank:
+                break  # not a continuation line, and the line before was blank
+            has_text = has_text or bool(raw_line.strip())
+            state.cursor = next_pos
+        return None, False, None, None
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 - one parser, a handful of keys
     def _item_patterns(self, bullet: str, leading_width: int):
