@@ -154,7 +154,8 @@ class _Parser(BlockParser):
                     state.cursor = self.parse_atx_heading(m, state)
                     tokens[-1]["_start"] = cursor
                     continue
-            elif char == "|" or _plain_start(char):  # no rule matches: a paragraph
+            elif char == "|" or (char not in _ASCII_BLOCK_STARTS if char < "\x80"
+                                 else _plain_start(char)):  # no rule matches: a paragraph
                 self._parse_plain_paragraph(state, sc)
                 continue
             if indent_code:
@@ -196,7 +197,9 @@ class _Parser(BlockParser):
             char = src[pos]
             # a line that starts a block ends the paragraph; one starting with a pipe or a
             # plain paragraph's character starts none, so only the others are asked
-            if pos > start and char != "|" and not _plain_start(char) and sc.match(src, pos):
+            if pos > start and char != "|" and (char in _ASCII_BLOCK_STARTS if char < "\x80"
+                                                 else not _plain_start(char)) \
+                    and sc.match(src, pos):
                 break
             stop = src.find("\n", pos) + 1 or end
             if char.isspace() and not src[pos:stop].strip():
@@ -305,6 +308,8 @@ def _plain_start(char: str) -> bool:
     return not char.isspace() and not char.isdigit() and char not in string.punctuation
 
 
+# the ASCII characters a line must start with for any block rule to match it
+_ASCII_BLOCK_STARTS = frozenset(c for c in map(chr, range(128)) if not _plain_start(c))
 _PARSER = _Parser()
 BLANK_LINES = re.compile(_PARSER.specification["blank_line"], re.M)
 ATX_HEADING = re.compile(_PARSER.specification["atx_heading"], re.M)

@@ -279,7 +279,8 @@ def leftover_template(plan, ctx: Context):
         # a long plan is read block by block: a block with nothing of the template in it
         # is not read line by line
         if could is None or could.search(
-                "\n".join(plan.lines[block.line - 1:block.end_line])):
+                plan.lines[block.line - 1] if block.line == block.end_line
+                else "\n".join(plan.lines[block.line - 1:block.end_line])):
             for number in range(block.line, block.end_line + 1):
                 yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
         if block.type == "paragraph" and doctype.instruction_res:
