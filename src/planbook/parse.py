@@ -22,6 +22,11 @@ import string
 
 import yaml
 from mistune.block_parser import BlockParser
+
+try:  # what mistune's block loop tells indented code by
+    from mistune.block_parser import _is_indent_code_line
+except ImportError:  # pragma: no cover - another mistune: its own loop reads such lines
+    _is_indent_code_line = None
 from mistune.core import BlockState
 
 try:  # what mistune's list parser reads a list's items with
@@ -296,6 +301,20 @@ class _Parser(BlockParser):
     def _parse_indent_code_fast(self, state):
         if state.src[state.cursor:state.cursor + 1] not in (" ", "\t"):
             return None  # what mistune would find: code is indented by spaces or a tab
+        last = state.last_token()
+        if last and last["type"] == "paragraph" and _is_indent_code_line is not None:
+            # indented code cannot interrupt a paragraph: the line continues it, and so does
+            # each indented line after it, which mistune would add one loop at a time
+            src, pos, end = state.src, state.cursor, state.cursor_max
+            while pos < end and src[pos] in " \t":
+                stop = src.find("\n", pos) + 1 or end
+                if not _is_indent_code_line(src[pos:stop]):
+                    break
+                pos = stop
+            if pos == state.cursor:
+                return None
+            last.setdefault("_more", []).append(src[state.cursor:pos])
+            return pos
         before, start = len(state.tokens), state.cursor
         result = super()._parse_indent_code_fast(state)
         for token in state.tokens[before:]:
