@@ -141,7 +141,8 @@ class _Parser(BlockParser):
         sc = self.compile_sc(rules)
         src, end = state.src, state.cursor_max
         tokens = state.tokens
-        indent_code = "indent_code" in rules
+        # as mistune's own loop does, where it has the shortcut for indented code
+        indent_code = "indent_code" in rules and hasattr(BlockParser, "_parse_indent_code_fast")
         while state.cursor < end:
             cursor = state.cursor
             char = src[cursor]
