@@ -8,6 +8,7 @@ from functools import lru_cache
 MARKUP = re.compile(r"[`*_~]")
 
 
+@lru_cache(maxsize=1 << 16)  # cells repeat (statuses, priorities, IDs): each read by many rules
 def clean(cell: str) -> str:
     """A cell's text without inline markup, for comparing IDs and values."""
     return MARKUP.sub("", cell).strip()

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 from planbook.config import Config
 from planbook.model import Finding, Plan, Suppression
 from planbook.names import Names, entries, names_of
-from planbook.parse import Unreadable, parse_bytes, parse_text, read_file, read_plan
+from planbook.parse import (
+    Unreadable,
+    parse_bytes,
+    parse_text,
+    paused_gc,
+    read_file,
+    read_plan,
+)
 from planbook.rules import Context, Rule, all_rules, catalog
 
 if TYPE_CHECKING:
@@ -310,9 +317,10 @@ class Linter:
             if found is not None:
                 return (*found, key, None)
         self._seen = {"exists": {}, "names": {}}
-        plan = parse_bytes(data, path)
         try:
-            findings, failures = self.lint_plan(plan)
+            with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
+                plan = parse_bytes(data, path)
+                findings, failures = self.lint_plan(plan)
         finally:
             seen, self._seen = self._seen, None
         made = cache.entry(path, findings, failures, seen)
@@ -322,13 +330,16 @@ class Linter:
         return findings, failures, key, made
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
-        return self.lint_plan(read_plan(path))
+        with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
+            return self.lint_plan(read_plan(path))
 
     def lint_text(self, text: str, path: str) -> tuple[list[Finding], int]:
-        return self.lint_plan(parse_text(text, path))
+        with paused_gc():
+            return self.lint_plan(parse_text(text, path))
 
     def lint_bytes(self, data: bytes, path: str) -> tuple[list[Finding], int]:
-        return self.lint_plan(parse_bytes(data, path))
+        with paused_gc():
+            return self.lint_plan(parse_bytes(data, path))
 
     def facts(self, plan: Plan) -> PlanFacts:
         """The plan read through the doc type that applies to it (which this decides)."""
@@ -371,6 +382,10 @@ class Linter:
                   ) -> tuple[list[Finding], int]:
         """Findings for one plan, and how many rules failed internally; `facts` when the
         caller has read the plan through its doc type already (the site does)."""
+        with paused_gc():
+            return self._lint_plan(plan, facts)
+
+    def _lint_plan(self, plan: Plan, facts: PlanFacts | None) -> tuple[list[Finding], int]:
         ctx = self.context(plan, facts)
         doctype = ctx.doctype
         ignored = self.config.ignored_for(plan.path) if self.config.per_file_ignores else ()

@@ -85,13 +85,15 @@ class Table:
     line: int
     section: Section | None = field(default=None, repr=False)
     kind: str = ""  # the doc type's table name this table was matched to, if any
+    # each header's normalized name -> its first column, made the first time one is asked
+    _columns: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def column_index(self, column: str) -> int | None:
-        wanted = normalize(column)
-        for i, name in enumerate(self.header):
-            if normalize(name) == wanted:
-                return i
-        return None
+        if self._columns is None:
+            self._columns = {}
+            for i, name in enumerate(self.header):
+                self._columns.setdefault(normalize(name), i)
+        return self._columns.get(normalize(column))
 
 
 @dataclass(slots=True)

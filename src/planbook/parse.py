@@ -11,14 +11,37 @@ the original file. The frontmatter is split here rather than by python-frontmatt
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
+import functools
+import gc
 import os
 import re
 import stat
+import string
 
 import yaml
 from mistune.block_parser import BlockParser
+
+try:  # what mistune's block loop tells indented code by
+    from mistune.block_parser import _is_indent_code_line
+except ImportError:  # pragma: no cover - another mistune: its own loop reads such lines
+    _is_indent_code_line = None
 from mistune.core import BlockState
+
+try:  # what mistune's list parser reads a list's items with
+    from mistune.list_parser import (
+        _compile_continue_width,
+        _compile_list_break_sc,
+        _compile_list_item_pattern,
+        _create_list_marker,
+        _expand_leading_tabs,
+        _get_list_bullet,
+        _has_continuation_indent,
+        _match_list_item_break,
+    )
+except ImportError:  # pragma: no cover - another mistune: its own list parser is used
+    _match_list_item_break = None
 
 from planbook.model import (
     Block,
@@ -56,6 +79,7 @@ DELIMITER_ROW = re.compile(r"^\s*+\|?+\s*+:?+-++:?+\s*+(?:\|\s*+:?+-++:?+\s*+)*+
 CODE_FENCE = re.compile(r"^\s*+(?:>\s*+)*+(?:[-*+]\s++|\d++[.)]\s++)?+(`{3,}|~{3,})")
 SUPPRESS_START = re.compile(r"(?:<!--|#)\s*+planbook-(disable-next-line|disable|enable)\b")
 BACKTICKS = re.compile(r"`+")
+ROW_MARKS = re.compile(r"\\\||[`|]")  # what splits a row: an escaped pipe is skipped whole
 URL_STOP = re.compile(r"[)\s>]")  # what ends a link's URL
 QUOTE_CHAR = re.compile(r"[\"']")
 SPACES = re.compile(r"\s*+")
@@ -108,33 +132,190 @@ class _Parser(BlockParser):
         # Nested blocks (list items, quotes) are read from their source lines, so parsing
         # their insides again would be wasted: only the top level is parsed.
         if state.parent is None:
-            super().parse(state, rules)
+            self._parse_top(state, rules or self.rules)
+
+    def _parse_top(self, state, rules):
+        """mistune's block loop, with the lines whose block is certain from their first
+        character (a blank line, a heading, a table row or a line of words) read at once
+        instead of through every block rule in turn; each takes the path mistune's would."""
+        sc = self.compile_sc(rules)
+        src, end = state.src, state.cursor_max
+        tokens = state.tokens
+        # as mistune's own loop does, where it has the shortcut for indented code
+        indent_code = "indent_code" in rules and hasattr(BlockParser, "_parse_indent_code_fast")
+        while state.cursor < end:
+            cursor = state.cursor
+            char = src[cursor]
+            if char == "\n":  # only the blank-line rule matches an empty line
+                m = BLANK_LINES.match(src, cursor)
+                token = {"type": "blank_line", "_start": cursor}
+                if cursor == 0:
+                    token["newlines"] = m.group(0).count("\n")
+                tokens.append(token)
+                state.cursor = m.end()
+                continue
+            if char == "#":  # no rule before the heading's can match a '#'
+                m = ATX_HEADING.match(src, cursor)
+                if m:
+                    state.cursor = self.parse_atx_heading(m, state)
+                    tokens[-1]["_start"] = cursor
+                    continue
+            elif char == "|" or (char not in _ASCII_BLOCK_STARTS if char < "\x80"
+                                 else _plain_start(char)):  # no rule matches: a paragraph
+                self._parse_plain_paragraph(state, sc)
+                continue
+            if indent_code:
+                end_pos = self._parse_indent_code_fast(state)
+                if end_pos is not None:
+                    state.cursor = end_pos
+                    continue
+            m = sc.match(src, cursor)
+            if not m and self._parse_plain_paragraph(state, sc):
+                continue
+            if not m:
+                m = sc.search(src, cursor)
+            if not m:
+                break
+            if m.start() > cursor:
+                state.add_paragraph(state.get_text(m.start()))
+                state.cursor = m.start()
+            end_pos = self.parse_method(m, state)
+            if end_pos:
+                state.cursor = end_pos
+            else:
+                end_pos = state.find_line_end()
+                state.add_paragraph(state.get_text(end_pos))
+                state.cursor = end_pos
+        if state.cursor < end:
+            state.add_paragraph(src[state.cursor:])
+            state.cursor = end
 
     def _parse_plain_paragraph(self, state, sc):
         # mistune only takes a letter as the start of a plain paragraph and otherwise searches
         # the rest of the text for the next block; table rows and bold labels are common in
         # plans and no block rule matched here, so read them line by line as a paragraph too.
-        if state.src[state.cursor:state.cursor + 1] not in PARAGRAPH_STARTS:
-            return super()._parse_plain_paragraph(state, sc)
-        pos = state.cursor
-        src = state.src
-        while pos < state.cursor_max:
-            # a row starting with a pipe starts no block of its own: only the others are asked
-            if pos > state.cursor and src[pos] != "|" and sc.match(src, pos):
-                break
-            line = state.get_line(pos)
-            if not line.strip():
-                break
-            pos += len(line)
-        if pos <= state.cursor:
+        src, start = state.src, state.cursor
+        first = src[start:start + 1]
+        if first not in PARAGRAPH_STARTS and not (first and _plain_start(first)):
             return False
-        state.add_paragraph(state.get_text(pos))
+        pos, end = start, state.cursor_max
+        while pos < end:
+            char = src[pos]
+            # a line that starts a block ends the paragraph; one starting with a pipe or a
+            # plain paragraph's character starts none, so only the others are asked
+            if pos > start and char != "|" and (char in _ASCII_BLOCK_STARTS if char < "\x80"
+                                                 else not _plain_start(char)) \
+                    and sc.match(src, pos):
+                break
+            stop = src.find("\n", pos) + 1 or end
+            if char.isspace() and not src[pos:stop].strip():
+                break
+            pos = stop
+        if pos <= start:
+            return False
+        state.add_paragraph(src[start:pos])
         state.cursor = pos
         return True
+
+    def parse_list(self, m, state):
+        """mistune's list parser without its work on each item's inside: each item ends where
+        mistune's ends it (so the list does too), but its lines are not kept and parsed again
+        as a document of their own, which nothing here reads."""
+        if _match_list_item_break is None:  # pragma: no cover - a mistune without them
+            return super().parse_list(m, state)
+        item = _create_list_marker(m, "list")
+        if not item.text.strip() or item.ordered and int(item.marker[:-1]) != 1:
+            # an empty item, or a list not starting at 1, cannot interrupt a paragraph
+            end_pos = state.append_paragraph()
+            if end_pos:
+                return end_pos
+        token = {"type": "list", "children": [], "tight": True, "bullet": item.bullet,
+                 "attrs": {"depth": state.depth(), "ordered": item.ordered}}
+        if item.ordered and int(item.marker[:-1]) != 1:
+            token["attrs"]["start"] = int(item.marker[:-1])
+        state.cursor = m.end() + 1
+        bullet = _get_list_bullet(item.bullet)
+        while item:
+            text, continue_width = _compile_continue_width(item.text, item.leading_width)
+            item_re, break_sc = self._item_patterns(bullet, item.leading_width)
+            item, loose, end_pos, index = self._item_end(item_re, break_sc, state, text,
+                                                         continue_width)
+            if loose:
+                token["tight"] = False
+            if end_pos is not None:
+                token["_tok_index"], token["_end_pos"] = index, end_pos
+            token["children"].append({"type": "list_item", "children": []})
+        end_pos = token.pop("_end_pos", None)
+        if end_pos:
+            state.tokens.insert(token.pop("_tok_index"), token)
+            return end_pos
+        state.append_token(token)
+        return state.cursor
+
+    def _item_end(self, item_re, break_sc, state, text: str, continue_width: int):
+        """Where a list item ends, as mistune's `_collect_list_item_lines` finds it, without
+        keeping its lines: (the next item's marker or None, whether a blank line came before
+        it, where a block that ends the list ends or None, and that block's token index)."""
+        src, end = state.src, state.cursor_max
+        has_text = prev_blank = False
+        while state.cursor < end:
+            cursor = state.cursor
+            next_pos = src.find("\n", cursor) + 1 or end
+            raw_line = src[cursor:next_pos]
+            if self.BLANK_LINE.match(raw_line):
+                prev_blank = True
+                state.cursor = next_pos
+                continue
+            indented = raw_line[0] in " \t"  # otherwise no indent to expand or continue with
+            if indented and _has_continuation_indent(raw_line, continue_width):
+                if prev_blank and not text and not has_text:
+                    break  # an item can begin with at most one blank line
+                has_text = has_text or bool(raw_line.strip())
+                prev_blank = False
+                state.cursor = next_pos
+                continue
+            line = _expand_leading_tabs(raw_line) if indented else raw_line
+            line_break = _match_list_item_break(item_re, break_sc, state, line)
+            if line_break:
+                kind, m = line_break
+                if kind == "list_item":
+                    state.cursor = next_pos
+                    return _create_list_marker(m, "listitem"), prev_blank, None, None
+                if kind == "list":
+                    break
+                index = len(state.tokens)
+                end_pos = self.parse_method(m, state)
+                if end_pos:
+                    return None, False, end_pos, index
+            if prev_blank:
+                break  # not a continuation line, and the line before was blank
+            has_text = has_text or bool(raw_line.strip())
+            state.cursor = next_pos
+        return None, False, None, None
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one parser, a handful of keys
+    def _item_patterns(self, bullet: str, leading_width: int):
+        """What starts the next item of a list, and what ends an item, for one indentation."""
+        return (re.compile(_compile_list_item_pattern(bullet, leading_width)),
+                _compile_list_break_sc(self, leading_width))
 
     def _parse_indent_code_fast(self, state):
         if state.src[state.cursor:state.cursor + 1] not in (" ", "\t"):
             return None  # what mistune would find: code is indented by spaces or a tab
+        last = state.last_token()
+        if last and last["type"] == "paragraph" and _is_indent_code_line is not None:
+            # indented code cannot interrupt a paragraph: the line continues it, and so does
+            # each indented line after it, which mistune would add one loop at a time
+            src, pos, end = state.src, state.cursor, state.cursor_max
+            while pos < end and src[pos] in " \t":
+                stop = src.find("\n", pos) + 1 or end
+                if not _is_indent_code_line(src[pos:stop]):
+                    break
+                pos = stop
+            if pos == state.cursor:
+                return None
+            last.setdefault("_more", []).append(src[state.cursor:pos])
+            return pos
         before, start = len(state.tokens), state.cursor
         result = super()._parse_indent_code_fast(state)
         for token in state.tokens[before:]:
@@ -142,7 +323,16 @@ class _Parser(BlockParser):
         return result
 
 
+def _plain_start(char: str) -> bool:
+    """What mistune takes as the start of a plain paragraph: no block rule starts with it."""
+    return not char.isspace() and not char.isdigit() and char not in string.punctuation
+
+
+# the ASCII characters a line must start with for any block rule to match it
+_ASCII_BLOCK_STARTS = frozenset(c for c in map(chr, range(128)) if not _plain_start(c))
 _PARSER = _Parser()
+BLANK_LINES = re.compile(_PARSER.specification["blank_line"], re.M)
+ATX_HEADING = re.compile(_PARSER.specification["atx_heading"], re.M)
 
 
 def read_plan(path: str) -> Plan:
@@ -231,8 +421,27 @@ def parse_bytes(data: bytes, path: str, body: bool = True) -> Plan:
     return parse_text(text, path, body)
 
 
+@contextlib.contextmanager
+def paused_gc():
+    """No cyclic garbage collection while one plan is read or linted. A long plan is a
+    million objects that all live until the plan is done: every full collection on the way
+    walks them all and frees nothing. Collection resumes (and finds any cycles) afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_text(text: str, path: str = "<text>", body: bool = True) -> Plan:
     """Parse a decoded plan. Line numbers in the result are lines of `text`."""
+    with paused_gc():
+        return _parse_text(text, path, body)
+
+
+def _parse_text(text: str, path: str, body: bool) -> Plan:
     if text.startswith("\ufeff"):
         text = text[1:]
     plan = Plan(path=path, text=text)
@@ -406,26 +615,27 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
         return
     _join_paragraphs(state.tokens)
 
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
-
     tokens = [t for t in state.tokens if t["type"] != "blank_line"]
+    firsts = [bisect.bisect_right(starts, t.get("_start", 0)) for t in tokens]
+    firsts.append(len(lines) + 1)
     blocks: list[Block] = []
     for index, token in enumerate(tokens):
-        line = line_of(token.get("_start", 0))
-        nxt = line_of(tokens[index + 1]["_start"]) - 1 if index + 1 < len(tokens) else len(lines)
-        end = nxt
+        line = firsts[index]
+        end = firsts[index + 1] - 1
         while end > line and not lines[end - 1].strip():
             end -= 1
         blocks.append(Block(token["type"], line, max(end, line), token))
-    for block in blocks:
-        too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
-        if too_deep:
-            plan.parse_findings.append(
-                ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} levels "
-                 "deep here; planbook reads no plan nested this deeply")
-            )
-            return
+    # a line nests at most as many levels as it has columns (each quote marker takes one,
+    # each list level two), so only a plan with lines that long can nest too deeply
+    if 4 * max(map(len, lines), default=0) + 1 > MAX_NESTING:  # a tab is up to four columns
+        for block in blocks:
+            too_deep = block.type in ("list", "block_quote") and _first_too_deep(lines, block)
+            if too_deep:
+                plan.parse_findings.append(
+                    ("IO003", too_deep, 1, f"lists and quotes nest more than {MAX_NESTING:,} "
+                     "levels deep here; planbook reads no plan nested this deeply")
+                )
+                return
     _build_sections(plan, lines, blocks)
     sections = plan.section_list
     before = 0  # sections that start at or before the current block; both run in order
@@ -442,7 +652,8 @@ def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
                 CodeBlock(info.strip(), block.token.get("raw", ""), block.line, block.end_line,
                           section)
             )
-        if block.type in ("paragraph", "list", "block_quote", "block_html", "heading"):
+        if block.type in ("paragraph", "list", "block_quote", "block_html", "heading") and \
+                _may_hold(block.type, src[starts[block.line - 1]:starts[block.end_line]]):
             _scan_lines(plan, lines, block, section, open_ranges)
     plan.blocks = blocks
     _check_fences(plan, lines, blocks)
@@ -564,42 +775,24 @@ def split_row(line: str) -> tuple[list[str], list[tuple[int, int]]]:
         end -= 1
     spans: list[tuple[int, int]] = []
     begin = start
-    if "`" not in line and "\\" not in line:
-        at = line.find("|", begin, end)
-        while at >= 0:
-            spans.append((begin, at))
-            begin = at + 1
-            at = line.find("|", begin, end)
-        spans.append((begin, end))
-        return [line[a:b].strip() for a, b in spans], spans
+    if "`" not in line and "\\" not in line and end >= start:
+        cells = line[start:end].split("|")
+        for cell in cells:
+            spans.append((begin, begin + len(cell)))
+            begin += len(cell) + 1
+        return [cell.strip() for cell in cells], spans
+    if end < start:  # a line of blanks: one empty cell
+        return [""], [(start, end)]
     in_code = False
-    i = begin
-    while i < end:
-        ch = line[i]
-        if ch == "\\" and i + 1 < end and line[i + 1] == "|":
-            i += 2
-            continue
-        if ch == "`":
+    for mark in ROW_MARKS.finditer(line, begin, end):
+        char = mark.group()
+        if char == "`":
             in_code = not in_code
-        elif ch == "|" and not in_code:
-            spans.append((begin, i))
-            begin = i + 1
-        i += 1
+        elif char == "|" and not in_code:
+            spans.append((begin, mark.start()))
+            begin = mark.end()
     spans.append((begin, end))
-    return [_unescaped(line[a:b]).strip() for a, b in spans], spans
-
-
-def _unescaped(text: str) -> str:
-    """A cell's text with `\\|` read as a pipe, the way the row was split."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and text[i + 1:i + 2] == "|":
-            out.append("|")
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    return [line[a:b].replace("\\|", "|").strip() for a, b in spans], spans
 
 
 def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
@@ -635,6 +828,13 @@ def _fenced_lines(lines: list[str], start: int, end: int):
             fence = match.group(1)
             continue
         yield number, text
+
+
+def _may_hold(kind: str, text: str) -> bool:
+    """Whether a block's text holds what `_scan_lines` looks for on a line of a block of this
+    kind, so a block with none of it is not read line by line."""
+    return kind in ("list", "block_quote") and "]" in text or \
+        kind != "heading" and "planbook-" in text or kind != "block_html" and "](" in text
 
 
 def _scan_lines(plan: Plan, lines: list[str], block: Block, section: Section | None,

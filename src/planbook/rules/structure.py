@@ -279,7 +279,8 @@ def leftover_template(plan, ctx: Context):
         # a long plan is read block by block: a block with nothing of the template in it
         # is not read line by line
         if could is None or could.search(
-                "\n".join(plan.lines[block.line - 1:block.end_line])):
+                plan.lines[block.line - 1] if block.line == block.end_line
+                else "\n".join(plan.lines[block.line - 1:block.end_line])):
             for number in range(block.line, block.end_line + 1):
                 yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
         if block.type == "paragraph" and doctype.instruction_res:
@@ -290,19 +291,35 @@ def leftover_template(plan, ctx: Context):
 
 @functools.lru_cache(maxsize=32)
 def _could_hold(placeholders: tuple[str, ...], example_rows: tuple[str, ...],
-                tokens: tuple[str, ...]) -> re.Pattern | None:
-    """One pattern that finds, in a whole block, everything `_leftovers_on` could report on
-    one of its lines (and more): a long plan is read block by block, not line by line.
-    None when an example row is not an anchored `^…$` expression to widen that way."""
+                tokens: tuple[str, ...]) -> _Either | None:
+    """What finds, in a whole block, everything `_leftovers_on` could report on one of its
+    lines (and more): a long plan is read block by block, not line by line. None when an
+    example row is not an anchored `^…$` expression to widen that way."""
     parts = [_scoped(p) for p in placeholders] + [re.escape(t) for t in tokens]
+    rows = []
     for row in example_rows:
         if not (row.startswith("^") and row.endswith("$") and not row.endswith("\\$")):
             return None
-        parts.append(rf"(?m:^[ \t>*+-]*{_scoped(row[1:-1])})")
+        rows.append(_scoped(row[1:-1]))
+    # the rows under one line anchor, so a line start is tried once, not once per row
+    anchored = rf"(?m:^[ \t>*+-]*(?:{'|'.join(rows)}))" if rows else ""
     try:
-        return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+        re.compile("|".join([*parts, anchored] if anchored else parts), re.IGNORECASE)
+        return _Either(tuple(re.compile(p, re.IGNORECASE)
+                             for p in ("|".join(parts), anchored) if p))
     except re.error:  # a team's expression that does not combine: read every line
         return None
+
+
+class _Either(NamedTuple):
+    """Patterns asked in turn: a text matches when one of them does. The placeholders apart
+    from the anchored rows, because together no first character rules a place out and the
+    search tries every pattern at every character of a long plan."""
+
+    patterns: tuple[re.Pattern, ...]
+
+    def search(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self.patterns)
 
 
 def _scoped(pattern: str) -> str:

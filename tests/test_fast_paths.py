@@ -1,0 +1,66 @@
+"""The shortcuts a long plan is read with give exactly what the long way gives: the parser's
+top-level loop and list reader against mistune's own loop and list parser."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mistune.block_parser import BlockParser
+
+from conftest import require_corpus
+from generators import PROFILE, corpus_texts, mutated
+from planbook import parse
+
+require_corpus(module=True)
+TEXTS = corpus_texts()
+# lines of every kind a block can start with, put together at random
+PIECES = ["- item", "  - nested", "    - deep", "* star", "+ plus", "1. one", "2) two", "7. seven",
+          "> quote", "> - in a quote", "```", "```python", "~~~", "````", "| a | b |",
+          "|---|---|", "a | b", "--- | ---", "# Title", "## 2. Part", "###", "#tag", "  # h",
+          "", "", "    code", "\tcode", "***", "---", "___", "===", "some words", "  indented",
+          "<div>", "</div>", "<!-- note -->", "<!-- planbook-disable ST001 -->", "[ref]: x.md",
+          "- [ ] task", "- [x] done", "[a](b.md)", "   > q", "-", "1.", "* * *", "- - -", " \t ",
+          "**Bold:** text", "`code` first", "\\| escaped", "(aside)", "'quoted'", "é accented"]
+PIECED = st.lists(st.sampled_from(PIECES), max_size=40).map(
+    lambda lines: "---\ntitle: t\n---\n" + "\n".join(lines) + "\n")
+
+
+class _Reference(parse._Parser):
+    """The parser with mistune's own block loop and list parser in place of planbook's."""
+
+    def parse(self, state, rules=None):
+        if state.parent is None:
+            BlockParser.parse(self, state, rules)
+
+    def parse_list(self, m, state):
+        return BlockParser.parse_list(self, m, state)
+
+
+REFERENCE = _Reference()
+
+
+def _tokens(parser: BlockParser, text: str) -> list[tuple]:
+    lines = text.split("\n")
+    src = "\n".join(lines) + "\n"
+    state = parse._State()
+    state.process(src)
+    parser.parse(state)
+    parse._join_paragraphs(state.tokens)
+    return [(t["type"], t.get("_start"), t.get("text"), t.get("raw"), t.get("style"),
+             t.get("marker"), t.get("attrs"), t.get("tight"), t.get("bullet"),
+             len(t.get("children") or ())) for t in state.tokens]
+
+
+def _same_blocks(text: str) -> None:
+    assert _tokens(parse._PARSER, text) == _tokens(REFERENCE, text)
+
+
+def test_the_corpus_reads_as_mistune_reads_it():
+    for text in TEXTS:
+        _same_blocks(text)
+
+
+@settings(PROFILE, max_examples=300)
+@given(st.one_of(mutated(TEXTS), PIECED))
+def test_any_plan_reads_as_mistune_reads_it(text):
+    _same_blocks(text)
