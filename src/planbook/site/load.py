@@ -79,6 +79,7 @@ class Entry:
     written_status: str = ""  # the status as its frontmatter holds it, lower case
     lifecycle: tuple[str, ...] = ()  # its doc type's statuses, in order
     yaml_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    verbatim: bool = False  # the file's bytes are its text as UTF-8: publishable as it is
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
     anchors: list[int] | None = None  # lines of the body a link can point at (pb-L<line>)
@@ -202,15 +203,19 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
 
 def _read(state: tuple, work: tuple[str, str]) -> Entry:
     """One plan: parsed, linted, its tasks taken, and finished by `prepare` when given."""
-    from planbook.parse import read_plan
+    from planbook.parse import Unreadable, read_file, read_plan
 
     linter, sources, layout, prepare, aliases = state
     path, rel = work
     plan = read_plan(path)
+    try:  # the file again, from the page cache: its copy on the site need not be held
+        verbatim = bool(plan.text) and read_file(path) == plan.text.encode("utf-8")
+    except Unreadable:
+        verbatim = False
     facts = linter.facts(plan)
     findings, _ = linter.lint_plan(plan, facts)
     entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel],
-                  facts=facts)
+                  facts=facts, verbatim=verbatim)
     entry.tasks = facts.tasks
     entry.trace = linter.trace(facts)
     entry.title = facts.title or rel

@@ -82,7 +82,11 @@ def site_files(settings: Settings, root: str | os.PathLike,
     out = options.output_dir.strip("/")
     layout = Layout([e.rel for e in site.entries], site.attachments, options)
     made_from = {layout.page[e.rel]: plans_dir / e.rel for e in site.entries}
-    files = [SiteFile(path, text=text, plan=made_from.get(path))
+    # a plan's Markdown copy is the plan file itself when its bytes are its text
+    copies = {layout.page[e.rel] + ".txt": plans_dir / e.rel
+              for e in site.entries if e.verbatim}
+    files = [SiteFile(path, source=copies[path]) if path in copies
+             else SiteFile(path, text=text, plan=made_from.get(path))
              for path, text in generated.items()]
     files += [SiteFile(f"{out}/{rel}", source=plans_dir / rel) for rel in site.attachments]
     files += [SiteFile(f"{ASSET_DIR}/{asset.name}", source=asset)
@@ -95,11 +99,17 @@ def build(plans_dir: str | os.PathLike, options: Options | None = None, **kwargs
     """`load` and `render` with the same options, the plans' own parts made in parallel."""
     options = options or Options()
     site = load(plans_dir, options=options, prepare=plan_page.prepare, **kwargs)
-    return site, render(site, options)
+    return site, render(site, options, release=True)
 
 
-def render(site: Site, options: Options | None = None) -> dict[str, str]:
-    """Every generated page as text, keyed by its path from the docs root."""
+def render(site: Site, options: Options | None = None, release: bool = False) \
+        -> dict[str, str]:
+    """Every generated page as text, keyed by its path from the docs root.
+
+    With `release`, each plan's rendered body and drawings are dropped from its entry once
+    its page holds them, so a large site never holds both at once (the entries cannot be
+    rendered again after that).
+    """
     view = SiteView(site, options or Options())
     out = {
         view.index: overview.index_page(view),
@@ -111,6 +121,8 @@ def render(site: Site, options: Options | None = None) -> dict[str, str]:
         page = view.page[entry.rel]
         out[page] = plan_page.render(view, entry)
         out[page + ".txt"] = entry.plan.text
+        if release:
+            entry.body = entry.sketches = None
     return out
 
 

@@ -31,6 +31,9 @@ from planbook.site import pages  # noqa: E402 (needs nh3, checked just above)
 
 log = get_plugin_logger(__name__)
 SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
+# plugins known to read no page's Markdown or HTML after the page is built: with only these,
+# a generated page's text is released once written, so memory grows with the largest plan
+QUIET_PLUGINS = frozenset({"search", "offline", "planbook"})
 ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
 
 
@@ -102,6 +105,13 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
+    def on_page_content(self, html: str, page, config, files):
+        """A generated page's Markdown is not needed once it is HTML: let it go."""
+        if _ours(page) and _quiet(config):
+            page.markdown = ""  # the title stays: MkDocs took it from the render
+            page.file.content_string = ""
+        return html
+
     def on_nav(self, nav, config, files):
         """Escape the nav titles MkDocs makes from the plans' folder names.
 
@@ -140,6 +150,8 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
 
             src = get_relative_url(ON_DEMAND, page.url)
             output = output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        if _ours(page) and _quiet(config):
+            page.content = ""  # written out and indexed: nothing reads it again
         return output
 
     def on_serve(self, server, config, builder):
@@ -171,6 +183,14 @@ def _local_worker_shim(config) -> None:
     if (remote or offline) and not any("iframe-worker" in str(p) for p in kept):
         kept.append(SHIM)
     config.extra["polyfills"] = kept
+
+
+def _ours(page) -> bool:
+    return getattr(page.file, "generated_by", None) == "planbook"
+
+
+def _quiet(config) -> bool:
+    return all(name.split("/")[-1] in QUIET_PLUGINS for name in config.plugins)
 
 
 def _sections(items):
