@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from planbook.extras import MissingExtra, require
@@ -48,6 +48,15 @@ class PlanbookConfig(base.Config):
 
 
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
+    reuse = None  # reuse.Reuse: pages of earlier builds
+
+    def on_startup(self, *, command, dirty):
+        """Defined, so that MkDocs keeps this plugin across `mkdocs serve` rebuilds: the pages
+        each build renders are kept for the next one."""
+        from planbook.site.reuse import Reuse
+
+        self.reuse = Reuse(keep_in_memory=command == "serve")
+
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         for path, extra in (("planbook.css", config.extra_css),
@@ -89,6 +98,7 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                     Path(existing.abs_src_path).resolve().is_relative_to(plans_dir):
                 files.remove(existing)
         docs_dir = Path(config.docs_dir).resolve()
+        self.cache_folder = _cache_folder(plans_dir, self.root)
         for file in generated:
             if file.text is not None:
                 made = File.generated(config, file.path, content=file.text)
@@ -124,7 +134,32 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 if all(getattr(page.file, "generated_by", None) == "planbook"
                        for page in _pages(section)):
                     section.title = html.escape(section.title)
+        from planbook.site.reuse import Reuse, extensions_read_only_the_page
+
+        if self.reuse is None:
+            self.reuse = Reuse()
+        rules = self.config.rules_dir.strip("/") + "/"
+        self.reuse.start(config, files, getattr(self, "cache_folder", None),
+                         on_disk={f.src_uri for f in files if f.src_uri.startswith(rules)},
+                         templates=_quiet(config))
+        self.reuse_markdown = extensions_read_only_the_page(config)
+        self.nav = nav
         return nav
+
+    @event_priority(-100)  # last: the Markdown as every other plugin left it
+    def on_page_markdown(self, markdown: str, page, config, files):
+        if self.reuse is not None and self.reuse_markdown:
+            self.reuse.markdown(page, markdown)
+        return markdown
+
+    def on_env(self, env, config, files):
+        if self.reuse is not None:
+            self.reuse.install(env, config, self.nav)
+        return env
+
+    def on_post_build(self, config):
+        if self.reuse is not None:
+            self.reuse.finish()
 
     def on_page_context(self, context, page, config, nav):
         """An edit link to a plan outside the docs folder, written without `..` in it."""
@@ -183,6 +218,20 @@ def _local_worker_shim(config) -> None:
     if (remote or offline) and not any("iframe-worker" in str(p) for p in kept):
         kept.append(SHIM)
     config.extra["polyfills"] = kept
+
+
+def _cache_folder(plans_dir: Path, root: Path) -> Path | None:
+    """The planbook configuration's cache folder (that of `planbook lint`), if it has one;
+    beside mkdocs.yml when there is no configuration."""
+    from planbook.config import ConfigError, load_config
+
+    try:
+        config = load_config(start=plans_dir if plans_dir.is_dir() else root)
+    except ConfigError:
+        return None
+    if not config.cache_dir:
+        return None
+    return (config.root if config.source else root) / config.cache_dir
 
 
 def _ours(page) -> bool:
