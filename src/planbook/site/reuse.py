@@ -152,8 +152,8 @@ class Reuse:
         self.nav = ""
         self.on_disk: set[str] = set()
         self.templates = True
-        self.counts = {"markdown": 0, "markdown reused": 0, "template": 0,
-                       "template reused": 0}
+        self.rendered: dict[str, list[str]] = {"markdown": [], "template": []}  # this build's
+        self.reused = 0  # steps this build took from an earlier one
 
     def start(self, config, files, folder: Path | None, on_disk: set[str],
               templates: bool) -> None:
@@ -161,7 +161,7 @@ class Reuse:
         self.digest = build_digest(config, files)
         self.folder, self.on_disk, self.templates = folder, on_disk, templates
         self.used, self.disk_new = {}, {}
-        self.counts = dict.fromkeys(self.counts, 0)
+        self.rendered, self.reused = {"markdown": [], "template": []}, 0
         self.disk = {}
         if folder is not None and on_disk:
             try:
@@ -201,7 +201,7 @@ class Reuse:
                 if entry["links"] is not None:
                     page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
                                              for uri, links in entry["links"].items()}
-                self.counts["markdown reused"] += 1
+                self.reused += 1
 
             page.render = reused
             return
@@ -213,7 +213,7 @@ class Reuse:
                 original(config, files)
             finally:
                 logging.getLogger().removeHandler(heard)
-            self.counts["markdown"] += 1
+            self.rendered["markdown"].append(page.file.src_uri)
             links = page.links_to_anchors
             if heard.count or (links and None in links):
                 return
@@ -300,10 +300,10 @@ class _Template:
         key = reuse.template_key(self.name, page, context)
         entry = reuse._get(key, page.file.src_uri)
         if entry is not None and "html" in entry:
-            reuse.counts["template reused"] += 1
+            reuse.reused += 1
             html = entry["html"]
             return zlib.decompress(html).decode("utf-8") if isinstance(html, bytes) else html
         output = self.load().render(context)
-        reuse.counts["template"] += 1
+        reuse.rendered["template"].append(page.file.src_uri)
         reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)}, page.file.src_uri)
         return output
