@@ -305,5 +305,7 @@ class _Template:
             return zlib.decompress(html).decode("utf-8") if isinstance(html, bytes) else html
         output = self.load().render(context)
         reuse.rendered["template"].append(page.file.src_uri)
-        reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)}, page.file.src_uri)
+        if reuse.keep_in_memory or page.file.src_uri in reuse.on_disk:
+            reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)},
+                        page.file.src_uri)
         return output
