@@ -60,14 +60,22 @@ def test_reused_rule_pages_are_the_bytes_of_a_full_render(tmp_path, mkdocs):
     assert tree(tmp_path / "again") == tree(tmp_path / "first") == tree(tmp_path / "plain")
 
 
-def test_serve_rebuild_renders_only_the_edited_plan(tmp_path, mkdocs):
+def test_serve_rebuild_renders_only_the_edited_plan(tmp_path, mkdocs, monkeypatch):
+    from planbook.site import plan_page
+
     project = make_project(tmp_path / "p", git=False)
     no_cache(project)  # what is reused comes from the first build of this process
     mkdocs(project, tmp_path / "site", "serve")
     plan = project / "plans" / "IP-1-retry.md"
     plan.write_text(plan.read_text().replace("## 3. Test Strategy",
                                        "A new line of text.\n\n## 3. Test Strategy", 1))
+    bodies = []
+    body = plan_page._body
+    monkeypatch.setattr(plan_page, "_body",
+                        lambda layout, entry, page: bodies.append(entry.rel) or
+                        body(layout, entry, page))
     plugin = mkdocs(project, tmp_path / "site", "serve")
+    assert bodies == ["IP-1-retry.md"]  # the plugin rendered the edited plan's text alone
     assert plugin.reuse.rendered["markdown"] == ["plans/IP-1-retry.md"]
     assert plugin.reuse.rendered["template"] == ["plans/IP-1-retry.md"]
     assert "A new line of text." in (tmp_path / "site" / "plans" / "IP-1-retry.html").read_text()

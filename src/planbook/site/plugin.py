@@ -84,7 +84,9 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         try:
             site, generated = pages.site_files(
                 settings, self.root,
-                in_docs=lambda path: files.get_file_from_path(path) is not None)
+                in_docs=lambda path: files.get_file_from_path(path) is not None,
+                prepared=self.reuse.prepared if self.reuse and self.reuse.keep_in_memory
+                else None)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:

@@ -152,6 +152,7 @@ class Reuse:
         self.nav = ""
         self.on_disk: set[str] = set()
         self.templates = True
+        self.prepared: dict = {}  # each plan's own part of its page (`pages.build`)
         self.rendered: dict[str, list[str]] = {"markdown": [], "template": []}  # this build's
         self.reused = 0  # steps this build took from an earlier one
 
