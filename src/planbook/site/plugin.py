@@ -4,7 +4,8 @@ It translates its config and MkDocs' into `pages.Settings`, adds the files the c
 logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
 search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
 as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
-watch the plans folder.
+watch the plans folder. It lets `reuse` hand back pages of the last build that nothing has
+changed, and lets go of a generated page's text once the page is written.
 """
 
 from __future__ import annotations
