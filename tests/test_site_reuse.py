@@ -156,3 +156,22 @@ def test_a_corrupt_cache_file_is_rendered_again(tmp_path, mkdocs):
     plugin = mkdocs(project, tmp_path / "two")
     assert "rules/FM001.md" in plugin.reuse.rendered["template"]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_damaged_files_in_a_read_only_cache_folder_are_rendered_again(tmp_path, mkdocs):
+    project = make_project(tmp_path / "p", git=False)
+    mkdocs(project, tmp_path / "one")
+    cache = project / ".planbook_cache"
+    for path in cache.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x00garbage")
+    folders = [cache, *[p for p in cache.rglob("*") if p.is_dir()]]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        plugin = mkdocs(project, tmp_path / "two")
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert "rules/FM001.md" in plugin.reuse.rendered["template"]
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")

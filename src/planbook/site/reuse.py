@@ -33,6 +33,8 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 FORMAT = 1
 FILE = "site-pages.json"
 TEMPLATES = "templates"  # Jinja's bytecode cache, in the cache folder
@@ -230,12 +232,10 @@ class Reuse:
     def install(self, env, config, nav) -> None:
         """Have each page's template render come from an earlier build when it can."""
         if self.folder is not None:
-            from jinja2 import FileSystemBytecodeCache
-
             folder = self.folder / TEMPLATES
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = FileSystemBytecodeCache(os.fspath(folder))
+                env.bytecode_cache = _CompiledTemplates(os.fspath(folder))
             except OSError:
                 pass
         if not self.templates:
@@ -287,6 +287,22 @@ class Reuse:
                 raise
         except OSError:
             pass  # a read-only checkout: the next build renders again
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a file that cannot be read or written means compiling."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: compile the template instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a read-only folder
 
 
 class _Template:
