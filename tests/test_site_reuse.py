@@ -117,7 +117,8 @@ def test_a_config_or_planbook_change_renders_everything(tmp_path, mkdocs, monkey
     assert "rules/FM001.md" in plugin.reuse.rendered["markdown"]
 
 
-def test_a_page_that_warned_warns_again(tmp_path, mkdocs):
+def test_a_page_that_warned_warns_again(tmp_path, mkdocs, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", False)  # as its CLI does
     project = make_project(tmp_path / "p", git=False)
     no_cache(project)
     (project / "docs" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n")

@@ -211,11 +211,15 @@ class Reuse:
 
         def render(config, files):
             heard = _Heard()
-            logging.getLogger().addHandler(heard)
+            # MkDocs' command line stops its records at the "mkdocs" logger: listen there too
+            loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
+            for logger in loggers:
+                logger.addHandler(heard)
             try:
                 original(config, files)
             finally:
-                logging.getLogger().removeHandler(heard)
+                for logger in loggers:
+                    logger.removeHandler(heard)
             self.rendered["markdown"].append(page.file.src_uri)
             links = page.links_to_anchors
             if heard.count or (links and None in links):
