@@ -44,7 +44,7 @@ def no_cache(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.planbook]\ncache-dir = ""\n')
 
 
-def test_reused_rule_pages_are_the_bytes_of_a_full_render(tmp_path, mkdocs):
+def test_pages_reused_from_disk_are_the_bytes_of_a_full_render(tmp_path, mkdocs):
     project = make_project(tmp_path / "p", git=False)
     first = mkdocs(project, tmp_path / "first")
     assert first.reuse.reused == 0
@@ -52,6 +52,8 @@ def test_reused_rule_pages_are_the_bytes_of_a_full_render(tmp_path, mkdocs):
     again = mkdocs(project, tmp_path / "again")  # a new process would find the same files
     assert "rules/FM001.md" not in again.reuse.rendered["markdown"]
     assert "rules/FM001.md" not in again.reuse.rendered["template"]
+    assert "index.md" not in again.reuse.rendered["template"]  # the guide's pages too
+    assert "plans/IP-1-retry.md" in again.reuse.rendered["template"]  # plans: serve only
     assert again.reuse.reused >= 2 * 40  # both steps of every rule page
     cold = make_project(tmp_path / "cold", git=False)
     no_cache(cold)

@@ -141,9 +141,13 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
 
         if self.reuse is None:
             self.reuse = Reuse()
-        rules = self.config.rules_dir.strip("/") + "/"
+        # every page but the plans' own is kept on disk: the rule reference and the guide are
+        # the same from one build to the next, and the plans, thousands of them, change
+        plans = self.config.output_dir.strip("/") + "/"
         self.reuse.start(config, files, getattr(self, "cache_folder", None),
-                         on_disk={f.src_uri for f in files if f.src_uri.startswith(rules)},
+                         on_disk={f.src_uri for f in files if f.is_documentation_page() and
+                                  not (f.generated_by == "planbook" and
+                                       f.src_uri.startswith(plans))},
                          templates=_quiet(config))
         self.reuse_markdown = extensions_read_only_the_page(config)
         self.nav = nav

@@ -11,13 +11,13 @@ digest of everything each is made from, and hands them back instead of rendering
   canonical addresses, the whole navigation (every title and address in it), the template,
   the config, the theme's own files and the versions of MkDocs, the theme and planbook.
 
-Results are kept in memory for the rebuilds of one `mkdocs serve`, and the generated rule
-pages (the same on every build of every project) on disk in the cache folder, for the next
-build. Nothing is reused from a render that logged something (its warning must come again),
-nor with a Markdown extension that reads other files, and the template step only with
-plugins known to leave a page's context alone. What a reused page writes is byte for byte
-what MkDocs would have written. The theme's compiled templates are kept with Jinja's own
-bytecode cache in the same folder.
+Results are kept in memory for the rebuilds of one `mkdocs serve`, and those of the pages
+the caller names (the plugin: every page but the plans', such as the rule reference) on disk
+in the cache folder, for the next build. Nothing is reused from a render that logged
+something (its warning must come again), nor with a Markdown extension that reads other
+files, and the template step only with plugins known to leave a page's context alone.
+What a reused page writes is byte for byte what MkDocs would have written. The theme's
+compiled templates are kept with Jinja's own bytecode cache in the same folder.
 """
 
 from __future__ import annotations
