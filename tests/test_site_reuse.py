@@ -178,3 +178,17 @@ def test_damaged_files_in_a_read_only_cache_folder_are_rendered_again(tmp_path, 
             folder.chmod(0o755)
     assert "rules/FM001.md" in plugin.reuse.rendered["template"]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_generated_page_lets_go_of_its_text_once_written(tmp_path, mkdocs):
+    project = make_project(tmp_path / "p", git=False)
+    plugin = mkdocs(project, tmp_path / "site")
+    plan = next(p for p in plugin.nav.pages if p.file.src_uri == "plans/IP-1-retry.md")
+    home = next(p for p in plugin.nav.pages if p.file.src_uri == "index.md")
+    assert (plan.markdown, plan.content, plan.file.content_string) == ("", "", "")
+    assert plan.title == "Webhook Retry Queue"  # the navigation still has it
+    assert home.content  # pages of docs/ are left as MkDocs keeps them
+    written = (tmp_path / "site" / "plans" / "IP-1-retry.html").read_text()
+    assert "Webhook Retry Queue" in written and "pb-body" in written
+    copy = tmp_path / "site" / "plans" / "IP-1-retry.md.txt"
+    assert copy.read_bytes() == (project / "plans" / "IP-1-retry.md").read_bytes()
