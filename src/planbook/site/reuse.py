@@ -124,6 +124,11 @@ def nav_digest(nav) -> str:
     return _hash(walk(nav.items), getattr(nav.homepage, "url", None))
 
 
+def _text(value: str | bytes) -> str:
+    """A page's text as kept: compressed in memory, plain in the file."""
+    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
+
+
 def _toc_tokens(toc) -> list:
     return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)}
             for a in toc]
@@ -175,6 +180,10 @@ class Reuse:
             except (OSError, ValueError, UnicodeDecodeError):
                 pass  # none yet, or one to rebuild
 
+    def kept(self, page) -> bool:
+        """Whether what this page renders is kept: by a `mkdocs serve`, or on disk."""
+        return self.keep_in_memory or page.file.src_uri in self.on_disk
+
     def _get(self, key: str, uri: str) -> dict | None:
         entry = self.memory.get(key) or self.disk.get(key)
         if not isinstance(entry, dict):
@@ -190,14 +199,21 @@ class Reuse:
 
     def markdown(self, page, markdown: str) -> None:
         """Give the page a render that reuses an earlier one, or that keeps what it makes."""
+        original = page.render
+        if not self.kept(page):  # nothing of it was kept, nor will be: only count it
+            def counted(config, files):
+                original(config, files)
+                self.rendered["markdown"].append(page.file.src_uri)
+
+            page.render = counted
+            return
         key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown)
         entry = self._get(key, page.file.src_uri)
-        original = page.render
         if entry is not None and "content" in entry:
             def reused(config, files):
                 from mkdocs.structure.toc import get_toc
 
-                page.content = entry["content"]
+                page.content = _text(entry["content"])
                 page.toc = get_toc(entry["toc"])
                 page._title_from_render = entry["title"]
                 page.present_anchor_ids = set(entry["anchors"])
@@ -225,7 +241,8 @@ class Reuse:
             if heard.count or (links and None in links):
                 return
             self._keep(key, {
-                "content": page.content, "toc": _toc_tokens(page.toc),
+                "content": zlib.compress(page.content.encode("utf-8"), 1),
+                "toc": _toc_tokens(page.toc),
                 "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": None if links is None else
@@ -253,6 +270,9 @@ class Reuse:
             if page is None or page is served["page"] or parent is not None:
                 return original(name, parent, globals)
             served["page"] = page
+            if not self.kept(page):
+                self.rendered["template"].append(page.file.src_uri)
+                return original(name, parent, globals)
             return _Template(self, lambda: original(name, parent, globals), name, page)
 
         env.get_template = get_template
@@ -272,8 +292,8 @@ class Reuse:
         self.used = {}
         if self.folder is None or set(self.disk_new) <= set(self.disk):
             return  # nothing rendered that the file lacks
-        kept = {k: {**v, "html": zlib.decompress(v["html"]).decode("utf-8")}
-                if isinstance(v.get("html"), bytes) else v for k, v in self.disk_new.items()}
+        kept = {k: {name: _text(value) if name in ("html", "content") else value
+                    for name, value in v.items()} for k, v in self.disk_new.items()}
         self.disk_new = {}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -322,11 +342,8 @@ class _Template:
         entry = reuse._get(key, page.file.src_uri)
         if entry is not None and "html" in entry:
             reuse.reused += 1
-            html = entry["html"]
-            return zlib.decompress(html).decode("utf-8") if isinstance(html, bytes) else html
+            return _text(entry["html"])
         output = self.load().render(context)
         reuse.rendered["template"].append(page.file.src_uri)
-        if reuse.keep_in_memory or page.file.src_uri in reuse.on_disk:
-            reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)},
-                        page.file.src_uri)
+        reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)}, page.file.src_uri)
         return output
