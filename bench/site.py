@@ -1,14 +1,24 @@
-"""Time a site of generated plans built with the planbook plugin against plain MkDocs.
+"""Time the site built with the planbook plugin against plain MkDocs, and its rebuilds.
 
-    python bench/site.py [--plans N] [--runs R] [--keep DIR]
+    python bench/site.py [--only plans own serve] [--plans N] [--runs R] [--keep DIR]
 
-Two projects with the same mkdocs.yml (Material, search, offline), the same docs/ (a home
-page and the rule reference, as a project that publishes plans keeps it) and the same N
-plans (default 500, from gen_plans.py, committed to a git repository):
-  plugin  the plans in plans/, published by the planbook plugin
-  plain   the same plan files copied into docs/plans/, built by MkDocs alone
-Each build is a fresh `mkdocs build` process. Prints min and median of each, the ratio of the
-medians (target: at most 1.3) and how long the plugin's own work (lint, git, render) takes.
+Every build is a fresh `mkdocs build -q` process unless said otherwise; the two commands of
+a scenario run interleaved (A, B, A, B, …), and each reports its median with min–max and
+its peak resident memory (`wait4`'s max RSS of the process).
+
+  plans  N generated plans (default 500, from gen_plans.py, committed to git) under the same
+         mkdocs.yml (Material, search, offline) and the same docs/ (a home page and the rule
+         reference, as a project that publishes plans keeps it): the plans published by the
+         plugin, against the same plan files copied into docs/plans/ and built by MkDocs
+         alone. Targets at 2,000 plans: time ≤ 1.2×, peak memory ≤ 1.5×.
+  own    this repository's own site (a clone of it, so that history is there) against the
+         same docs/ built without the plugin, once with planbook's cache folder emptied before
+         each plugin build (cold) and once with it left from the build before (warm).
+         Target ≤ 1.5×.
+  serve  what `mkdocs serve` does after one plan is edited: in one process, a build, an edit
+         to one plan's body, the rebuild; the rebuild's time against a full `mkdocs build`
+         process of the same project. Target ≤ 0.5×. The rebuild runs as MkDocs runs it: a
+         new config, the same plugin.
 Always exits 0: it is a report, not a test.
 """
 
@@ -16,17 +26,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from gen_plans import generate
+from scale import measure
 
-TARGET = 1.3
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TARGETS = {"plans": 1.2, "plans memory": 1.5, "own": 1.5, "serve": 0.5}
 MKDOCS = """\
 site_name: Plans benchmark
 theme:
@@ -36,10 +49,29 @@ plugins:
   - search
   - offline
 {plugin}"""
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+ENV = {"NO_MKDOCS_2_WARNING": "1",
        "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
        "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+os.environ.update(ENV)  # for every process this starts
+BUILD = [sys.executable, "-m", "mkdocs", "build", "-q"]
+# one process: a build, one plan edited, the rebuild `mkdocs serve` would run; prints seconds
+SERVE = """
+import sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+site, plan = sys.argv[1], Path(sys.argv[2])
+config = load_config("mkdocs.yml", site_dir=site)
+config.plugins.on_startup(command="serve", dirty=False)
+build(config)
+text = plan.read_text()
+plan.write_text(text.replace("\\n## ", "\\nOne more line.\\n\\n## ", 1))
+start = time.perf_counter()
+build(load_config("mkdocs.yml", site_dir=site))
+print(time.perf_counter() - start)
+plan.write_text(text)
+"""
 
 
 def make_projects(base: Path, count: int) -> tuple[Path, Path]:
@@ -55,59 +87,105 @@ def make_projects(base: Path, count: int) -> tuple[Path, Path]:
     shutil.copytree(plugin / "plans", plain / "docs" / "plans")
     if shutil.which("git"):
         for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "Plans"]):
-            subprocess.run(["git", *args], cwd=plugin, env=ENV, check=True,
-                           capture_output=True)
+            subprocess.run(["git", *args], cwd=plugin, check=True, capture_output=True)
     return plugin, plain
 
 
-def time_build(project: Path) -> float | None:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
-                          env=ENV, capture_output=True, text=True)
-    took = time.perf_counter() - start
-    if proc.returncode != 0:
-        print(f"build failed in {project}:\n{proc.stderr[-3000:]}", file=sys.stderr)
-        return None
-    return took
+def own_project(base: Path) -> tuple[Path, Path]:
+    """A clone of this repository (with its history), and mkdocs.yml without the plugin."""
+    clone = base / "own"
+    subprocess.run(["git", "clone", "-q", "--local", str(REPO), str(clone)], check=True)
+    text = (clone / "mkdocs.yml").read_text()
+    plain = re.sub(r"\n  - planbook:\n(?:      .*\n)*", "\n", text)
+    (clone / "mkdocs-plain.yml").write_text(plain)
+    return clone, clone / "mkdocs-plain.yml"
 
 
-def plugin_work(project: Path) -> float:
-    """The plugin's own share, in this process: lint, git and render of every plan."""
-    from planbook.site import pages
+def empty_cache(project: Path) -> None:
+    shutil.rmtree(project / ".planbook_cache", ignore_errors=True)
 
-    start = time.perf_counter()
-    pages.build(project / "plans", pages.Options(directory_urls=False), root=project)
-    return time.perf_counter() - start
+
+def show(name: str, a: list, b: list, label_a: str, label_b: str) -> None:
+    ta, tb = [t for t, _ in a], [t for t, _ in b]
+    for label, times, runs in ((label_a, ta, a), (label_b, tb, b)):
+        peak = max(m for _, m in runs)
+        print(f"  {label:<34} median {statistics.median(times):7.2f} s "
+              f"(min {min(times):.2f}, max {max(times):.2f})"
+              + (f"  peak {peak / 1024:6.1f} MiB" if peak else ""))
+    ratio = statistics.median(ta) / statistics.median(tb)
+    print(f"  time ratio {ratio:.2f}× (target ≤ {TARGETS[name]}×)  "
+          f"{'PASS' if ratio <= TARGETS[name] else 'OVER'}")
+    if name == "plans":
+        memory = max(m for _, m in a) / max(m for _, m in b)
+        target = TARGETS["plans memory"]
+        print(f"  memory ratio {memory:.2f}× (target ≤ {target}×)  "
+              f"{'PASS' if memory <= target else 'OVER'}")
+    print(flush=True)
+
+
+def plans(base: Path, count: int, runs: int) -> None:
+    plugin, plain = make_projects(base, count)
+    a, b = [], []
+    for _ in range(runs):
+        b.append(measure(BUILD, plain))
+        empty_cache(plugin)  # every plugin build renders every page, as a first build does
+        a.append(measure(BUILD, plugin))
+    print(f"plans: {count} generated plans, {runs} builds each")
+    show("plans", a, b, "plugin (cache emptied)", "plain MkDocs")
+
+
+def own(base: Path, runs: int) -> None:
+    clone, plain_yml = own_project(base)
+    plain = [*BUILD, "-f", str(plain_yml)]
+    cold, warm, bare = [], [], []
+    measure(BUILD, clone)  # fills the cache the first warm build finds
+    for _ in range(runs):
+        bare.append(measure(plain, clone))
+        empty_cache(clone)
+        cold.append(measure(BUILD, clone))
+        warm.append(measure(BUILD, clone))
+    print(f"own: this repository's site, {runs} builds each")
+    show("own", cold, bare, "plugin, cache emptied", "plain MkDocs, same docs/")
+    show("own", warm, bare, "plugin, cache from the last build", "plain MkDocs, same docs/")
+
+
+def serve(base: Path, runs: int) -> None:
+    clone, _ = own_project(base)
+    plan = sorted((clone / "plans").glob("*.md"))[0]
+    site = base / "serve-site"
+    rebuilds, full = [], []
+    for _ in range(runs):
+        full.append(measure(BUILD, clone))
+        proc = subprocess.run([sys.executable, "-c", SERVE, str(site), str(plan)], cwd=clone,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"serve rebuild failed:\n{proc.stderr[-2000:]}")
+        rebuilds.append((float(proc.stdout.split()[-1]), 0))
+    print(f"serve: this repository's site, {plan.name} edited, {runs} runs each "
+          "(no memory for the rebuild: it shares its process)")
+    show("serve", rebuilds, full, "rebuild after one plan edit", "full mkdocs build")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="+", choices=["plans", "own", "serve"],
+                    default=["plans", "own", "serve"])
     ap.add_argument("--plans", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build the projects here and keep them")
     args = ap.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="planbook-site-bench-"))
+    print(f"{os.cpu_count()} CPUs\n")
     try:
-        plugin, plain = make_projects(base, args.plans)
-        times: dict[str, list[float]] = {"plugin": [], "plain": []}
-        for _ in range(args.runs):  # alternate, so drift in the machine hits both alike
-            for name, project in (("plain", plain), ("plugin", plugin)):
-                took = time_build(project)
-                if took is None:
-                    return
-                times[name].append(took)
-        own = plugin_work(plugin)
+        if "plans" in args.only:
+            plans(base / "plans", args.plans, args.runs)
+        if "own" in args.only:
+            own(base / "own-site", args.runs)
+        if "serve" in args.only:
+            serve(base / "serve", args.runs)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    print(f"{args.plans} plans, {args.runs} runs each, {os.cpu_count()} CPUs")
-    print(f"{'build':<8}{'min s':>8}{'median s':>10}")
-    for name, values in times.items():
-        print(f"{name:<8}{min(values):>8.2f}{statistics.median(values):>10.2f}")
-    ratio = statistics.median(times["plugin"]) / statistics.median(times["plain"])
-    verdict = "ok" if ratio <= TARGET else "OVER TARGET"
-    print(f"ratio plugin/plain (medians): {ratio:.2f} (target <= {TARGET}): {verdict}")
-    print(f"plugin's own work (lint, git, render), outside MkDocs: {own:.2f} s")
 
 
 if __name__ == "__main__":

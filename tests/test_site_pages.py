@@ -352,6 +352,23 @@ def test_parallel_build_renders_exactly_what_a_plain_render_does(plans):
     assert built == plain
 
 
+def test_a_rebuild_prepares_again_only_the_plans_that_changed(plans):
+    for n in range(1, 51):  # enough plans for worker processes
+        plans(f"IP-{n}-plan.md", clean_plan(title=f'"Plan {n}"', depends_on=f'["IP-{n + 1}"]'))
+    options, config = Options(), Config(root=plans.root)
+    prepared: dict = {}
+    pages.build(plans.root / "plans", options, config=config, git=False, jobs=2,
+                prepared=prepared)
+    first = set(prepared)
+    assert len(first) == 50
+    plans("IP-7-plan.md", clean_plan(title='"Plan 7, edited"', depends_on='["IP-8"]'))
+    _, built = pages.build(plans.root / "plans", options, config=config, git=False, jobs=2,
+                           prepared=prepared)
+    assert len(set(prepared) - first) == 1
+    assert built == pages.render(load(plans.root / "plans", config=config, git=False, jobs=1),
+                                 options)
+
+
 def test_task_progress_agrees_with_planbook_status(plans):
     from planbook import doctypes, status
     from planbook.parse import read_plan

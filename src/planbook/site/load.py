@@ -79,11 +79,13 @@ class Entry:
     written_status: str = ""  # the status as its frontmatter holds it, lower case
     lifecycle: tuple[str, ...] = ()  # its doc type's statuses, in order
     yaml_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    verbatim: bool = False  # the file's bytes are its text as UTF-8: publishable as it is
     # the plan's own part of its page, made where it was parsed (see `load`), for these options
     body: list[str] | None = None
     anchors: list[int] | None = None  # lines of the body a link can point at (pb-L<line>)
     sketches: list[str] | None = None
     prepared: Options | None = None
+    prepared_key: str = ""  # what `prepare` made it from, when a later load may reuse it
 
     @property
     def id(self) -> str:
@@ -146,7 +148,7 @@ Prepare = Callable[[Layout, Entry], None]
 def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
          root: str | os.PathLike | None = None, options: Options | None = None,
          jobs: int | None = None, prepare: Prepare | None = None, junit=(),
-         repo_url: str = "") -> Site:
+         repo_url: str = "", prepared: dict | None = None) -> Site:
     """Parse and lint every plan under `plans_dir` once, and read git history in one walk.
 
     `root` is the project folder that source paths are given from when git cannot say (by
@@ -154,6 +156,10 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
     layout for `options` right after its plan is parsed, in worker processes when there are
     many plans: the plan page renders the plan's own part there, which is most of the work
     and needs nothing from the other plans.
+
+    `prepared` holds what `prepare` made in an earlier load (a `mkdocs serve` rebuild), by a
+    key of everything it is made from: a plan whose key is there keeps those parts, and
+    `prepare` renders nothing for it again. Each entry carries its key (`prepared_key`).
     """
     from planbook.config import load_config
     from planbook.lint import Linter, discover, plan_names
@@ -191,7 +197,15 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
                 sources[rel] = rel
     layout = Layout(rels, site.attachments, options or Options()) if prepare else None
     work = list(zip(files, rels, strict=True))
-    state = (linter, sources, layout, prepare, config.status_aliases)
+    base = None
+    if prepare is not None and prepared is not None:
+        from planbook.cache import run_key
+
+        team = config.team_doctypes()
+        base = run_key("prepared", repr(config), repr(layout.options), sorted(rels),
+                       site.attachments,
+                       [(name, repr(d), d.template_text) for name, d in sorted(team.items())])
+    state = (linter, sources, layout, prepare, config.status_aliases, prepared or {}, base)
     site.entries = map_items(_read, state, work, jobs)
     for entry in site.entries:
         if facts and facts.in_repo:
@@ -202,15 +216,20 @@ def load(plans_dir: str | os.PathLike, config=None, git: bool = True,
 
 def _read(state: tuple, work: tuple[str, str]) -> Entry:
     """One plan: parsed, linted, its tasks taken, and finished by `prepare` when given."""
-    from planbook.parse import read_plan
+    from planbook.parse import Unreadable, read_file, read_plan
 
-    linter, sources, layout, prepare, aliases = state
+    linter, sources, layout, prepare, aliases, prepared, base = state
     path, rel = work
     plan = read_plan(path)
+    try:  # the file again, from the page cache: its copy on the site need not be held
+        data = read_file(path)
+    except Unreadable:
+        data = None
+    verbatim = bool(plan.text) and data == plan.text.encode("utf-8")
     facts = linter.facts(plan)
     findings, _ = linter.lint_plan(plan, facts)
     entry = Entry(plan, rel, sorted(findings, key=Finding.sort_key), source=sources[rel],
-                  facts=facts)
+                  facts=facts, verbatim=verbatim)
     entry.tasks = facts.tasks
     entry.trace = linter.trace(facts)
     entry.title = facts.title or rel
@@ -222,6 +241,15 @@ def _read(state: tuple, work: tuple[str, str]) -> Entry:
     entry.done, entry.finished = life.is_done(entry.status), life.is_finished(entry.status)
     entry.yaml_errors = [(line, message) for code, line, _, message in plan.parse_findings
                          if code == "FM003"]
+    if base is not None and data is not None:
+        import hashlib
+
+        digest = hashlib.sha256(f"{base}\0{rel}\0{entry.source}\0".encode())
+        digest.update(data)
+        entry.prepared_key = digest.hexdigest()
+    made = prepared.get(entry.prepared_key) if entry.prepared_key else None
+    if made is not None:  # the same plan, in the same site, as in the load that made these
+        entry.body, entry.anchors, entry.sketches = made
     if prepare is not None:
         prepare(layout, entry)
     return entry

@@ -66,23 +66,29 @@ class SiteFile:
 
 
 def site_files(settings: Settings, root: str | os.PathLike,
-               in_docs: Callable[[str], bool]) -> tuple[Site, list[SiteFile]]:
+               in_docs: Callable[[str], bool], prepared: dict | None = None) \
+        -> tuple[Site, list[SiteFile]]:
     """The plans as loaded, and every file of the site in the order MkDocs is given them.
 
     `in_docs(path)` says whether the docs folder already has a file: the rule pages are
-    generated only when it has no `<rules_dir>/index.md`.
+    generated only when it has no `<rules_dir>/index.md`. `prepared` (see `build`) carries
+    each plan's own part of its page from one call to the next.
     """
     options = settings.options(root)
     plans_dir = settings.plans_path(root)
     site, generated = build(plans_dir, options, git=settings.git, root=root,
                             junit=[Path(root) / j for j in settings.junit],
-                            repo_url=settings.repo_url)
+                            repo_url=settings.repo_url, prepared=prepared)
     if not in_docs(f"{options.rules_dir}/index.md"):
         generated.update(rule_pages(options.rules_dir))
     out = options.output_dir.strip("/")
     layout = Layout([e.rel for e in site.entries], site.attachments, options)
     made_from = {layout.page[e.rel]: plans_dir / e.rel for e in site.entries}
-    files = [SiteFile(path, text=text, plan=made_from.get(path))
+    # a plan's Markdown copy is the plan file itself when its bytes are its text
+    copies = {layout.page[e.rel] + ".txt": plans_dir / e.rel
+              for e in site.entries if e.verbatim}
+    files = [SiteFile(path, source=copies[path]) if path in copies
+             else SiteFile(path, text=text, plan=made_from.get(path))
              for path, text in generated.items()]
     files += [SiteFile(f"{out}/{rel}", source=plans_dir / rel) for rel in site.attachments]
     files += [SiteFile(f"{ASSET_DIR}/{asset.name}", source=asset)
@@ -90,16 +96,32 @@ def site_files(settings: Settings, root: str | os.PathLike,
     return site, files
 
 
-def build(plans_dir: str | os.PathLike, options: Options | None = None, **kwargs) \
-        -> tuple[Site, dict[str, str]]:
-    """`load` and `render` with the same options, the plans' own parts made in parallel."""
+def build(plans_dir: str | os.PathLike, options: Options | None = None,
+          prepared: dict | None = None, **kwargs) -> tuple[Site, dict[str, str]]:
+    """`load` and `render` with the same options, the plans' own parts made in parallel.
+
+    With `prepared` (a dict, empty at first), the plans' own parts made by the last call are
+    reused where the plan and the site around it are the same, and the dict is left holding
+    this call's: the rebuilds of `mkdocs serve` render again only the plans that changed.
+    """
     options = options or Options()
-    site = load(plans_dir, options=options, prepare=plan_page.prepare, **kwargs)
-    return site, render(site, options)
+    site = load(plans_dir, options=options, prepare=plan_page.prepare, prepared=prepared,
+                **kwargs)
+    if prepared is not None:
+        prepared.clear()
+        prepared.update({e.prepared_key: (e.body, e.anchors, e.sketches)
+                         for e in site.entries if e.prepared_key})
+    return site, render(site, options, release=True)
 
 
-def render(site: Site, options: Options | None = None) -> dict[str, str]:
-    """Every generated page as text, keyed by its path from the docs root."""
+def render(site: Site, options: Options | None = None, release: bool = False) \
+        -> dict[str, str]:
+    """Every generated page as text, keyed by its path from the docs root.
+
+    With `release`, each plan's rendered body and drawings are dropped from its entry once
+    its page holds them, so a large site never holds both at once (the entries cannot be
+    rendered again after that).
+    """
     view = SiteView(site, options or Options())
     out = {
         view.index: overview.index_page(view),
@@ -111,6 +133,8 @@ def render(site: Site, options: Options | None = None) -> dict[str, str]:
         page = view.page[entry.rel]
         out[page] = plan_page.render(view, entry)
         out[page + ".txt"] = entry.plan.text
+        if release:
+            entry.body = entry.sketches = None
     return out
 
 

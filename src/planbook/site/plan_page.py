@@ -40,9 +40,11 @@ STRAY = re.compile(r"\ue000pb\d*(?:\ue000pb)?")  # a marker raw HTML swallowed: 
 
 
 def prepare(layout: Layout, entry: Entry) -> None:
-    """Render the plan's own part of its page now, and keep only what the rest still needs."""
-    entry.body, entry.anchors = _body(layout, entry, layout.page[entry.rel])
-    entry.sketches = _sketches(entry, entry.anchors) if layout.options.diagrams else []
+    """Render the plan's own part of its page now (unless the entry already holds it, from an
+    earlier build), and keep only what the rest still needs."""
+    if entry.body is None or entry.sketches is None:
+        entry.body, entry.anchors = _body(layout, entry, layout.page[entry.rel])
+        entry.sketches = _sketches(entry, entry.anchors) if layout.options.diagrams else []
     entry.prepared = layout.options
     entry.plan = _slim(entry.plan)
     entry.facts = None  # what pages still need of them is in the entry now

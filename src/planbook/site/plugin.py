@@ -4,7 +4,8 @@ It translates its config and MkDocs' into `pages.Settings`, adds the files the c
 logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
 search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
 as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
-watch the plans folder.
+watch the plans folder. It lets `reuse` hand back pages of the last build that nothing has
+changed, and lets go of a generated page's text once the page is written.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from planbook.extras import MissingExtra, require
@@ -31,6 +32,9 @@ from planbook.site import pages  # noqa: E402 (needs nh3, checked just above)
 
 log = get_plugin_logger(__name__)
 SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
+# plugins known to read no page's Markdown or HTML after the page is built: with only these,
+# a generated page's text is released once written, so memory grows with the largest plan
+QUIET_PLUGINS = frozenset({"search", "offline", "planbook"})
 ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
 
 
@@ -45,6 +49,15 @@ class PlanbookConfig(base.Config):
 
 
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
+    reuse = None  # reuse.Reuse: pages of earlier builds
+
+    def on_startup(self, *, command, dirty):
+        """Defined, so that MkDocs keeps this plugin across `mkdocs serve` rebuilds: the pages
+        each build renders are kept for the next one."""
+        from planbook.site.reuse import Reuse
+
+        self.reuse = Reuse(keep_in_memory=command == "serve")
+
     def on_config(self, config):
         self.root = Path(config.config_file_path or ".").resolve().parent
         for path, extra in (("planbook.css", config.extra_css),
@@ -72,7 +85,9 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         try:
             site, generated = pages.site_files(
                 settings, self.root,
-                in_docs=lambda path: files.get_file_from_path(path) is not None)
+                in_docs=lambda path: files.get_file_from_path(path) is not None,
+                prepared=self.reuse.prepared if self.reuse and self.reuse.keep_in_memory
+                else None)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -86,6 +101,7 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                     Path(existing.abs_src_path).resolve().is_relative_to(plans_dir):
                 files.remove(existing)
         docs_dir = Path(config.docs_dir).resolve()
+        self.cache_folder = _cache_folder(plans_dir, self.root)
         for file in generated:
             if file.text is not None:
                 made = File.generated(config, file.path, content=file.text)
@@ -102,6 +118,13 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
+    def on_page_content(self, html: str, page, config, files):
+        """A generated page's Markdown is not needed once it is HTML: let it go."""
+        if _ours(page) and _quiet(config):
+            page.markdown = ""  # the title stays: MkDocs took it from the render
+            page.file.content_string = ""
+        return html
+
     def on_nav(self, nav, config, files):
         """Escape the nav titles MkDocs makes from the plans' folder names.
 
@@ -114,7 +137,36 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 if all(getattr(page.file, "generated_by", None) == "planbook"
                        for page in _pages(section)):
                     section.title = html.escape(section.title)
+        from planbook.site.reuse import Reuse, extensions_read_only_the_page
+
+        if self.reuse is None:
+            self.reuse = Reuse()
+        # every page but the plans' own is kept on disk: the rule reference and the guide are
+        # the same from one build to the next, and the plans, thousands of them, change
+        plans = self.config.output_dir.strip("/") + "/"
+        self.reuse.start(config, files, getattr(self, "cache_folder", None),
+                         on_disk={f.src_uri for f in files if f.is_documentation_page() and
+                                  not (f.generated_by == "planbook" and
+                                       f.src_uri.startswith(plans))},
+                         templates=_quiet(config))
+        self.reuse_markdown = extensions_read_only_the_page(config)
+        self.nav = nav
         return nav
+
+    @event_priority(-100)  # last: the Markdown as every other plugin left it
+    def on_page_markdown(self, markdown: str, page, config, files):
+        if self.reuse is not None and self.reuse_markdown:
+            self.reuse.markdown(page, markdown)
+        return markdown
+
+    def on_env(self, env, config, files):
+        if self.reuse is not None:
+            self.reuse.install(env, config, self.nav)
+        return env
+
+    def on_post_build(self, config):
+        if self.reuse is not None:
+            self.reuse.finish()
 
     def on_page_context(self, context, page, config, nav):
         """An edit link to a plan outside the docs folder, written without `..` in it."""
@@ -140,6 +192,8 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
 
             src = get_relative_url(ON_DEMAND, page.url)
             output = output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+        if _ours(page) and _quiet(config):
+            page.content = ""  # written out and indexed: nothing reads it again
         return output
 
     def on_serve(self, server, config, builder):
@@ -171,6 +225,28 @@ def _local_worker_shim(config) -> None:
     if (remote or offline) and not any("iframe-worker" in str(p) for p in kept):
         kept.append(SHIM)
     config.extra["polyfills"] = kept
+
+
+def _cache_folder(plans_dir: Path, root: Path) -> Path | None:
+    """The planbook configuration's cache folder (that of `planbook lint`), if it has one;
+    beside mkdocs.yml when there is no configuration."""
+    from planbook.config import ConfigError, load_config
+
+    try:
+        config = load_config(start=plans_dir if plans_dir.is_dir() else root)
+    except ConfigError:
+        return None
+    if not config.cache_dir:
+        return None
+    return (config.root if config.source else root) / config.cache_dir
+
+
+def _ours(page) -> bool:
+    return getattr(page.file, "generated_by", None) == "planbook"
+
+
+def _quiet(config) -> bool:
+    return all(name.split("/")[-1] in QUIET_PLUGINS for name in config.plugins)
 
 
 def _sections(items):
