@@ -13,7 +13,10 @@ processes, so both see the same load; medians with min–max, and peak memory (m
                                                               target ≤ 1.3×
   staged  `lint --staged` with 3 staged plans in a repository of 2,000 plans and 500 commits
           (`--repo-plans`, `--commits`), against the import floor  target ≤ 2×
-  staged-filters  the same in a copy of that repository whose commit-graph has changed-path
+          with `--no-cache`: the staged plans' histories read as for the first time
+  staged-memo  the same without `--no-cache`, after a run that remembered those histories
+          (the next commit's hook, for plans seen before)              target ≤ 2×
+  staged-filters  as staged, in a copy of that repository whose commit-graph has changed-path
           filters (`git commit-graph write --reachable --changed-paths`)  target ≤ 2×
 
 A report, not a test: always exits 0. The machine should be otherwise idle.
@@ -36,7 +39,8 @@ from run import planbook_command
 
 HERE = Path(__file__).resolve().parent
 FLOOR = [sys.executable, "-c", "import click, yaml, mistune"]
-TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "staged": 2.0, "staged-filters": 2.0}
+TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "staged": 2.0, "staged-memo": 2.0,
+           "staged-filters": 2.0}
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
@@ -125,7 +129,7 @@ def main() -> int:
                 one = [*cmd, "lint", "--quiet", str(files[0].relative_to(plans))]
                 a, b = pair(one, FLOOR, plans, runs * 4)
                 show("one", a, b, "lint FILE", "python -c 'import click, yaml, mistune'")
-        if {"staged", "staged-filters"} & set(args.only):
+        if {"staged", "staged-memo", "staged-filters"} & set(args.only):
             from git import build
 
             repo = root / "repo"
@@ -139,18 +143,26 @@ def main() -> int:
                 git(repo, "add", *[str(p.relative_to(repo)) for p in paths[5:8]])
                 print(f"repository: {args.repo_plans} plans, {args.commits} commits, built in "
                       f"{time.perf_counter() - started:.1f} s")
+            staged = [*cmd, "lint", "--quiet", "--staged"]
             if "staged" in args.only:
-                print("staged: 3 staged plans, against the import floor")
-                a, b = pair([*cmd, "lint", "--quiet", "--staged"], FLOOR, repo, runs * 2)
-                show("staged", a, b, "lint --staged", "python -c 'import click, yaml, mistune'")
+                print("staged: 3 staged plans, histories read afresh, against the import floor")
+                a, b = pair([*staged, "--no-cache"], FLOOR, repo, runs * 2)
+                show("staged", a, b, "lint --staged --no-cache",
+                     "python -c 'import click, yaml, mistune'")
+            if "staged-memo" in args.only:
+                print("staged-memo: the same, the histories remembered by a run before")
+                measure(staged, repo)
+                a, b = pair(staged, FLOOR, repo, runs * 2)
+                show("staged-memo", a, b, "lint --staged",
+                     "python -c 'import click, yaml, mistune'")
             if "staged-filters" in args.only:
                 filtered = root / "repo-filters"
                 if not filtered.is_dir():
                     shutil.copytree(repo, filtered, symlinks=True)
                     git(filtered, "commit-graph", "write", "--reachable", "--changed-paths")
                 print("staged-filters: the same, the commit-graph with changed-path filters")
-                a, b = pair([*cmd, "lint", "--quiet", "--staged"], FLOOR, filtered, runs * 2)
-                show("staged-filters", a, b, "lint --staged",
+                a, b = pair([*staged, "--no-cache"], FLOOR, filtered, runs * 2)
+                show("staged-filters", a, b, "lint --staged --no-cache",
                      "python -c 'import click, yaml, mistune'")
     finally:
         if not args.keep:

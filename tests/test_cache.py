@@ -188,6 +188,22 @@ def test_a_warm_run_knows_settled_plans_by_their_stat_and_reads_none(project, mo
     assert "plans/IP-7-retry-queue.md" in reads
 
 
+def test_a_plan_linted_while_fresh_is_known_by_its_stat_once_settled(project, monkeypatch):
+    cold = lint()  # just written: not settled, so read and hashed next time
+    settle()
+    assert lint() == cold  # a hit by bytes, which now records the stat
+    reads = []
+    real = parse.read_file
+
+    def counting(path):
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(lint_module, "read_file", counting)
+    assert lint() == cold
+    assert [r for r in reads if r.startswith("plans/IP-")] == []
+
+
 def test_one_plan_reads_and_writes_one_cache_file(project, parses):
     lint()
     files = sorted((project / CACHE).glob("*.json"))

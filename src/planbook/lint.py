@@ -291,9 +291,17 @@ class Linter:
         if entry is None:
             try:
                 data = read_file(path)
-            except Unreadable:
+                after = os.stat(path)
+            except (OSError, Unreadable):
                 return None
-            entry = self.cache.get(self.cache.key(path, data, history))
+            key = self.cache.key(path, data, history)
+            entry = self.cache.get(key)
+            if entry is not None and "stat" not in entry and cache.settled(info, after):
+                # linted while it was still changing: known by its stat from now on
+                entry = {**entry, "stat": cache.file_stamp(after),
+                         "stat_key": self.cache.stat_key(path, history),
+                         "refs": self.references_in(parse_bytes(data, path, body=False))}
+                self.cache.put(key, entry)
         if entry is not None and self.still_true(entry.get("seen"), path):
             return cache.findings_of(entry)
         return None
