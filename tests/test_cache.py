@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gitrepo import PLANBOOK, env
+from gitrepo import PLANBOOK, commit, env, git, make_repo, plan, write
 from planbook import fix, parse  # noqa: F401 - fix imported first: see `parses`
 from planbook import lint as lint_module
 from planbook.cli import cli
@@ -269,3 +269,29 @@ def test_the_corpus_says_the_same_cold_warm_and_uncached(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     cold = lint("docs")
     assert lint("docs") == cold == lint("docs", "--no-cache")
+
+
+def test_staged_copies_are_found_by_their_bytes_beside_the_working_tree(tmp_path, monkeypatch,
+                                                                         parses):
+    repo = make_repo(tmp_path / "repo")
+    write(repo, "IP-1-retry-queue.md", plan())
+    commit(repo, "Add the plan", "2026-03-09T10:00:00+00:00")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PLANBOOK_TODAY", "2026-06-01")
+    staged = plan(title='"Retry queue, staged"')
+    write(repo, "IP-1-retry-queue.md", staged)
+    git(repo, "add", "-A")
+    write(repo, "IP-1-retry-queue.md", plan(title='"Retry queue, not staged yet"',
+                                            status='"in-progrezs"'))
+    settle()
+    tree = lint("--format", "text")  # text: no fixers run to fill JSON's `fix`
+    parses.clear()
+    first = lint("--staged")
+    assert first == lint("--staged", "--no-cache") and "FM007" not in first[1]
+    assert "FM007" in tree[1]  # the working tree's copy has its own finding
+    text = lint("--staged", "--format", "text")
+    parses.clear()
+    assert lint("--staged", "--format", "text") == text
+    assert parses == []  # the index's copy known by its bytes, its version before not parsed
+    assert lint("--format", "text") == tree and parses == []  # the tree's entry kept beside
+    assert tree == lint("--no-cache", "--format", "text")

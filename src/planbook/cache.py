@@ -133,9 +133,12 @@ class Cache:
             return
         try:
             for bucket, made in self.new.items():
-                paths = {entry["path"] for entry in made.values()}
+                # a path's new entry replaces its older ones; one made from given bytes (the
+                # index's copy) replaces only those, and the working tree's stays
+                paths = {(entry["path"], bool(entry.get("given"))) for entry in made.values()}
                 kept = {k: v for k, v in self._entries(bucket).items()
-                        if isinstance(v, dict) and v.get("path") not in paths}
+                        if isinstance(v, dict)
+                        and (v.get("path"), bool(v.get("given"))) not in paths}
                 kept.update(made)
                 write_json(self.folder, f"{FOLDER}/{bucket}.json",
                            {"format": FORMAT, "entries": kept})

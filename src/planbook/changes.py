@@ -48,8 +48,20 @@ class PlanHistory:
 
     first_day: dt.date | None = None  # the day it first entered history, renames followed
     last_change: dt.date | None = None  # the day of its newest change in the judged range
-    base: Plan | None = None  # the plan as it was before the judged change, if it existed
     against: str = "HEAD"  # what it is compared with, for messages
+    # the plan's bytes before the judged change, if it existed, and how to parse them: parsed
+    # only when a rule reads `base`, so a plan the cache answers for is not parsed twice
+    base_data: bytes | None = None
+    base_path: str = ""
+    parse: object = field(default=None, repr=False, compare=False)
+    _base: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def base(self) -> Plan | None:
+        """The plan as it was before the judged change, if it existed."""
+        if self._base is None and self.base_data is not None and self.parse is not None:
+            self._base = self.parse(self.base_data, self.base_path)
+        return self._base
 
 
 @dataclass
@@ -214,7 +226,8 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         if change is not None and change.old_blob:  # changed, not added, in the judged range
             entry.last_change = today if path in uncommitted else _day(known.updated)
             if change.old_blob in blobs and parse is not None:
-                entry.base = parse(blobs[change.old_blob], display)
+                entry.base_data, entry.base_path = blobs[change.old_blob], display
+                entry.parse = parse
         result.histories[display] = entry
     return result
 

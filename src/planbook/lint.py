@@ -301,6 +301,7 @@ class Linter:
                 entry = {**entry, "stat": cache.file_stamp(after),
                          "stat_key": self.cache.stat_key(path, history),
                          "refs": self.references_in(parse_bytes(data, path, body=False))}
+                entry.pop("given", None)  # the working tree's copy from now on
                 self.cache.put(key, entry)
         if entry is not None and self.still_true(entry.get("seen"), path):
             return cache.findings_of(entry)
@@ -336,6 +337,28 @@ class Linter:
             made.update(stat=cache.file_stamp(after), stat_key=self.cache.stat_key(path, history),
                         refs=self.references_in(plan))
         return findings, failures, key, made
+
+    def lint_given(self, data: bytes, path: str) -> tuple[list[Finding], int]:
+        """Lint bytes that stand for the file at `path` (the index's copy, for `--staged`),
+        through the cache by those bytes alone: never by the file's stat, which describes the
+        working tree's version. The entry is kept beside the working tree's, not over it."""
+        from planbook import cache
+
+        if self.cache is None:
+            return self.lint_bytes(data, path)
+        key = self.cache.key(path, data, _history_key(self.histories.get(path)))
+        entry = self.cache.get(key)
+        if entry is not None and self.still_true(entry.get("seen"), path):
+            found = cache.findings_of(entry)
+            if found is not None:
+                return found
+        self._seen = {"exists": {}, "names": {}}
+        try:
+            findings, failures = self.lint_bytes(data, path)
+        finally:
+            seen, self._seen = self._seen, None
+        self.cache.put(key, {**cache.entry(path, findings, failures, seen), "given": True})
+        return findings, failures
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
         with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
@@ -535,8 +558,8 @@ def _history_key(history) -> tuple | None:
     """What the history rules read of a plan's history, as part of its cache key."""
     if history is None:
         return None
-    base = history.base
-    text = hashlib.sha256(base.text.encode()).hexdigest() if base is not None else None
+    data = history.base_data
+    text = hashlib.sha256(data).hexdigest() if data is not None else None
     return (str(history.first_day), str(history.last_change), text, history.against)
 
 
@@ -669,10 +692,13 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)
+        linter.cache = _open_cache(config, request, linter)
         for path in chosen.files:
-            found, failed = linter.lint_bytes(chosen.staged[path], path)
+            found, failed = linter.lint_given(chosen.staged[path], path)
             out.findings.extend(found)
             out.internal_errors += failed
+        if linter.cache is not None:
+            linter.cache.save()
     else:
         linter.cache = _open_cache(config, request, linter)
         _merge(out, lint_paths(chosen.files, linter, request.jobs))
