@@ -162,9 +162,8 @@ def settle() -> None:
     time.sleep(1.1)
 
 
-def test_a_warm_run_knows_settled_plans_by_their_stat_and_reads_none(project, monkeypatch):
-    settle()
-    cold = lint()
+def count_reads(monkeypatch) -> list:
+    """The files lint reads from now on (parsed or not)."""
     reads = []
     real = parse.read_file
 
@@ -174,6 +173,13 @@ def test_a_warm_run_knows_settled_plans_by_their_stat_and_reads_none(project, mo
 
     monkeypatch.setattr(parse, "read_file", counting)
     monkeypatch.setattr(lint_module, "read_file", counting)
+    return reads
+
+
+def test_a_warm_run_knows_settled_plans_by_their_stat_and_reads_none(project, monkeypatch):
+    settle()
+    cold = lint()
+    reads = count_reads(monkeypatch)
     assert lint() == cold
     assert [r for r in reads if r.startswith("plans/IP-")] == []
     # the same size, the old modification time put back: the change time still differs
@@ -192,14 +198,7 @@ def test_a_plan_linted_while_fresh_is_known_by_its_stat_once_settled(project, mo
     cold = lint()  # just written: not settled, so read and hashed next time
     settle()
     assert lint() == cold  # a hit by bytes, which now records the stat
-    reads = []
-    real = parse.read_file
-
-    def counting(path):
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(lint_module, "read_file", counting)
+    reads = count_reads(monkeypatch)
     assert lint() == cold
     assert [r for r in reads if r.startswith("plans/IP-")] == []
 

@@ -26,6 +26,19 @@ def git(repo, *args, author="Ada Lovelace", date="2025-01-01T10:00:00+00:00"):
                           capture_output=True, text=True).stdout
 
 
+def spy_on_git(monkeypatch) -> list:
+    """Every command line given to subprocess.run from now on (git's, in these tests)."""
+    calls = []
+    real = subprocess.run
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    return calls
+
+
 @pytest.fixture()
 def repo(tmp_path):
     """A repo whose plan history has two authors, a rename with an edit, and a later add."""
@@ -69,14 +82,7 @@ def test_collect_follows_renames_and_orders_authors(repo):
 
 
 def test_collect_uses_one_git_log_process(repo, monkeypatch):
-    calls = []
-    real = subprocess.run
-
-    def spy(args, *rest, **kwargs):
-        calls.append(args)
-        return real(args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess, "run", spy)
+    calls = spy_on_git(monkeypatch)
     many = [f"plans/IP-{n}.md" for n in range(200)] + ["plans/IP-1-search.md"]
     gitmeta.collect(repo, many)
     assert len(calls) == 1 and "log" in calls[0]
@@ -178,14 +184,7 @@ def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypa
     assert whole["plans/IP-4-branch.md"].created.startswith("2025-06-06")
     assert whole["plans/IP-3-idea.md"].created.startswith("2025-06-03")  # entered plans/ then
     assert whole["plans/IP-2-export.md"].created.startswith("2025-06-05")
-    calls = []
-    real = subprocess.run
-
-    def spy(args, *rest, **kwargs):
-        calls.append(args)
-        return real(args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess, "run", spy)
+    calls = spy_on_git(monkeypatch)
     renames = {"plans/IP-1-find.md": 2, "plans/IP-4-branch.md": 1}
     for path in plans:
         calls.clear()
@@ -217,17 +216,10 @@ def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkey
         return gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir))
 
     assert ask() == gitmeta.collect_few(repo, plans)
-    calls = []
-    real = subprocess.run
-
-    def spy(args, *rest, **kwargs):
-        calls.append(args[3:])
-        return real(args, *rest, **kwargs)
-
-    monkeypatch.setattr(subprocess, "run", spy)
-    again = ask()
-    assert [c[0] for c in calls] == ["rev-parse"]  # the same HEAD: nothing else to read
-    monkeypatch.setattr(subprocess, "run", real)
+    with monkeypatch.context() as patch:
+        calls = spy_on_git(patch)
+        again = ask()
+    assert [c[3] for c in calls] == ["rev-parse"]  # the same HEAD: nothing else to read
     assert again == gitmeta.collect_few(repo, plans[:2])  # IP-9 has no commit, remembered so
     with open(repo / "plans" / "IP-2-export.md", "a") as handle:
         handle.write("more\n")
@@ -235,10 +227,9 @@ def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkey
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "Edit two, add nine", author="Grace Hopper",
         date="2025-07-01T10:00:00+00:00")
-    calls.clear()
-    monkeypatch.setattr(subprocess, "run", spy)
-    got = ask()
-    monkeypatch.setattr(subprocess, "run", real)
+    with monkeypatch.context() as patch:
+        calls = spy_on_git(patch)
+        got = ask()
     assert got == gitmeta.collect_few(repo, plans)
     assert got["plans/IP-2-export.md"].authors == ["Grace Hopper", "Ada Lovelace"]
     assert got["plans/IP-2-export.md"].commits == 2
