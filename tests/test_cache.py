@@ -294,3 +294,15 @@ def test_staged_copies_are_found_by_their_bytes_beside_the_working_tree(tmp_path
     assert parses == []  # the index's copy known by its bytes, its version before not parsed
     assert lint("--format", "text") == tree and parses == []  # the tree's entry kept beside
     assert tree == lint("--no-cache", "--format", "text")
+
+
+def test_references_recorded_in_another_shape_are_read_again(project):
+    settle()
+    cold = lint()
+    for cache in (project / CACHE).glob("*.json"):
+        data = json.loads(cache.read_text())
+        for entry in data["entries"].values():
+            assert "refs" in entry
+            entry["refs"] = {"depends_on": 5}
+        cache.write_text(json.dumps(data))
+    assert lint() == cold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -248,5 +249,12 @@ def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkey
     assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
         gitmeta.collect_few(repo, plans)
     (memo_dir / "history.json").write_text('{"format": 2, "entries": {"x": 1, "y": {"a": 1}}}')
+    assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
+        gitmeta.collect_few(repo, plans)
+    memo = json.loads((memo_dir / "history.json").read_text())
+    for entry in memo["entries"].values():  # the right keys, values of the wrong types
+        if isinstance(entry, dict) and entry.get("history"):
+            entry["history"].update(created=5, authors="Ada")
+    (memo_dir / "history.json").write_text(json.dumps(memo))
     assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
         gitmeta.collect_few(repo, plans)

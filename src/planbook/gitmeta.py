@@ -176,10 +176,10 @@ def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = 
         if where[path] not in remembered:
             continue
         commit, data = remembered[where[path]]
-        try:
-            known[path] = (commit, None if data is None else History(**data))
-        except TypeError:
+        history = None if data is None else _history_from(data)
+        if data is not None and history is None:
             continue  # an entry of another shape: read the plan's history afresh
+        known[path] = (commit, history)
     groups: dict[str, list[str]] = {}
     for path, (commit, _) in known.items():
         groups.setdefault(commit, []).append(path)
@@ -218,6 +218,20 @@ def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = 
     memo.remember(head, {where[path]: None if history is None else history.to_dict()
                          for path, history in found.items()})
     return {path: history for path, history in found.items() if history is not None}
+
+
+def _history_from(data: dict) -> History | None:
+    """A History from `History.to_dict`'s output, or None when it is not that."""
+    try:
+        history = History(**data)
+    except TypeError:
+        return None
+    texts = (history.created, history.updated, history.sha, history.subject)
+    if not all(isinstance(t, str) for t in texts) or not isinstance(history.commits, int) \
+            or not isinstance(history.authors, list) \
+            or not all(isinstance(a, str) for a in history.authors):
+        return None
+    return history
 
 
 def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> list:

@@ -227,7 +227,9 @@ class Linter:
         entry = self.cache.by_stat(path, self.cache.stat_key(
             path, _history_key(self.histories.get(path))), info)
         refs = entry.get("refs") if entry is not None else None
-        return refs if isinstance(refs, dict) else None
+        if not isinstance(refs, dict) or not all(isinstance(v, list) for v in refs.values()):
+            return None  # none recorded, or not as this version records them
+        return refs
 
     def read(self, path: str) -> bytes:
         """Another document's bytes, for the references between documents (the language
