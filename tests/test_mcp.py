@@ -152,4 +152,5 @@ def test_without_the_sdk_the_command_says_what_to_install(tmp_path):
     done = subprocess.run([sys.executable, "-c", blocked], cwd=tmp_path, capture_output=True,
                           text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
-    assert "pip install 'planbook[mcp]'" in done.stderr and "Traceback" not in done.stderr
+    assert "'mcp' extra" in done.stderr and "pip install mcp" in done.stderr
+    assert "Traceback" not in done.stderr

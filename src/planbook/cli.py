@@ -542,11 +542,9 @@ def lsp():
     outline, from the same rules and configuration as `planbook lint`. Needs the `lsp` extra:
     pip install 'planbook[lsp]'.
     """
-    try:
-        from planbook import lsp as server
-    except ImportError as exc:
-        raise click.UsageError(f"planbook lsp needs pygls ({exc.name} is missing): "
-                               "pip install 'planbook[lsp]'") from None
+    _require("lsp", "planbook lsp")
+    from planbook import lsp as server
+
     config_path = click.get_current_context().find_root().params.get("config_path")
     server.serve(config_path)
 
@@ -559,13 +557,9 @@ def mcp():
     plan's next step and scaffold a new plan (never overwriting). Needs the `mcp` extra:
     pip install 'planbook[mcp]'.
     """
-    try:
-        import mcp.server.mcpserver  # noqa: F401  (the SDK, from the mcp extra)
+    _require("mcp", "planbook mcp")
+    from planbook import agent
 
-        from planbook import agent
-    except ImportError as exc:
-        raise click.UsageError(f"planbook mcp needs the MCP SDK ({exc.name} is missing): "
-                               "pip install 'planbook[mcp]'") from None
     config_path = click.get_current_context().find_root().params.get("config_path")
     agent.serve(config_path)
 

@@ -1,8 +1,9 @@
 """Which optional extra a command needs, and the one message that says how to install it.
 
-`pip install planbook` is the linter alone; the site and `planbook schema` need extras
-(`planbook[site]`, `planbook[schema]`). A command that needs one checks for it first, so a
-missing package is a sentence saying what to install, not a traceback.
+`pip install planbook` is the linter alone; the site, `planbook schema`, `planbook lsp` and
+`planbook mcp` need extras (`planbook[site]`, `[schema]`, `[lsp]`, `[mcp]`). A command that
+needs one checks for it first, so a missing package is a sentence saying what to install,
+not a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import importlib.util
 EXTRAS = {
     "site": (("mkdocs", "mkdocs"), ("material", "mkdocs-material"), ("nh3", "nh3")),
     "schema": (("pydantic", "pydantic"),),
+    "lsp": (("pygls", "pygls"),),
+    "mcp": (("mcp", "mcp"),),
 }
 
 
