@@ -14,6 +14,7 @@ column, no item naming a task) does not track its tasks: their `done` is None.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
@@ -127,6 +128,18 @@ class _Mentions:
         return any(pattern.search(text) for text in self.texts)
 
 
+def id_rows(plan: Plan) -> Iterator[tuple[str, Table, Row]]:
+    """Each row of a table whose first column is headed ID (declared or not) that holds an
+    ID there: the ID, its table and its row, in the plan's order, duplicates included."""
+    for table in plan.tables:
+        if not table.header or normalize(table.header[0]) != "id":
+            continue
+        for row in table.rows:
+            value = clean(row.cells[0]) if row.cells else ""
+            if ANY_ID.fullmatch(value):
+                yield value, table, row
+
+
 class PlanFacts:
     """A plan read through its doc type (None when no doc type applies)."""
 
@@ -147,14 +160,8 @@ class PlanFacts:
         """Every ID defined in the first column of any table (declared or not), with the line
         of its first row."""
         found: dict[str, int] = {}
-        for table in self.plan.tables:
-            if not table.header or normalize(table.header[0]) != "id":
-                continue
-            for row in table.rows:
-                if row.cells:
-                    value = clean(row.cells[0])
-                    if ANY_ID.fullmatch(value):
-                        found.setdefault(value, row.line)
+        for value, _table, row in id_rows(self.plan):
+            found.setdefault(value, row.line)
         return found
 
     @cached_property

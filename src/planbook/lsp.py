@@ -27,7 +27,7 @@ from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from planbook import __version__
 from planbook.config import Config, find_config, load_config
-from planbook.facts import PlanFacts
+from planbook.facts import PlanFacts, id_rows
 from planbook.ids import ANY_ID, clean
 from planbook.lint import Linter, discover
 from planbook.model import Finding, Plan, Section, Table, normalize
@@ -378,17 +378,11 @@ class Definition:
 def definitions(plan: Plan) -> dict[str, Definition]:
     """Each ID defined in the first column of an ID table → its first row."""
     out: dict[str, Definition] = {}
-    for table in plan.tables:
-        if not table.header or normalize(table.header[0]) != "id":
-            continue
-        for row in table.rows:
-            value = clean(row.cells[0]) if row.cells else ""
-            if not ANY_ID.fullmatch(value):
-                continue
-            text = plan.lines[row.line - 1]
+    for value, table, row in id_rows(plan):
+        if value not in out:
             begin = row.spans[0][0] if row.spans else 0
-            at = text.find(value, begin)
-            out.setdefault(value, Definition(value, row.line, max(at, 0), table, row))
+            at = plan.lines[row.line - 1].find(value, begin)
+            out[value] = Definition(value, row.line, max(at, 0), table, row)
     return out
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from planbook.facts import cell
-from planbook.ids import ANY_ID, clean, id_pattern
-from planbook.model import normalize
+from planbook.facts import cell, id_rows
+from planbook.ids import id_pattern
 from planbook.rules.registry import Context, rule
 
 
@@ -99,17 +98,11 @@ def duplicate_id(plan, ctx: Context):
     ```
     """
     seen: dict[str, int] = {}
-    for table in plan.tables:
-        if not table.header or normalize(table.header[0]) != "id":
-            continue
-        for row in table.rows:
-            value = clean(row.cells[0]) if row.cells else ""
-            if not ANY_ID.fullmatch(value):
-                continue
-            if value in seen:
-                yield row.line, 1, f"ID {value} is already defined on line {seen[value]}"
-            else:
-                seen[value] = row.line
+    for value, _table, row in id_rows(plan):
+        if value in seen:
+            yield row.line, 1, f"ID {value} is already defined on line {seen[value]}"
+        else:
+            seen[value] = row.line
 
 
 @rule("TB004", "value-not-allowed", reads=("tables",))
