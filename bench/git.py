@@ -25,12 +25,10 @@ import time
 from pathlib import Path
 
 from gen_plans import generate
-from run import planbook_command
+from run import BENCH_ENV, planbook_command
 
 TARGETS = {"staged": 0.300, "files": 0.300}
-ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull,
-       "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-       "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+ENV = {**os.environ, **BENCH_ENV}
 
 
 def git(repo: Path, *args: str, date: str = "2025-01-01T10:00:00+00:00") -> None:

@@ -11,6 +11,7 @@ Each run is a fresh process. Prints a table and always exits 0: it is a report, 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -23,6 +24,24 @@ from gen_plans import generate
 
 TARGETS = {"many": 2.0, "one": 0.150}
 TIMEOUT = 300  # seconds for one lint run
+
+
+# what every benchmark that commits or builds a site gives its processes: git without the
+# user's configuration, a fixed author, MkDocs without its 2.0 notice
+BENCH_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull,
+             "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+             "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+             "NO_MKDOCS_2_WARNING": "1"}
+# the site the site benchmarks build: Material, search, offline, and {plugin} (planbook's)
+SITE_MKDOCS = """\
+site_name: Plans benchmark
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - offline
+{plugin}"""
 
 
 def planbook_command() -> list[str]:

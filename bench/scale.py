@@ -39,6 +39,7 @@ from run import planbook_command
 
 HERE = Path(__file__).resolve().parent
 FLOOR = [sys.executable, "-c", "import click, yaml, mistune"]
+FLOOR_LABEL = "python -c 'import click, yaml, mistune'"
 TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "staged": 2.0, "staged-memo": 2.0,
            "staged-filters": 2.0}
 
@@ -128,7 +129,7 @@ def main() -> int:
                 print("one: a single plan, against the import floor")
                 one = [*cmd, "lint", "--quiet", str(files[0].relative_to(plans))]
                 a, b = pair(one, FLOOR, plans, runs * 4)
-                show("one", a, b, "lint FILE", "python -c 'import click, yaml, mistune'")
+                show("one", a, b, "lint FILE", FLOOR_LABEL)
         if {"staged", "staged-memo", "staged-filters"} & set(args.only):
             from git import build
 
@@ -147,14 +148,12 @@ def main() -> int:
             if "staged" in args.only:
                 print("staged: 3 staged plans, histories read afresh, against the import floor")
                 a, b = pair([*staged, "--no-cache"], FLOOR, repo, runs * 2)
-                show("staged", a, b, "lint --staged --no-cache",
-                     "python -c 'import click, yaml, mistune'")
+                show("staged", a, b, "lint --staged --no-cache", FLOOR_LABEL)
             if "staged-memo" in args.only:
                 print("staged-memo: the same, the histories remembered by a run before")
                 measure(staged, repo)
                 a, b = pair(staged, FLOOR, repo, runs * 2)
-                show("staged-memo", a, b, "lint --staged",
-                     "python -c 'import click, yaml, mistune'")
+                show("staged-memo", a, b, "lint --staged", FLOOR_LABEL)
             if "staged-filters" in args.only:
                 filtered = root / "repo-filters"
                 if not filtered.is_dir():
@@ -162,8 +161,7 @@ def main() -> int:
                     git(filtered, "commit-graph", "write", "--reachable", "--changed-paths")
                 print("staged-filters: the same, the commit-graph with changed-path filters")
                 a, b = pair([*staged, "--no-cache"], FLOOR, filtered, runs * 2)
-                show("staged-filters", a, b, "lint --staged --no-cache",
-                     "python -c 'import click, yaml, mistune'")
+                show("staged-filters", a, b, "lint --staged --no-cache", FLOOR_LABEL)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

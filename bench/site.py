@@ -35,24 +35,14 @@ import tempfile
 from pathlib import Path
 
 from gen_plans import generate
+from run import BENCH_ENV, SITE_MKDOCS
 from scale import measure
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TARGETS = {"plans": 1.2, "plans memory": 1.5, "own": 1.5, "serve": 0.5}
-MKDOCS = """\
-site_name: Plans benchmark
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - offline
-{plugin}"""
-ENV = {"NO_MKDOCS_2_WARNING": "1",
-       "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-       "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
-       "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+MKDOCS = SITE_MKDOCS
+ENV = BENCH_ENV
 os.environ.update(ENV)  # for every process this starts
 BUILD = [sys.executable, "-m", "mkdocs", "build", "-q"]
 # one process: a build, one plan edited, the rebuild `mkdocs serve` would run; prints seconds

@@ -25,21 +25,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from gen_plans import generate
+from run import BENCH_ENV, SITE_MKDOCS
 
-MKDOCS = """\
-site_name: Plans benchmark
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - offline
-  - planbook
-"""
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
-       "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-       "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
-       "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+MKDOCS = SITE_MKDOCS.format(plugin="  - planbook\n")
+ENV = {**os.environ, **BENCH_ENV}
 
 ASSET = re.compile(r'<(?:script|link)\b[^>]*?(?:src|href)="([^"#?]+)[^"]*"[^>]*>')
 
