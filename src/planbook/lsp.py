@@ -421,7 +421,7 @@ def plan_reference_at(analysis: Analysis, plans: Plans, line: int, character: in
     """(name, path) of another plan named under the cursor: in a field that names other
     documents (`depends_on`) or in a link."""
     plan = analysis.plan
-    text = plan.lines[line] if line < len(plan.lines) else ""
+    text = _line(plan, line)
     number = line + 1
     if in_frontmatter(plan, line) and refers(analysis, _field_of_line(plan, number)):
         key = _key_at(text, character)
@@ -467,7 +467,7 @@ def hover_text(analysis: Analysis, names: Plans, line: int, character: int,
     """Markdown for what is under the cursor: an ID, another plan, or a frontmatter key.
     `read(path)` gives another plan's text."""
     plan = analysis.plan
-    text = plan.lines[line] if line < len(plan.lines) else ""
+    text = _line(plan, line)
     if in_frontmatter(plan, line):
         key = _key_at(text, character)
         if key:
@@ -555,7 +555,7 @@ def completions(analysis: Analysis, names: Plans, line: int, character: int
     plan, doctype = analysis.plan, analysis.facts.doctype
     if doctype is None:
         return []
-    text = plan.lines[line] if line < len(plan.lines) else ""
+    text = _line(plan, line)
     before = text[:character]
     if in_frontmatter(plan, line):
         return _frontmatter_items(analysis, names, line, before)
@@ -728,6 +728,15 @@ class PlanServer(LanguageServer):
             return None
         return (doc, found) if found else None
 
+    def at(self, params) -> tuple[TextDocument, Analysis, int, int] | None:
+        """For a request at a position: the buffer, its analysis and the position as lines
+        and characters of the plan's text; None for a file lint does not cover."""
+        found = self.analysis(params.text_document.uri)
+        if found is None:
+            return None
+        doc, analysis = found
+        return (doc, analysis, *_position(doc, params.position))
+
     def publish(self, uri: str) -> None:
         """Lint the buffer now and send its diagnostics (none for a file not covered)."""
         self.timers.pop(uri, None)
@@ -837,11 +846,10 @@ def build_server(config_path: str | None = None) -> PlanServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: PlanServer, params: lsp.HoverParams):
-        found = ls.analysis(params.text_document.uri)
+        found = ls.at(params)
         if found is None:
             return None
-        doc, analysis = found
-        line, character = _position(doc, params.position)
+        doc, analysis, line, character = found
         text = hover_text(analysis, ls.engine.names(analysis.config), line, character,
                           ls.engine.text_of)
         if text is None:
@@ -850,16 +858,14 @@ def build_server(config_path: str | None = None) -> PlanServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: PlanServer, params: lsp.DefinitionParams):
-        found = ls.analysis(params.text_document.uri)
+        found = ls.at(params)
         if found is None:
             return None
-        doc, analysis = found
-        line, character = _position(doc, params.position)
+        doc, analysis, line, character = found
         other = plan_reference_at(analysis, ls.engine.names(analysis.config), line, character)
         if other:
             return lsp.Location(uri=uris.from_fs_path(other[1]), range=_range(0, 0, 0, 0))
-        text = analysis.plan.lines[line] if line < len(analysis.plan.lines) else ""
-        word = id_at(text, character)
+        word = id_at(_line(analysis.plan, line), character)
         defined = definitions(analysis.plan).get(word[0]) if word else None
         if defined is None:
             return None
@@ -869,13 +875,11 @@ def build_server(config_path: str | None = None) -> PlanServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     def references(ls: PlanServer, params: lsp.ReferenceParams):
-        found = ls.analysis(params.text_document.uri)
+        found = ls.at(params)
         if found is None:
             return None
-        doc, analysis = found
-        line, character = _position(doc, params.position)
-        text = analysis.plan.lines[line] if line < len(analysis.plan.lines) else ""
-        word = id_at(text, character)
+        doc, analysis, line, character = found
+        word = id_at(_line(analysis.plan, line), character)
         if word is None:
             return None
         defined = definitions(analysis.plan).get(word[0])
@@ -892,11 +896,10 @@ def build_server(config_path: str | None = None) -> PlanServer:
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION,
                     lsp.CompletionOptions(trigger_characters=[":", "|", "#", ","]))
     def completion(ls: PlanServer, params: lsp.CompletionParams):
-        found = ls.analysis(params.text_document.uri)
+        found = ls.at(params)
         if found is None:
             return None
-        doc, analysis = found
-        line, character = _position(doc, params.position)
+        doc, analysis, line, character = found
         items = completions(analysis, ls.engine.names(analysis.config), line, character)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
@@ -912,6 +915,11 @@ def build_server(config_path: str | None = None) -> PlanServer:
         return _actions(analysis, doc, params.text_document.uri, first, last)
 
     return server
+
+
+def _line(plan: Plan, line: int) -> str:
+    """Line `line` (from 0) of the plan's text; "" past its end."""
+    return plan.lines[line] if 0 <= line < len(plan.lines) else ""
 
 
 def _actions(analysis: Analysis, doc: TextDocument, uri: str, first: int, last: int
