@@ -208,14 +208,10 @@ def create_plan(title: str, component: str = "", prd: str = "", scope: str = "",
     if doctype is None:
         raise ToolProblem(f"unknown doc type {doc_type!r}; known: "
                           f"{', '.join(sorted(known, key=str.lower))}")
-    is_default = doctype.name.lower() == config.default_type.lower()
-    pattern = config.filename if is_default and config.filename else doctype.filename
     given = {"title": title, "component": component, "prd": prd, "scope": scope, "by": by,
              "issue": issue}
     try:
-        template = scaffold.find_template(doctype, config.root, None,
-                                          config.template if is_default else None)
-        needed = scaffold.fields_used(template.text, pattern)
+        template, pattern, needed = scaffold.start(doctype, config)
         missing = [name for name in needed if not (given[name] or "").strip()]
         if missing:
             raise ToolProblem(f"the {template.source} needs " + ", ".join(missing))

@@ -334,14 +334,10 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
 
     config = _load_config()
     doctype = _doctype(config, type_name)
-    is_default = doctype.name.lower() == config.default_type.lower()
-    pattern = (config.filename if is_default and config.filename else doctype.filename)
     given = {"title": title, "component": component, "prd": prd, "scope": scope, "by": by,
              "issue": issue}
     try:
-        template = scaffold.find_template(doctype, config.root, template_path,
-                                          config.template if is_default else None)
-        needed = scaffold.fields_used(template.text, pattern)
+        template, pattern, needed = scaffold.start(doctype, config, template_path)
         missing = [name for name in needed if not (given[name] or "").strip()]
         if missing and not scaffold.interactive():
             raise click.UsageError(

@@ -13,9 +13,13 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planbook.doctypes import DocType
 from planbook.parse import Unreadable, read_file
+
+if TYPE_CHECKING:
+    from planbook.config import Config
 
 FIELD = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 WHOLE_VALUE = re.compile(r"^(\s*[\w-]+:\s*)\{\{\s*(\w+)\s*\}\}\s*$")
@@ -82,6 +86,18 @@ def find_template(doctype: DocType, root: Path, explicit: str | None = None,
     if shipped.is_file():
         return Template(shipped.read_text(encoding="utf-8"), f"built-in {doctype.name} template")
     return Template(skeleton(doctype), f"skeleton of the {doctype.name} declaration")
+
+
+def start(doctype: DocType, config: Config, explicit: str | None = None
+          ) -> tuple[Template, str, list[str]]:
+    """What a new document of `doctype` is made from under `config`: its template, its file
+    name pattern (the config's `template` and `filename` apply to the default type only) and
+    the fields the two use. `planbook new` and the agents' scaffold share it."""
+    is_default = doctype.name.lower() == config.default_type.lower()
+    pattern = config.filename if is_default and config.filename else doctype.filename
+    template = find_template(doctype, config.root, explicit,
+                             config.template if is_default else None)
+    return template, pattern, fields_used(template.text, pattern)
 
 
 def _field(name: str) -> str:
