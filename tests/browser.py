@@ -72,3 +72,19 @@ def chromium():
             yield launched
         finally:
             launched.close()
+
+
+def search(page, word: str, tries: int = 20):
+    """Type `word` into the open search box until the first result shows (the theme searches
+    on key presses, once its index has loaded); the first result's link."""
+    box = page.locator("input.md-search__input")
+    result = page.locator(".md-search-result__item a").first
+    for _ in range(tries):
+        box.fill("")
+        box.press_sequentially(word, delay=10)
+        try:
+            result.wait_for(timeout=500)
+            break
+        except Exception:  # noqa: BLE001 - not loaded yet: type again
+            continue
+    return result

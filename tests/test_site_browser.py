@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import serve, sh
+from browser import search, serve, sh
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -175,16 +175,7 @@ def test_plan_page_shows_progress_findings_and_diagrams(page, server):
 def test_search_finds_a_plan_by_a_word_from_its_body(page, server):
     page.goto(f"{server}/plans/index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    result = page.locator(".md-search-result__item a").first
-    for _ in range(20):  # the theme searches on key presses, once its index has loaded
-        box.fill("")
-        box.press_sequentially("zephyrine", delay=20)
-        try:
-            result.wait_for(timeout=500)
-            break
-        except Exception:  # noqa: BLE001 - not loaded yet: type again
-            continue
+    result = search(page, "zephyrine")
     assert result.is_visible(), "search found nothing for a word in a plan's body"
     assert "Webhook Retry Queue" in result.inner_text()
     assert "IP-1-retry-queue" in result.get_attribute("href")

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from browser import serve, sh
+from browser import search, serve, sh
 from conftest import require_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -416,16 +416,7 @@ def test_search_index_waits_for_the_first_search(tab, served):
         tab.locator("label.md-header__button[for='__search']").click()
     else:
         tab.locator(".md-search__input").click()
-    box = tab.locator("input.md-search__input")
-    result = tab.locator(".md-search-result__item a").first
-    for _ in range(40):  # results come once the index has loaded
-        box.fill("")
-        box.press_sequentially("geocoding", delay=10)
-        try:
-            result.wait_for(timeout=500)
-            break
-        except Exception:  # noqa: BLE001 - not loaded yet: type again
-            continue
+    result = search(tab, "geocoding", tries=40)
     assert [u for u in tab.watch.requests if "search_index" in u]
     assert result.is_visible()
 
