@@ -305,13 +305,30 @@ class Linter:
                          "refs": self.references_in(parse_bytes(data, path, body=False))}
                 entry.pop("given", None)  # the working tree's copy from now on
                 self.cache.put(key, entry)
+        return self._still(entry, path)
+
+    def _still(self, entry: dict | None, path: str) -> tuple[list[Finding], int] | None:
+        """An entry's findings and failures, when what it learned outside the file holds."""
+        from planbook import cache
+
         if entry is not None and self.still_true(entry.get("seen"), path):
             return cache.findings_of(entry)
         return None
 
-    def lint_cached(self, path: str) -> tuple[list[Finding], int, str, dict | None]:
-        """`lint_path` through the cache: the findings, failures, the entry's key, and the
-        new entry when the plan had to be linted."""
+    def _lint_watched(self, data: bytes, path: str) -> tuple[Plan, list[Finding], int, dict]:
+        """Lint the bytes, writing down what the rules learn outside the file (for an entry)."""
+        self._seen = {"exists": {}, "names": {}}
+        try:
+            with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
+                plan = parse_bytes(data, path)
+                findings, failures = self.lint_plan(plan)
+        finally:
+            seen, self._seen = self._seen, None
+        return plan, findings, failures, seen
+
+    def lint_for_cache(self, path: str) -> tuple[list[Finding], int, str, dict | None]:
+        """Lint a plan the cache had no answer for (`cached`): the findings, failures, the
+        entry's key and the new entry (none for a file that cannot be read)."""
         from planbook import cache
 
         history = _history_key(self.histories.get(path))
@@ -322,18 +339,7 @@ class Linter:
         except (OSError, Unreadable):
             return (*self.lint_path(path), "", None)
         key = self.cache.key(path, data, history)
-        entry = self.cache.get(key)
-        if entry is not None and self.still_true(entry.get("seen"), path):
-            found = cache.findings_of(entry)
-            if found is not None:
-                return (*found, key, None)
-        self._seen = {"exists": {}, "names": {}}
-        try:
-            with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
-                plan = parse_bytes(data, path)
-                findings, failures = self.lint_plan(plan)
-        finally:
-            seen, self._seen = self._seen, None
+        plan, findings, failures, seen = self._lint_watched(data, path)
         made = cache.entry(path, findings, failures, seen)
         if cache.settled(before, after):
             made.update(stat=cache.file_stamp(after), stat_key=self.cache.stat_key(path, history),
@@ -349,16 +355,10 @@ class Linter:
         if self.cache is None:
             return self.lint_bytes(data, path)
         key = self.cache.key(path, data, _history_key(self.histories.get(path)))
-        entry = self.cache.get(key)
-        if entry is not None and self.still_true(entry.get("seen"), path):
-            found = cache.findings_of(entry)
-            if found is not None:
-                return found
-        self._seen = {"exists": {}, "names": {}}
-        try:
-            findings, failures = self.lint_bytes(data, path)
-        finally:
-            seen, self._seen = self._seen, None
+        found = self._still(self.cache.get(key), path)
+        if found is not None:
+            return found
+        _plan, findings, failures, seen = self._lint_watched(data, path)
         self.cache.put(key, {**cache.entry(path, findings, failures, seen), "given": True})
         return findings, failures
 
@@ -517,7 +517,7 @@ def lint_paths(paths: list[str], linter: Linter, jobs: int | None = None) -> Res
             else:
                 result.findings.extend(hit[0])
                 result.internal_errors += hit[1]
-        for found, failed, key, new in map_items(Linter.lint_cached, linter, missed, jobs):
+        for found, failed, key, new in map_items(Linter.lint_for_cache, linter, missed, jobs):
             result.findings.extend(found)
             result.internal_errors += failed
             if new is not None:
