@@ -192,14 +192,12 @@ def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = 
         if len(groups) > 3 or not git.is_ancestor(commit, head, root):
             fresh += names  # rewritten history, or too many runs to start from: read it all
             continue
-        code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
-                               f"--format={LOG_FORMAT}", "--name-status", "-M",
-                               f"{commit}..{head}", "--", *names)
-        if code != 0:
+        out = _log(root, [f"{commit}..{head}"], names)
+        if out is None:
             fresh += names
             continue
         ends: dict[str, tuple[str, str]] = {}
-        since = parse_log(out.decode("utf-8", "replace"), names, None, ends)
+        since = parse_log(out, names, None, ends)
         for path in names:
             before, after = known[path][1], since.get(path)
             if path in ends or (before is None and after is not None):
@@ -234,15 +232,21 @@ def _history_from(data: dict) -> History | None:
     return history
 
 
+def _log(root: str | os.PathLike, revisions: list[str], names) -> str | None:
+    """`git log --name-status` of these paths alone (taken literally) over `revisions`
+    (HEAD's history when none), in the form `parse_log` reads; None when git fails."""
+    code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
+                           f"--format={LOG_FORMAT}", "--name-status", "-M", *revisions,
+                           "--", *names)
+    return out.decode("utf-8", "replace") if code == 0 else None
+
+
 def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> list:
     """The `git log` output for each (start commit, names) asked, two processes at a time;
     None for one that failed."""
     def one(ask) -> str | None:
         start, names = ask
-        code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
-                               f"--format={LOG_FORMAT}", "--name-status", "-M",
-                               *([f"{start}^@"] if start else []), "--", *names)
-        return out.decode("utf-8", "replace") if code == 0 else None
+        return _log(root, [f"{start}^@"] if start else [], names)
 
     if len(asks) < 2:
         return [one(ask) for ask in asks]
