@@ -42,6 +42,25 @@ def _require(extra: str, what: str, needs: tuple[str, ...] = ()) -> None:
         sys.exit(2)
 
 
+def _plans(paths, every: bool = False):
+    """For a command over plans: the plans at `paths` (or the configured folders), with
+    `every` also every plan of the configuration (cross-plan facts need them), and a Linter
+    for the configuration."""
+    from planbook import lint as linting
+
+    config = _load_config()
+    try:
+        files = linting.discover(list(paths), config)
+        known = sorted(set(files) | set(linting.discover([], config))) if paths and every \
+            else files
+        linter = linting.Linter(config)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not files:
+        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    return files, known, linter
+
+
 def _check_paths(paths) -> None:
     """A PATH that does not exist is a usage error (exit 2), not a finding: it is a mistake
     in the command, not in a plan."""
@@ -387,18 +406,10 @@ def schema(type_name, output):
               default="table", show_default=True, help="Output format.")
 def status(paths, since, fmt):
     """Report where each plan stands: status, progress, high risks, debt and the next step."""
-    from planbook import lint as linting
     from planbook import status as report
 
     _check_paths(paths)
-    config = _load_config()
-    try:
-        files = linting.discover(list(paths), config)
-        linter = linting.Linter(config)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    if not files:
-        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    files, _every, linter = _plans(paths)
     try:
         built = report.build(files, linter, since)
     except report.StatusError as exc:
@@ -417,18 +428,9 @@ def status(paths, since, fmt):
               default="text", show_default=True, help="Output format.")
 def trace(paths, junit, since, fmt):
     """Trace tasks to the commits that cite them, and acceptance criteria to tests and results."""
-    from planbook import lint as linting
     from planbook import trace as tracing
 
-    config = _load_config()
-    try:
-        files = linting.discover(list(paths), config)
-        every = sorted(set(files) | set(linting.discover([], config))) if paths else files
-        linter = linting.Linter(config)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    if not files:
-        raise click.UsageError("no plans found: pass PATHS or set paths in [tool.planbook]")
+    files, every, linter = _plans(paths, every=True)
     try:
         built = tracing.build(files, linter, list(junit), since, every)
     except tracing.GitError as exc:
