@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -381,6 +382,18 @@ class Linter:
         from planbook.facts import PlanFacts
 
         return PlanFacts(plan, doctype)
+
+    def read_facts(self, paths: list[str], unreadable: list[str]
+                   ) -> Iterator[tuple[str, PlanFacts]]:
+        """Each plan at `paths` read through its doc type, for the reports (status, trace);
+        a file that cannot be read is added to `unreadable` as "path: why" instead."""
+        for path in paths:
+            plan = read_plan(path)
+            broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
+            if broken:
+                unreadable.append(f"{path}: {broken[0]}")
+                continue
+            yield path, self.facts(plan)
 
     def context(self, plan: Plan, facts: PlanFacts | None = None) -> Context:
         """What the rules may know about `plan` beyond its text."""

@@ -193,7 +193,7 @@ def versions_at(ref: str, paths: list[str]) -> dict[str, bytes]:
 def build(paths: list[str], linter, since: str | None = None) -> Report:
     """The report for these plan files; `linter` decides each plan's doc type."""
     from planbook import trace
-    from planbook.parse import parse_bytes, read_plan
+    from planbook.parse import parse_bytes
 
     report = Report(since=since or "")
     before = versions_at(since, paths) if since else {}
@@ -201,14 +201,8 @@ def build(paths: list[str], linter, since: str | None = None) -> Report:
         index = trace.gather(paths, linter.config, tests=False)
     except (trace.TraceError, trace.GitError) as exc:
         raise StatusError(str(exc)) from None
-    for path in paths:
-        plan = read_plan(path)
-        broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
-        if broken:
-            report.unreadable.append(f"{path}: {broken[0]}")
-            continue
-        facts = linter.facts(plan)
-        doctype = facts.doctype
+    for path, facts in linter.read_facts(paths, report.unreadable):
+        plan, doctype = facts.plan, facts.doctype
         found = trace.plan_trace(facts, index) if doctype is not None else None
         report.plans.append(plan_status(plan, doctype, facts, found))
         if since:

@@ -527,17 +527,10 @@ def build(paths: list[str], linter, junit=(), since: str | None = None,
     so that a commit citing one not traced here is no unknown citation. `linter` decides each
     plan's doc type and carries the config. Raises TraceError and GitError as `gather`
     does."""
-    from planbook.parse import read_plan
 
     index = gather(every or paths, linter.config, junit, since)
     report = Report(history=index.history, notice=index.notice)
-    for path in paths:
-        plan = read_plan(path)
-        broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
-        if broken:
-            report.unreadable.append(f"{path}: {broken[0]}")
-            continue
-        facts = linter.facts(plan)
+    for _path, facts in linter.read_facts(paths, report.unreadable):
         if facts.doctype is None:
             continue
         found = plan_trace(facts, index)
