@@ -1,5 +1,6 @@
 """The shortcuts a long plan is read with give exactly what the long way gives: the parser's
-top-level loop and list reader against mistune's own loop and list parser."""
+top-level loop and list reader against mistune's own loop and list parser, a row's cells
+against the reader that also places them."""
 
 from __future__ import annotations
 
@@ -64,3 +65,22 @@ def test_the_corpus_reads_as_mistune_reads_it():
 @given(st.one_of(mutated(TEXTS), PIECED))
 def test_any_plan_reads_as_mistune_reads_it(text):
     _same_blocks(text)
+
+
+ROW_PIECES = st.lists(st.sampled_from(["|", " ", "\t", "a", "b c", "`", "\\", "\\|", "-", ":",
+                                       "\u00a0", "é"]), max_size=24).map("".join)
+
+
+@settings(PROFILE, max_examples=500)
+@given(ROW_PIECES)
+def test_a_rows_cells_read_alone_are_the_cells_it_is_placed_by(line):
+    cells, spans = parse.split_row(line)
+    assert parse.row_cells(line) == cells
+    assert len(spans) == len(cells)
+
+
+def test_the_corpus_table_rows_read_alone_as_placed():
+    rows = [line for text in TEXTS for line in text.split("\n") if "|" in line]
+    assert len(rows) > 1000
+    for line in rows:
+        assert parse.row_cells(line) == parse.split_row(line)[0], line

@@ -68,15 +68,13 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
     """
     out = []
     wanted = [(spec, doctype.section_spec(spec.section)) for spec in doctype.tables]
+    kind_in: dict[int, TableSpec | None] = {}  # id(section) -> the kind its tables are
     for table in plan.tables:
         if table.section is None:
             continue
-        path = table.section.path()
-        best, depth = None, -1
-        for spec, section in wanted:
-            where = next((i for i, s in enumerate(path) if section.matches(s)), -1)
-            if where > depth:
-                best, depth = spec, where
+        best = kind_in.get(id(table.section), False)
+        if best is False:  # a section's tables share their kind: worked out once each
+            best = kind_in[id(table.section)] = _kind_in(table.section, wanted)
         if best is None:
             continue
         header = {normalize(h) for h in table.header}
@@ -87,6 +85,17 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
         if shared * 2 >= len(best.columns) or ids:
             out.append((table, best))
     return out
+
+
+def _kind_in(section: Section, wanted: list) -> TableSpec | None:
+    """The table kind whose section is the nearest of `section` and those it sits under."""
+    path = section.path()
+    best, depth = None, -1
+    for spec, spec_section in wanted:
+        where = next((i for i, s in enumerate(path) if spec_section.matches(s)), -1)
+        if where > depth:
+            best, depth = spec, where
+    return best
 
 
 def read_rows(table: Table, spec: TableSpec, status_column: str | None = None

@@ -795,19 +795,31 @@ def split_row(line: str) -> tuple[list[str], list[tuple[int, int]]]:
     return [line[a:b].replace("\\|", "|").strip() for a, b in spans], spans
 
 
+def row_cells(line: str) -> list[str]:
+    """A table row's cells, as `split_row` reads them, without working out where each stands."""
+    if "`" in line or "\\" in line:
+        return split_row(line)[0]
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [cell.strip() for cell in inner.split("|")]
+
+
 def _scan_tables(plan: Plan, lines: list[str], block: Block, section: Section | None) -> None:
     """Find GFM tables in a paragraph: a row of cells, then a delimiter row of dashes."""
     number = block.line
     while number < block.end_line:
         header, delimiter = lines[number - 1], lines[number]
         if "|" in header and "-" in delimiter and DELIMITER_ROW.match(delimiter):
-            columns, _ = split_row(header)
-            if len(split_row(delimiter)[0]) == len(columns):
+            columns = row_cells(header)
+            if len(row_cells(delimiter)) == len(columns):
                 rows = []
                 number += 2
                 while number <= block.end_line and lines[number - 1].strip():
-                    cells, spans = split_row(lines[number - 1])
-                    rows.append(Row(cells, number, spans))
+                    text = lines[number - 1]
+                    rows.append(Row(row_cells(text), number, text))
                     number += 1
                 plan.tables.append(Table(columns, rows, number - len(rows) - 2, section))
                 continue
