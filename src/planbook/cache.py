@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 from planbook.model import Finding
@@ -161,7 +160,8 @@ def write_json(folder: Path, name: str, data: object) -> None:
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".planbook-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
+            # dumps, not dump: only a whole document is written by json's C encoder
+            out.write(json.dumps(data, separators=(",", ":")))
         os.chmod(temp, 0o644)
         os.replace(temp, target)
     except BaseException:
@@ -186,7 +186,7 @@ def settled(before: os.stat_result, after: os.stat_result) -> bool:
 def entry(path: str, findings: list[Finding], failures: int, seen: dict) -> dict:
     """An entry; the caller adds `stat`, `stat_key` and `refs` (the plan's references as
     written) when the file may be known by its stat."""
-    return {"path": path, "findings": [asdict(f) for f in findings], "failures": failures,
+    return {"path": path, "findings": [f.to_dict() for f in findings], "failures": failures,
             "seen": seen}
 
 
