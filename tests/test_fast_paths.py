@@ -84,3 +84,32 @@ def test_the_corpus_table_rows_read_alone_as_placed():
     assert len(rows) > 1000
     for line in rows:
         assert parse.row_cells(line) == parse.split_row(line)[0], line
+
+
+LEFTOVER_PIECES = [*PIECES, "[TODO] write this", "Deliverable 2", "- Dependency 3", "> [Feature]",
+                   "| [Component Name] | x |", "text [TBD] more", "```\n[TODO]\n```", "[Name]"]
+LEFTOVER_PLANS = st.lists(st.sampled_from(LEFTOVER_PIECES), max_size=60).map(
+    lambda lines: "---\ntitle: t\n---\n" + "\n".join(lines) + "\n")
+
+
+def _leftovers(text: str, run: int) -> list:
+    from pathlib import Path
+
+    from planbook.config import Config
+    from planbook.lint import Linter
+    from planbook.rules import structure
+
+    saved, structure.RUN = structure.RUN, run
+    try:
+        linter = Linter(Config(root=Path(".")), select=["ST005"])
+        return [(f.line, f.column, f.message)
+                for f in linter.lint_text(text, "IP-7-retry-queue.md")[0]]
+    finally:
+        structure.RUN = saved
+
+
+@settings(PROFILE, max_examples=200)
+@given(st.one_of(LEFTOVER_PLANS, mutated(TEXTS)))
+def test_leftovers_found_in_runs_of_blocks_are_those_found_block_by_block(text):
+    # RUN 0 asks every block alone: the long way
+    assert _leftovers(text, 4096) == _leftovers(text, 0)

@@ -273,20 +273,57 @@ def leftover_template(plan, ctx: Context):
         if doctype.options.template_placeholders else Markers(frozenset(), ())
     could = _could_hold(tuple(p.pattern for p in doctype.placeholder_res),
                         tuple(doctype.template.example_rows), markers.tokens)
-    for block in plan.blocks:
+    # a long plan is read block by block: a block with nothing of the template in it is not
+    # read line by line
+    holding = _holding(plan, could)
+    for index, block in enumerate(plan.blocks):
         if block.type == "block_code":
             continue
-        # a long plan is read block by block: a block with nothing of the template in it
-        # is not read line by line
-        if could is None or could.search(
-                plan.lines[block.line - 1] if block.line == block.end_line
-                else "\n".join(plan.lines[block.line - 1:block.end_line])):
+        if holding is None or index in holding:
             for number in range(block.line, block.end_line + 1):
                 yield from _leftovers_on(plan.lines[number - 1], number, doctype, markers)
         if block.type == "paragraph" and doctype.instruction_res:
             text = " ".join(block.text.split())
             if any(p.search(text) for p in doctype.instruction_res):
                 yield block.line, 1, f"the template's instruction is still here: {text[:60]}"
+
+
+RUN = 4096  # characters of neighbouring blocks `_holding` asks about at once
+
+
+def _holding(plan, could: _Either | None) -> set[int] | None:
+    """The indices of the blocks (code aside) in which `could` finds something; None when
+    every block must be read. Neighbouring blocks are asked together, a run of them at a
+    time, and one by one only when the run's text holds something: the patterns find in a
+    run whatever they find in one of its blocks (`_Either.in_runs`)."""
+    if could is None:
+        return None
+    lines, blocks = plan.lines, plan.blocks
+    found: set[int] = set()
+
+    def ask(run: list[int]) -> None:
+        first, last = blocks[run[0]], blocks[run[-1]]
+        if len(run) > 1 and not could.search("\n".join(lines[first.line - 1:last.end_line])):
+            return
+        for index in run:
+            block = blocks[index]
+            if could.search(lines[block.line - 1] if block.line == block.end_line
+                            else "\n".join(lines[block.line - 1:block.end_line])):
+                found.add(index)
+
+    run: list[int] = []
+    size = 0
+    for index, block in enumerate(blocks):
+        if block.type == "block_code":
+            continue
+        if run and (not could.in_runs or size > RUN):
+            ask(run)
+            run, size = [], 0
+        run.append(index)
+        size += sum(map(len, lines[block.line - 1:block.end_line])) + block.end_line - block.line
+    if run:
+        ask(run)
+    return found
 
 
 @functools.lru_cache(maxsize=32)
@@ -301,25 +338,33 @@ def _could_hold(placeholders: tuple[str, ...], example_rows: tuple[str, ...],
         if not (row.startswith("^") and row.endswith("$") and not row.endswith("\\$")):
             return None
         rows.append(_scoped(row[1:-1]))
-    # the rows under one line anchor, so a line start is tried once, not once per row
-    anchored = rf"(?m:^[ \t>*+-]*(?:{'|'.join(rows)}))" if rows else ""
+    # the rows under one line start, so a line start is tried once, not once per row
+    anchored = rf"\n[ \t>*+-]*(?:{'|'.join(rows)})" if rows else ""
+    # what matches in a block matches in a text around it too, unless a pattern looks at
+    # where the text starts or ends, or asks that something not stand before or after it
+    in_runs = not any(mark in source for source in (*placeholders, *rows)
+                      for mark in ("^", "$", "\\A", "\\Z", "(?!", "(?<!"))
     try:
         re.compile("|".join([*parts, anchored] if anchored else parts), re.IGNORECASE)
-        return _Either(tuple(re.compile(p, re.IGNORECASE)
-                             for p in ("|".join(parts), anchored) if p))
+        return _Either(*(re.compile(p, re.IGNORECASE) if p else None
+                         for p in ("|".join(parts), anchored)), in_runs)
     except re.error:  # a team's expression that does not combine: read every line
         return None
 
 
 class _Either(NamedTuple):
-    """Patterns asked in turn: a text matches when one of them does. The placeholders apart
-    from the anchored rows, because together no first character rules a place out and the
-    search tries every pattern at every character of a long plan."""
+    """The placeholders anywhere, and the example rows at a line's start, asked in turn: a
+    text matches when one of them does. Apart, because together no first character rules a
+    place out and the search tries every pattern at every character of a long plan; the rows
+    are asked of the text after a newline, for `\n` is a literal the search can skip to."""
 
-    patterns: tuple[re.Pattern, ...]
+    anywhere: re.Pattern | None
+    line_start: re.Pattern | None  # matched after a newline put before the text
+    in_runs: bool = False  # whether what one block holds is found in a run of blocks
 
     def search(self, text: str) -> bool:
-        return any(pattern.search(text) for pattern in self.patterns)
+        return bool(self.anywhere and self.anywhere.search(text)
+                    or self.line_start and self.line_start.search("\n" + text))
 
 
 def _scoped(pattern: str) -> str:
