@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from planbook.doctypes import SectionSpec
 from planbook.ids import ANY_ID, clean, id_pattern, ids_in
-from planbook.model import Field, Plan, Row, Section, Table, normalize, title_key
+from planbook.model import Field, Plan, Row, Section, Table, base_key, normalize, title_key
 
 if TYPE_CHECKING:
     from planbook.doctypes import DocType, TableSpec
@@ -68,13 +68,14 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
     """
     out = []
     wanted = [(spec, doctype.section_spec(spec.section)) for spec in doctype.tables]
+    matching = _Matching([section for _, section in wanted])
     kind_in: dict[int, TableSpec | None] = {}  # id(section) -> the kind its tables are
     for table in plan.tables:
         if table.section is None:
             continue
         best = kind_in.get(id(table.section), False)
         if best is False:  # a section's tables share their kind: worked out once each
-            best = kind_in[id(table.section)] = _kind_in(table.section, wanted)
+            best = kind_in[id(table.section)] = _kind_in(table.section, wanted, matching)
         if best is None:
             continue
         header = {normalize(h) for h in table.header}
@@ -87,15 +88,45 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
     return out
 
 
-def _kind_in(section: Section, wanted: list) -> TableSpec | None:
+def _kind_in(section: Section, wanted: list, matching: _Matching) -> TableSpec | None:
     """The table kind whose section is the nearest of `section` and those it sits under."""
-    path = section.path()
+    nearest: dict[int, int] = {}  # kind -> the first place on the path its section is
+    for at, step in enumerate(section.path()):
+        for kind in matching(step):
+            nearest.setdefault(kind, at)
     best, depth = None, -1
-    for spec, spec_section in wanted:
-        where = next((i for i, s in enumerate(path) if spec_section.matches(s)), -1)
+    for kind, (spec, _section) in enumerate(wanted):
+        where = nearest.get(kind, -1)
         if where > depth:
             best, depth = spec, where
     return best
+
+
+class _Matching:
+    """Which of some declared sections a plan's section is (`SectionSpec.matches`): each
+    title asked once, and only of the declared sections it can be. A title matches only the
+    titles that share its `base_key`, unless a declaration takes a prefix or a pattern."""
+
+    def __init__(self, specs: list[SectionSpec]):
+        self.specs = specs
+        self.by_base: dict[str, set[int]] = {}
+        self.always: set[int] = set()
+        for at, spec in enumerate(specs):
+            if spec.prefix or spec.pattern:
+                self.always.add(at)
+            else:
+                for key in spec.keys:
+                    self.by_base.setdefault(base_key(key), set()).add(at)
+        self.known: dict[tuple[str, str], tuple[int, ...]] = {}
+
+    def __call__(self, section: Section) -> tuple[int, ...]:
+        title = (section.key, section.title)
+        found = self.known.get(title)
+        if found is None:
+            could = self.by_base.get(base_key(section.key), set()) | self.always
+            found = self.known[title] = tuple(
+                at for at in sorted(could) if self.specs[at].matches(section))
+        return found
 
 
 def read_rows(table: Table, spec: TableSpec, status_column: str | None = None

@@ -256,7 +256,7 @@ class Plan:
             if at is None or index.sections[at] is not within:  # not one of this plan's
                 return next((s for s in within.walk() if s.titled(wanted)), None)
             low, high = at + 1, index.subtree_end[at]
-        candidates = index.by_base.get(_base_key(wanted), [])
+        candidates = index.by_base.get(base_key(wanted), [])
         for at in candidates[bisect.bisect_left(candidates, low):]:
             if at >= high:
                 break
@@ -280,7 +280,7 @@ class SectionIndex:
     sections: list[Section]
     size: int
     lines: list[int]
-    by_base: dict[str, list[int]]  # `_base_key` of a title key -> positions, ascending
+    by_base: dict[str, list[int]]  # `base_key` of a title key -> positions, ascending
     position: dict[int, int]  # id(section) -> its position
     subtree_end: list[int]  # position just past the last section under each one
 
@@ -291,7 +291,7 @@ class SectionIndex:
         subtree_end = [len(sections)] * len(sections)
         open_: list[int] = []  # positions of the sections the current one may sit under
         for at, section in enumerate(sections):
-            by_base.setdefault(_base_key(section.key), []).append(at)
+            by_base.setdefault(base_key(section.key), []).append(at)
             position[id(section)] = at
             while open_ and sections[open_[-1]] is not section.parent:
                 subtree_end[open_.pop()] = at
@@ -300,7 +300,7 @@ class SectionIndex:
                    subtree_end)
 
 
-def _base_key(key: str) -> str:
+def base_key(key: str) -> str:
     """A title key up to its first bracketed remark: every key `title_matches` accepts for a
     wanted key shares the wanted key's base, so the base narrows the search exactly."""
     cut = key.find(" (")
