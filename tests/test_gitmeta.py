@@ -204,6 +204,34 @@ def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypa
     assert all(len(call[call.index("--") + 1:]) == 1 for call in calls if "log" in call)
 
 
+def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch):
+    """What a lint of every plan read is remembered: a later run for a few of them (the
+    pre-commit hook's) reads no history while HEAD stays, and then only the commits since;
+    each answer is the one read afresh."""
+    from planbook.cache import HistoryMemo
+
+    memo_dir = tmp_path / "cache"
+    plans = ["plans/IP-1-search.md", "plans/IP-2-export.md", "plans/IP-9-new.md"]
+    whole = gitmeta.collect(repo, plans, HistoryMemo(memo_dir))
+    assert whole == gitmeta.collect(repo, plans) and len(whole) == 2
+    with monkeypatch.context() as patch:
+        calls = spy_on_git(patch)
+        again = gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir))
+    assert [c[3] for c in calls] == ["rev-parse"] and again == whole
+    stamp = (memo_dir / "history.json").stat().st_mtime_ns
+    gitmeta.collect(repo, plans, HistoryMemo(memo_dir))  # nothing new: the file stays as it was
+    assert (memo_dir / "history.json").stat().st_mtime_ns == stamp
+    with open(repo / "plans" / "IP-2-export.md", "a") as handle:
+        handle.write("more\n")
+    git(repo, "commit", "-qam", "Edit two", author="Grace Hopper",
+        date="2025-07-01T10:00:00+00:00")
+    with monkeypatch.context() as patch:
+        calls = spy_on_git(patch)
+        got = gitmeta.collect_remembered(repo, plans[1:2], HistoryMemo(memo_dir))
+    assert got == gitmeta.collect_few(repo, plans[1:2])
+    assert [c for c in calls if "log" in c and not any(".." in a for a in c)] == []
+
+
 def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkeypatch):
     """A plan's history as of an earlier commit grows by the commits after it; a rename or a
     re-add since, a rewritten history or a damaged memo mean reading it afresh. Every answer

@@ -228,9 +228,13 @@ class HistoryMemo:
         return out
 
     def remember(self, commit: str, histories: dict[str, dict | None]) -> None:
-        """Keep `histories` (path → history dict, or None for no commit) as of `commit`."""
-        for path, history in histories.items():
-            self.entries[path] = {"commit": commit, "history": history}
+        """Keep `histories` (path → history dict, or None for no commit) as of `commit`;
+        the file is written only when that changes what it holds."""
+        made = {path: {"commit": commit, "history": history}
+                for path, history in histories.items()}
+        if all(self.entries.get(path) == entry for path, entry in made.items()):
+            return
+        self.entries.update(made)
         try:
             write_json(self.folder, self.FILE, {"format": FORMAT, "entries": self.entries})
         except OSError:

@@ -249,7 +249,7 @@ class _Walk:
 
     def _run(self, paths: list[str], filters: bool, memo) -> None:
         if len(paths) > gitmeta.FEW:
-            self.found = gitmeta.collect(".", paths)
+            self.found = gitmeta.collect(".", paths, memo)
         elif memo is not None:
             self.found = gitmeta.collect_remembered(".", paths, memo, one_by_one=filters)
         else:  # with changed-path filters, a process per plan; without, one for them all

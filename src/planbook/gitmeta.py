@@ -51,9 +51,11 @@ class GitFacts:
     prefix: str = ""  # the root folder's path inside the repository, "" or ending in "/"
 
 
-def collect(root: str | os.PathLike, paths) -> dict[str, History]:
+def collect(root: str | os.PathLike, paths, memo=None) -> dict[str, History]:
     """Histories keyed by each path relative to `root` (forward slashes), for the paths git
-    has commits for. One `git log` process, whatever the number of paths."""
+    has commits for. One `git log` process, whatever the number of paths. With `memo`
+    (`cache.HistoryMemo`), what was found is remembered as of HEAD, so a later run that
+    reads a few of these plans (`collect_remembered`) reads only the commits since."""
     rel = git.relative(paths, root)
     if not rel:
         return {}
@@ -61,7 +63,12 @@ def collect(root: str | os.PathLike, paths) -> dict[str, History]:
                            "--name-status", "-M", "--", *git.pathspecs(rel, root))
     if code != 0:
         return {}
-    return parse_log(out.decode("utf-8", "replace"), set(rel))
+    found = parse_log(out.decode("utf-8", "replace"), set(rel))
+    head = git.head(root) if memo is not None else None
+    if head:
+        memo.remember(head, {os.path.realpath(os.path.join(root, path)):
+                             found[path].to_dict() if path in found else None for path in rel})
+    return found
 
 
 def parse_log(out: str, wanted: set[str] | dict[str, str],
