@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from planbook.model import Plan
-from planbook.parse import MAX_BYTES, Unreadable, parse_text, read_file
+from planbook.parse import MAX_BYTES, Unreadable, parse_text, read_file, split_row
 from planbook.rules import Context, all_rules
 from planbook.writing import atomic_write, pause
 
@@ -180,9 +180,10 @@ def fix_field_case(plan: Plan, ctx: Context):
 def fix_table_case(plan: Plan, ctx: Context):
     """TB004: a table cell whose value is allowed in another case takes the declared case."""
     for _spec, row, _column, index, allowed in ctx.facts.value_cells():
-        if index >= len(row.spans):
+        spans = split_row(row.text)[1]
+        if index >= len(spans):
             continue
-        start, end = row.spans[index]
+        start, end = spans[index]
         cell = plan.lines[row.line - 1][start:end]
         value = cell.strip()
         canonical = allowed.get(value.lower())

@@ -32,7 +32,7 @@ from planbook.ids import ANY_ID, clean
 from planbook.lint import Linter, discover
 from planbook.model import Finding, Plan, Section, Table, normalize
 from planbook.names import Names, names_of
-from planbook.parse import Unreadable, parse_text, read_file
+from planbook.parse import Unreadable, parse_text, read_file, split_row
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed buffer is linted again
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
@@ -247,7 +247,7 @@ def _cell_span(plan: Plan, line: int, start: int) -> tuple[int, int] | None:
     if row is None:
         return None
     text = plan.lines[line - 1]
-    for begin, end in row.spans:
+    for begin, end in split_row(row.text)[1]:
         if begin <= start <= end:
             cell = text[begin:end]
             left = begin + len(cell) - len(cell.lstrip())
@@ -380,7 +380,8 @@ def definitions(plan: Plan) -> dict[str, Definition]:
     out: dict[str, Definition] = {}
     for value, table, row in id_rows(plan):
         if value not in out:
-            begin = row.spans[0][0] if row.spans else 0
+            spans = split_row(row.text)[1]
+            begin = spans[0][0] if spans else 0
             at = plan.lines[row.line - 1].find(value, begin)
             out[value] = Definition(value, row.line, max(at, 0), table, row)
     return out

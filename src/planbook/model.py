@@ -75,15 +75,9 @@ class Section:
 class Row:
     cells: list[str]  # each cell's text, stripped, with `\|` read as `|`
     line: int
-    text: str = field(default="", repr=False)  # the row's line as written
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        """Each cell's columns [start, end) in the line: worked out when asked, since only
-        the edits (`fix`, the language server) place cells; lint reads their text."""
-        from planbook.parse import split_row
-
-        return split_row(self.text)[1]
+    # the row's line as written: the edits (`fix`, the language server) place its cells
+    # with `parse.split_row`; lint reads their text alone
+    text: str = field(default="", repr=False)
 
 
 @dataclass(slots=True)
