@@ -23,13 +23,13 @@ test: $(BIN)/planbook
 	@test -x /usr/bin/chromium || echo "note: /usr/bin/chromium is missing, so the browser test will fail: apt-get install -y chromium"
 	$(BIN)/ruff check src tests bench
 	$(BIN)/planbook rules --write-docs docs/rules >/dev/null
-	$(BIN)/python -c "from planbook.docs import write_codes_table; write_codes_table()"
-	git diff --exit-code -- docs/rules src/planbook/rules/codes.py || (echo "docs/rules or the rule codes table is stale: run 'make docs' and commit" && exit 1)
+	$(BIN)/python -c "from planbook.docs import write_codes_table, write_shipped_doctypes; write_codes_table(); write_shipped_doctypes()"
+	git diff --exit-code -- docs/rules src/planbook/rules/codes.py src/planbook/doctypes/shipped.json || (echo "docs/rules, the rule codes table or the shipped doc types' JSON is stale: run 'make docs' and commit" && exit 1)
 	$(BIN)/pytest
 
 docs: $(BIN)/planbook
 	$(BIN)/planbook rules --write-docs docs/rules
-	$(BIN)/python -c "from planbook.docs import write_codes_table; write_codes_table()"
+	$(BIN)/python -c "from planbook.docs import write_codes_table, write_shipped_doctypes; write_codes_table(); write_shipped_doctypes()"
 
 bench: $(BIN)/planbook
 	$(BIN)/python bench/run.py

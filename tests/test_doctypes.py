@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,17 +48,30 @@ def test_builtin_types_are_found_by_their_declared_names():
 
 
 def test_builtin_names_come_from_the_name_key_not_the_file_name(tmp_path, monkeypatch):
+    from planbook.docs import write_shipped_doctypes
+
     write(tmp_path / "first.toml", 'name = "Runbook"\n[[sections]]\ntitle = "Steps"\n')
     write(tmp_path / "second.toml", '# no name here\n[[sections]]\ntitle = "Steps"\n')
+    with pytest.raises(DocTypeError, match="second.toml: a built-in doc type needs"):
+        write_shipped_doctypes(tmp_path)
+    (tmp_path / "second.toml").unlink()
+    assert write_shipped_doctypes(tmp_path) == 1
     monkeypatch.setattr(doctypes, "HERE", tmp_path)
     monkeypatch.setattr(doctypes, "_builtin_files", {})
     monkeypatch.setattr(doctypes, "_builtin_cache", {})
-    with pytest.raises(DocTypeError, match="second.toml: a built-in doc type needs"):
-        doctypes.builtin_names()
-    (tmp_path / "second.toml").unlink()
-    monkeypatch.setattr(doctypes, "_builtin_files", {})
     assert doctypes.builtin_names() == ["Runbook"]
     assert doctypes.builtin("runbook").sections[0].title == "Steps"
+
+
+def test_the_shipped_doc_types_are_read_as_their_toml_files_say_without_reading_toml():
+    # `make docs` writes shipped.json from the files; a run reads the JSON alone
+    assert json.loads((Path(doctypes.HERE) / doctypes.SHIPPED).read_text(encoding="utf-8")) \
+        == doctypes.read_shipped()
+    code = ("import sys; from planbook import doctypes; doctypes.builtin('IP'); "
+            "print('tomllib' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert run.stdout.strip() == "False", run.stderr
 
 
 def test_playbook_type_requires_its_checklist_and_sections():

@@ -62,3 +62,17 @@ def write_codes_table(path: Path | None = None) -> int:
     path.write_text(text[:start] + "CATALOG: dict[str, tuple[str, str, bool, bool]] = {\n"
                     + rows + "}\n" + text[end:], encoding="utf-8")
     return len(rules)
+
+
+def write_shipped_doctypes(folder: Path | None = None) -> int:
+    """Rewrite the shipped doc types' `shipped.json` from their TOML files (in a checkout:
+    `make docs` does it)."""
+    import json
+
+    from planbook import doctypes
+
+    folder = folder or doctypes.HERE
+    shipped = doctypes.read_shipped(folder)
+    (folder / doctypes.SHIPPED).write_text(
+        json.dumps(shipped, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(shipped["doctypes"])

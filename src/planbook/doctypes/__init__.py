@@ -8,8 +8,8 @@ every key.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -438,6 +438,8 @@ def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:
 def from_file(path: str | Path) -> DocType:
     """A doc type declared in a TOML or YAML file; read like a plan, so a FIFO or a device
     named in `type-files` is refused instead of read."""
+    import tomllib
+
     from planbook.parse import Unreadable, read_file
 
     path = Path(path)
@@ -458,6 +460,10 @@ def from_file(path: str | Path) -> DocType:
         raise DocTypeError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise DocTypeError(f"{path}: a doc type is a mapping of keys")
+    return _declared_in(data, path)
+
+
+def _declared_in(data: dict, path: Path) -> DocType:
     doctype = from_data(data, str(path))
     if doctype.template_file and not Path(doctype.template_file).is_absolute():
         # relative to the declaring file, wherever planbook runs from
@@ -466,20 +472,33 @@ def from_file(path: str | Path) -> DocType:
     return doctype
 
 
+SHIPPED = "shipped.json"  # the shipped doc types' files as TOML reads them, beside them
 _builtin_cache: dict[str, DocType] = {}
-_builtin_files: dict[str, Path] = {}
-DECLARED_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.MULTILINE)
+_builtin_files: dict[str, tuple[str, dict]] = {}
 
 
-def _builtin_index() -> dict[str, Path]:
-    """Declared name → file for every shipped doc type; the name is read from the file's own
-    `name` key, never guessed from the file name."""
+def read_shipped(folder: Path | None = None) -> dict:
+    """What `shipped.json` holds: each shipped doc type's data as `tomllib` reads its file, by
+    the name its own `name` key declares (never guessed from the file name). `make docs`
+    (`planbook.docs.write_shipped_doctypes`) writes it, so a run reads no TOML, and a test
+    fails when it differs from the files."""
+    import tomllib
+
+    found = {}
+    for path in sorted((folder or HERE).glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data.get("name"), str):
+            raise DocTypeError(f"{path}: a built-in doc type needs a `name = \"...\"` line")
+        found[data["name"]] = {"file": path.name, "data": data}
+    return {"doctypes": found}
+
+
+def _builtin_index() -> dict[str, tuple[str, dict]]:
+    """Declared name → (file name, data) for every shipped doc type, from `shipped.json`."""
     if not _builtin_files:
-        for path in sorted(HERE.glob("*.toml")):
-            match = DECLARED_NAME.search(path.read_text(encoding="utf-8"))
-            if match is None:
-                raise DocTypeError(f"{path}: a built-in doc type needs a `name = \"...\"` line")
-            _builtin_files[match.group(1)] = path
+        shipped = json.loads((HERE / SHIPPED).read_text(encoding="utf-8"))
+        for name, entry in shipped["doctypes"].items():
+            _builtin_files[name] = (entry["file"], entry["data"])
     return _builtin_files
 
 
@@ -490,7 +509,8 @@ def builtin(name: str) -> DocType:
     if found is None:
         raise DocTypeError(f"no built-in doc type '{name}' (built in: {', '.join(index)})")
     if found not in _builtin_cache:
-        _builtin_cache[found] = from_file(index[found])
+        file, data = index[found]
+        _builtin_cache[found] = _declared_in(data, HERE / file)
     return _builtin_cache[found]
 
 
