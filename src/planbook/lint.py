@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import re
 import stat
@@ -656,9 +657,8 @@ def run(request: Request, config: Config) -> Run:
     if not on_stdin and not files and not request.paths:
         raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
                         "pass PATHS or set paths in [tool.planbook]")
-    every = sorted(set(files) | set(discover([], config, spellings))) if request.paths \
-        else files
-    names = plan_names(sorted(set(every) | set(spellings)))
+    every = _sorted_union(discover([], config, spellings), files) if request.paths else files
+    names = plan_names(_sorted_union(every, spellings))
     out = Run(rules=catalog())
     if on_stdin:
         linter = Linter(config, request.select, request.ignore, names)
@@ -681,6 +681,13 @@ def run(request: Request, config: Config) -> Run:
 
         out.findings, out.hidden = baselines.apply(out.findings, known)
     return out
+
+
+def _sorted_union(*parts: list[str]) -> list[str]:
+    """The distinct paths of `parts`, sorted. Each part comes in discover's order, sorted or
+    nearly, and sorted end to end they cost a merge of runs: a set's order is scrambled and
+    sorting it costs as much as sorting from scratch (thousands of plans, each run)."""
+    return sorted(dict.fromkeys(itertools.chain(*parts)))
 
 
 def _baseline(path: str) -> dict:
