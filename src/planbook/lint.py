@@ -106,6 +106,7 @@ def _walk(top: str, config: Config) -> list[tuple[str, str]]:
     plans to one `scandir` per folder."""
     found: list[tuple[str, str]] = []
     sep = os.sep
+    excluded = config.excluded if config.exclude else None  # asked of every file otherwise
     pending = [(top, os.path.realpath(top))]
     while pending:
         folder, real_folder = pending.pop()
@@ -127,10 +128,11 @@ def _walk(top: str, config: Config) -> list[tuple[str, str]]:
                 if not name.startswith(".") and not entry.is_symlink():
                     folders.append((spelled + name, real_folder + name))
                 continue
-            if name.endswith(".md") and not config.excluded(spelled + name):
-                real = os.path.realpath(entry.path) if entry.is_symlink() \
-                    else real_folder + name
-                found.append((spelled + name, real))
+            if name.endswith(".md"):
+                path = spelled + name
+                if excluded is None or not excluded(path):
+                    found.append((path, os.path.realpath(entry.path) if entry.is_symlink()
+                                  else real_folder + name))
         pending.extend(reversed(folders))  # walked in name order, each folder's files first
     return found
 
