@@ -719,11 +719,10 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         out.linted = list(files)
         return
     from planbook import changes
-    from planbook.parse import parse_bytes
 
     try:
         chosen = changes.select(files, staged=request.staged, since=request.since,
-                                history=history, today=today(), parse=parse_bytes,
+                                history=history, today=today(), parse=_parse_earlier,
                                 memo=_history_memo(config, request))
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
@@ -747,6 +746,14 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if chosen.deleted:
         _links_to_deleted(out, linter, chosen, every)
     out.findings.sort(key=Finding.sort_key)
+
+
+def _parse_earlier(data: bytes, path: str) -> Plan:
+    """A plan's earlier version, parsed when a rule reads it: a run the cache answers reads
+    none, and imports no parser."""
+    from planbook.parse import parse_bytes
+
+    return parse_bytes(data, path)
 
 
 def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str]):

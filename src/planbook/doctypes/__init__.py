@@ -438,7 +438,7 @@ def _fit_lifecycle(doctype: DocType, declared: bool, source: str) -> DocType:
 def from_file(path: str | Path) -> DocType:
     """A doc type declared in a TOML or YAML file; read like a plan, so a FIFO or a device
     named in `type-files` is refused instead of read."""
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     path = Path(path)
     try:
