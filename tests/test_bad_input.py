@@ -144,7 +144,7 @@ def test_fifo_or_device_is_reported_not_read(tmp_path, kind):
 def test_a_fifo_swapped_in_after_the_check_is_caught_on_the_open_file(tmp_path):
     os.mkfifo(tmp_path / "pipe.md")
     # the check before opening is told nothing is wrong, as if the FIFO arrived just after it
-    script = ("import planbook.parse as p\n"
+    script = ("import planbook.reading as p\n"
               "p._read_problem = lambda path: ''\n"
               "try:\n    p.read_file('pipe.md')\nexcept p.Unreadable as exc:\n    print(exc)\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, timeout=30,

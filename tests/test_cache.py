@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from gitrepo import PLANBOOK, commit, env, git, make_repo, plan, write
 from planbook import fix, parse  # noqa: F401 - fix imported first: see `parses`
 from planbook import lint as lint_module
+from planbook.cache import FORMAT
 from planbook.cli import cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -27,7 +28,7 @@ def entries(folder: Path) -> dict:
     found: dict = {}
     for bucket in sorted(folder.glob("*.json")):
         data = json.loads(bucket.read_text())
-        assert data["format"] == 2
+        assert data["format"] == FORMAT
         found.update(data["entries"])
     return found
 

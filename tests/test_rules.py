@@ -7,7 +7,11 @@ the good edit (a near miss wherever one exists) must leave the plan with no find
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import subprocess
+import sys
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -943,23 +947,62 @@ def test_the_rule_codes_table_says_what_the_rules_do():
          for code, r in catalog().items()}
 
 
+# what a run the cache answers has no use for: the parser with YAML and mistune, the plan
+# model, and hashlib with OpenSSL (the cache's keys are made without it)
+PARSER = ("planbook.parse", "yaml", "mistune")
+UNUSED_WHEN_CACHED = (*PARSER, "planbook.model", "hashlib", "_hashlib")
+
+
+def _imports_of_lint(folder: Path, env: dict | None = None) -> tuple[set[str], set[str]]:
+    """The modules `planbook lint plans` in `folder` has imported when it ends: on its first
+    run, and on a run the cache answers by the plans' stat (the third: the second records
+    the stat of plans that were fresh at the first)."""
+    code = ("import json, sys, planbook.cli as c; sys.argv = ['planbook', 'lint', 'plans']\n"
+            "try: c.main()\nexcept SystemExit: pass\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    run = [sys.executable, "-c", code]
+    cold = subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=60)
+    time.sleep(1.1)  # settled: the cache may know the plan by its stat
+    subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=60)
+    warm = subprocess.run(run, cwd=folder, env=env, capture_output=True, text=True, timeout=60)
+    assert cold.stdout and warm.stdout, cold.stderr + warm.stderr
+    return (set(json.loads(cold.stdout.splitlines()[-1])),
+            set(json.loads(warm.stdout.splitlines()[-1])))
+
+
+def _unused(modules: set[str], unused: tuple[str, ...] = UNUSED_WHEN_CACHED) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in unused or m in unused)
+
+
 def test_a_lint_the_cache_answers_imports_no_rule_module(tmp_path, clean):
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "IP-1-a.md").write_text(clean, encoding="utf-8")
-    code = ("import sys, planbook.cli as c; sys.argv = ['planbook', 'lint', 'plans'];\n"
-            "try: c.main()\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('planbook.rules.',"
-            " 'planbook.facts', 'planbook.doctypes'))))")
-    import subprocess
-    import sys
+    cold, warm = _imports_of_lint(tmp_path)
+    assert "planbook.rules.structure" in cold and _unused(cold) != []
+    assert sorted(m for m in warm if m.startswith(
+        ("planbook.rules.", "planbook.facts", "planbook.doctypes"))) == \
+        ["planbook.rules.codes", "planbook.rules.registry"]
+    assert _unused(warm) == []
+    assert "tomllib" not in warm  # no config file to read
 
-    run = [sys.executable, "-c", code]
-    cold = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert "planbook.rules.structure" in cold.stdout, cold.stderr
-    import time
 
-    time.sleep(1.1)  # settled: the cache may know the plan by its stat
-    subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    warm = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert warm.stdout.strip().splitlines()[-1] == \
-        "['planbook.rules.codes', 'planbook.rules.registry']", warm.stdout + warm.stderr
+def test_a_lint_the_cache_answers_reads_its_config_without_the_parser(tmp_path, clean):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.planbook]\npaths = ["plans"]\n', encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "IP-1-a.md").write_text(clean, encoding="utf-8")
+    cold, warm = _imports_of_lint(tmp_path)
+    assert "planbook.rules.structure" in cold
+    assert "tomllib" in warm  # the config was read, through the checked reader
+    assert _unused(warm) == []
+
+
+def test_a_lint_the_cache_answers_in_a_repository_parses_no_earlier_version(tmp_path):
+    from gitrepo import commit, env, make_repo, plan, write
+
+    repo = make_repo(tmp_path)
+    write(repo, "IP-1-a.md", plan())
+    commit(repo, "Add IP-1")
+    cold, warm = _imports_of_lint(repo, env())
+    assert "planbook.gitmeta" in warm  # the history rules had git asked
+    assert _unused(cold, PARSER) != [] and _unused(warm, PARSER) == []

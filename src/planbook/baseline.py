@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from planbook.model import Finding
+from planbook.finding import Finding
 
 FORMAT = 1
 
@@ -23,7 +23,7 @@ class BaselineError(ValueError):
 
 def load(path: str | Path) -> dict[str, dict]:
     """Entries by fingerprint."""
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     if not os.path.lexists(path):
         raise BaselineError(f"{path}: no such baseline file; write one with "

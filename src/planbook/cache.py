@@ -28,14 +28,18 @@ so two runs at once never leave a broken one: the later one's entries win.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
-from planbook.model import Finding
+from planbook.finding import Finding
 
-FORMAT = 2
+try:  # hashlib's own BLAKE2, without the OpenSSL library that `import hashlib` loads first
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
+FORMAT = 3  # 3: keys are BLAKE2b digests (2 had SHA-256 ones)
 FOLDER = "lint"  # the entries, in lint/00.json … lint/ff.json
 OLD_FILE = "lint.json"  # where format 1 kept every entry in one file
 
@@ -56,11 +60,15 @@ def run_key(*parts: object) -> str:
                                   info.st_mtime_ns, info.st_size))
     installed.sort()
     text = repr((FORMAT, planbook.__version__, installed, parts))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(text.encode())
+
+
+def _digest(data: bytes) -> str:
+    return blake2b(data, digest_size=32).hexdigest()
 
 
 def _bucket_of(path: str) -> str:
-    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:2]
+    return _digest(path.encode("utf-8", "surrogateescape"))[:2]
 
 
 class Cache:
@@ -91,7 +99,7 @@ class Cache:
 
     def key(self, path: str, data: bytes, history: object = None) -> str:
         """The entry key: which file holds it (two hex digits from the path), then the hash."""
-        digest = hashlib.sha256(self.run.encode())
+        digest = blake2b(self.run.encode(), digest_size=32)
         digest.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(repr(history).encode())
         digest.update(b"\0")
@@ -105,8 +113,7 @@ class Cache:
     def stat_key(self, path: str, history: object = None) -> str:
         """What an entry found by the file's stat must have been made under: this run, this
         path and history (the key without the bytes)."""
-        return hashlib.sha256(f"{self.run}\0{path}\0{history!r}".encode(
-            "utf-8", "surrogateescape")).hexdigest()
+        return _digest(f"{self.run}\0{path}\0{history!r}".encode("utf-8", "surrogateescape"))
 
     def by_stat(self, path: str, stat_key: str, info: os.stat_result) -> dict | None:
         """The entry for `path` made from a file with this very stat, under `stat_key`."""
@@ -205,13 +212,14 @@ class HistoryMemo:
     a new plan, too, only the commits since are read."""
 
     FILE = "history.json"
+    FORMAT = 2  # its own: what it holds is as it was when the lint entries' keys changed
 
     def __init__(self, folder: Path):
         self.folder = folder
         try:
             data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
             entries = data.get("entries") if isinstance(data, dict) \
-                and data.get("format") == FORMAT else None
+                and data.get("format") == self.FORMAT else None
         except (OSError, ValueError, UnicodeDecodeError):
             entries = None
         self.entries: dict = entries if isinstance(entries, dict) else {}
@@ -236,6 +244,6 @@ class HistoryMemo:
             return
         self.entries.update(made)
         try:
-            write_json(self.folder, self.FILE, {"format": FORMAT, "entries": self.entries})
+            write_json(self.folder, self.FILE, {"format": self.FORMAT, "entries": self.entries})
         except OSError:
             pass  # a read-only checkout: remember nothing

@@ -28,11 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from planbook import git, gitmeta
 from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
-from planbook.model import Plan
 from planbook.rules import history_codes
+
+if TYPE_CHECKING:
+    from planbook.model import Plan
 
 SHALLOW_NOTICE = (
     "planbook: this is a shallow clone, so git history is cut short and the history rules "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -180,7 +179,7 @@ def find_config(start: Path) -> Path | None:
     its line instead of planbook quietly using the defaults. One that cannot be read at all is
     passed over, like one without a planbook table.
     """
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     start = start.resolve()
     for folder in [start, *start.parents] if start.is_dir() else start.parents:
@@ -193,6 +192,8 @@ def find_config(start: Path) -> Path | None:
                     text = read_file(str(candidate)).decode("utf-8", errors="replace")
                 except Unreadable:
                     continue
+                import tomllib  # here: a run with no TOML file to read never needs it
+
                 try:
                     data = tomllib.loads(text)
                 except tomllib.TOMLDecodeError:
@@ -212,6 +213,8 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         path = find_config(start or Path.cwd())
     if path is None:
         return Config(root=Path.cwd())
+    import tomllib
+
     try:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
@@ -235,7 +238,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 
 def _read(path: Path) -> str:
     """A config file's text, read like a plan (a FIFO or a device is refused, not read)."""
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     try:
         return read_file(str(path)).decode("utf-8")

@@ -8,31 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
+import itertools
 import os
 import re
 import stat
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planbook.config import Config
-from planbook.model import Finding, Plan, Suppression
+from planbook.finding import Finding
 from planbook.names import Names, entries, names_of
-from planbook.parse import (
-    Unreadable,
-    parse_bytes,
-    parse_text,
-    paused_gc,
-    read_file,
-    read_plan,
-)
+from planbook.reading import Unreadable, read_file
 from planbook.rules import Context, Rule, all_rules, catalog
 
 if TYPE_CHECKING:
     from planbook.facts import PlanFacts
+    from planbook.model import Plan, Suppression
+
+# The parser (and YAML and mistune with it) and hashlib are imported where a plan is parsed
+# or a digest made: a run the cache answers needs neither.
 
 LINE_REF = re.compile(r"\bline \d+")
 
@@ -110,6 +106,7 @@ def _walk(top: str, config: Config) -> list[tuple[str, str]]:
     plans to one `scandir` per folder."""
     found: list[tuple[str, str]] = []
     sep = os.sep
+    excluded = config.excluded if config.exclude else None  # asked of every file otherwise
     pending = [(top, os.path.realpath(top))]
     while pending:
         folder, real_folder = pending.pop()
@@ -131,10 +128,11 @@ def _walk(top: str, config: Config) -> list[tuple[str, str]]:
                 if not name.startswith(".") and not entry.is_symlink():
                     folders.append((spelled + name, real_folder + name))
                 continue
-            if name.endswith(".md") and not config.excluded(spelled + name):
-                real = os.path.realpath(entry.path) if entry.is_symlink() \
-                    else real_folder + name
-                found.append((spelled + name, real))
+            if name.endswith(".md"):
+                path = spelled + name
+                if excluded is None or not excluded(path):
+                    found.append((path, os.path.realpath(entry.path) if entry.is_symlink()
+                                  else real_folder + name))
         pending.extend(reversed(folders))  # walked in name order, each folder's files first
     return found
 
@@ -194,6 +192,8 @@ class Linter:
         """field → document → the documents it names, over every document of the run. Read
         (frontmatter only) the first time a rule asks, so runs with no references pay nothing."""
         if self._references is None:
+            from planbook.parse import parse_bytes
+
             graph: dict[str, dict[str, list[str]]] = {}
             names = self.plan_names
             for path in names.paths:
@@ -241,6 +241,8 @@ class Linter:
         """A digest of every document's references and names, to tell whether a cycle
         found (or not) in an earlier run would still be."""
         if self._graph_digest is None:
+            import hashlib
+
             graph = self.references()
             nodes = sorted({n for edges in graph.values() for src, dsts in edges.items()
                             for n in (src, *dsts)})
@@ -301,6 +303,8 @@ class Linter:
             entry = self.cache.get(key)
             if entry is not None and "stat" not in entry and cache.settled(info, after):
                 # linted while it was still changing: known by its stat from now on
+                from planbook.parse import parse_bytes
+
                 entry = {**entry, "stat": cache.file_stamp(after),
                          "stat_key": self.cache.stat_key(path, history),
                          "refs": self.references_in(parse_bytes(data, path, body=False))}
@@ -318,6 +322,8 @@ class Linter:
 
     def _lint_watched(self, data: bytes, path: str) -> tuple[Plan, list[Finding], int, dict]:
         """Lint the bytes, writing down what the rules learn outside the file (for an entry)."""
+        from planbook.parse import parse_bytes, paused_gc
+
         self._seen = {"exists": {}, "names": {}}
         try:
             with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
@@ -364,14 +370,20 @@ class Linter:
         return findings, failures
 
     def lint_path(self, path: str) -> tuple[list[Finding], int]:
+        from planbook.parse import paused_gc, read_plan
+
         with paused_gc():  # one pause from reading to findings (see parse.paused_gc)
             return self.lint_plan(read_plan(path))
 
     def lint_text(self, text: str, path: str) -> tuple[list[Finding], int]:
+        from planbook.parse import parse_text, paused_gc
+
         with paused_gc():
             return self.lint_plan(parse_text(text, path))
 
     def lint_bytes(self, data: bytes, path: str) -> tuple[list[Finding], int]:
+        from planbook.parse import parse_bytes, paused_gc
+
         with paused_gc():
             return self.lint_plan(parse_bytes(data, path))
 
@@ -387,6 +399,8 @@ class Linter:
                    ) -> Iterator[tuple[str, PlanFacts]]:
         """Each plan at `paths` read through its doc type, for the reports (status, trace);
         a file that cannot be read is added to `unreadable` as "path: why" instead."""
+        from planbook.parse import read_plan
+
         for path in paths:
             plan = read_plan(path)
             broken = [m for code, _l, _c, m in plan.parse_findings if code.startswith("IO")]
@@ -428,6 +442,8 @@ class Linter:
                   ) -> tuple[list[Finding], int]:
         """Findings for one plan, and how many rules failed internally; `facts` when the
         caller has read the plan through its doc type already (the site does)."""
+        from planbook.parse import paused_gc
+
         with paused_gc():
             return self._lint_plan(plan, facts)
 
@@ -497,6 +513,8 @@ class Linter:
 def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
     """A hash that survives lines moving and days passing: path, code, message (line numbers
     and today's date taken out) and the line's own text."""
+    import hashlib
+
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
         text = plan.lines[finding.line - 1].strip() if finding.line <= len(plan.lines) else ""
@@ -573,6 +591,8 @@ def _history_key(history) -> tuple | None:
     """What the history rules read of a plan's history, as part of its cache key."""
     if history is None:
         return None
+    import hashlib
+
     data = history.base_data
     text = hashlib.sha256(data).hexdigest() if data is not None else None
     return (str(history.first_day), str(history.last_change), text, history.against)
@@ -639,9 +659,8 @@ def run(request: Request, config: Config) -> Run:
     if not on_stdin and not files and not request.paths:
         raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
                         "pass PATHS or set paths in [tool.planbook]")
-    every = sorted(set(files) | set(discover([], config, spellings))) if request.paths \
-        else files
-    names = plan_names(sorted(set(every) | set(spellings)))
+    every = _sorted_union(discover([], config, spellings), files) if request.paths else files
+    names = plan_names(_sorted_union(every, spellings))
     out = Run(rules=catalog())
     if on_stdin:
         linter = Linter(config, request.select, request.ignore, names)
@@ -652,7 +671,7 @@ def run(request: Request, config: Config) -> Run:
     if request.write_baseline:
         # an existing file must be a baseline: never overwrite something else
         previous = _baseline(request.write_baseline) \
-            if Path(request.write_baseline).exists() else {}
+            if os.path.exists(request.write_baseline) else {}
         from planbook import baseline as baselines
 
         count = baselines.write(request.write_baseline, out.findings, set(out.linted),
@@ -664,6 +683,13 @@ def run(request: Request, config: Config) -> Run:
 
         out.findings, out.hidden = baselines.apply(out.findings, known)
     return out
+
+
+def _sorted_union(*parts: list[str]) -> list[str]:
+    """The distinct paths of `parts`, sorted. Each part comes in discover's order, sorted or
+    nearly, and sorted end to end they cost a merge of runs: a set's order is scrambled and
+    sorting it costs as much as sorting from scratch (thousands of plans, each run)."""
+    return sorted(dict.fromkeys(itertools.chain(*parts)))
 
 
 def _baseline(path: str) -> dict:
@@ -693,11 +719,10 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         out.linted = list(files)
         return
     from planbook import changes
-    from planbook.parse import parse_bytes
 
     try:
         chosen = changes.select(files, staged=request.staged, since=request.since,
-                                history=history, today=today(), parse=parse_bytes,
+                                history=history, today=today(), parse=_parse_earlier,
                                 memo=_history_memo(config, request))
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
@@ -721,6 +746,14 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if chosen.deleted:
         _links_to_deleted(out, linter, chosen, every)
     out.findings.sort(key=Finding.sort_key)
+
+
+def _parse_earlier(data: bytes, path: str) -> Plan:
+    """A plan's earlier version, parsed when a rule reads it: a run the cache answers reads
+    none, and imports no parser."""
+    from planbook.parse import parse_bytes
+
+    return parse_bytes(data, path)
 
 
 def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str]):

@@ -1,7 +1,8 @@
 """The one model every part of planbook reads: a parsed plan and the findings about it.
 
 Plain dataclasses on purpose: they are built a thousand times per lint run and must cost
-little to create. Every line number is 1-based and refers to the original file.
+little to create. Every line number is 1-based and refers to the original file. `Finding`
+is defined in `planbook.finding`, which a run the cache answers imports without this module.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
+from planbook.finding import SEVERITIES, Finding  # noqa: F401 - the model's names, for callers
 
 
 @dataclass(slots=True)
@@ -150,38 +151,6 @@ class Suppression:
 
     def covers(self, code: str, line: int) -> bool:
         return self.start <= line <= self.end and (not self.codes or code in self.codes)
-
-
-@dataclass(slots=True)
-class Finding:
-    path: str
-    line: int
-    column: int
-    code: str
-    name: str
-    severity: str
-    message: str
-    end_line: int = 0  # the last line the finding covers; its own line unless given
-    fingerprint: str = ""  # stable across line shifts; filled by lint
-
-    def __post_init__(self):
-        self.end_line = self.end_line or self.line
-
-    def sort_key(self):
-        return (self.path, self.line, self.column, self.code, self.message)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity,
-            "message": self.message,
-            "fingerprint": self.fingerprint,
-        }
 
 
 @dataclass(slots=True)

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import errno
 import functools
 import gc
-import os
 import re
-import stat
 import string
 
 import yaml
@@ -55,13 +52,18 @@ from planbook.model import (
     Suppression,
     Table,
 )
+from planbook.reading import (  # noqa: F401 - the checked reader, named here for callers
+    MAX_BYTES,
+    Unreadable,
+    not_regular,
+    read_file,
+)
 
 try:  # the C loader is ten times faster; pure Python is the fallback
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 20 * 1024 * 1024
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
 MAX_YAML_NODES = 10_000  # expanded through aliases; more is an alias bomb, not a plan
 # Lists and quotes inside each other. Real plans nest under ten levels (the corpus at most
@@ -344,59 +346,6 @@ def read_plan(path: str) -> Plan:
         plan.parse_findings.append(("IO001", 1, 1, str(exc)))
         return plan
     return parse_bytes(data, path)
-
-
-class Unreadable(Exception):
-    """A path planbook will not read; the message says why, in the words of IO001."""
-
-
-def read_file(path: str) -> bytes:
-    """The bytes of the regular file at `path`, at most MAX_BYTES + 1 of them.
-
-    The one place planbook opens a file it was pointed at (plans, config, doc types), so a FIFO,
-    a device or a folder is refused instead of read: reading one blocks forever or never ends.
-    The type is checked before opening (opening a device can act on it) and again on the
-    opened descriptor, which is opened non-blocking, so a file swapped in between is caught too.
-    """
-    problem = _read_problem(path)
-    if problem:
-        raise Unreadable(problem)
-    try:
-        with open(path, "rb", opener=_open_nonblocking) as handle:
-            problem = not_regular(os.fstat(handle.fileno()))
-            if problem:
-                raise Unreadable(problem)
-            return handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
-
-
-def not_regular(info: os.stat_result) -> str:
-    """Why a file of this kind is not read or written as a plan; "" for a regular file."""
-    if stat.S_ISDIR(info.st_mode):
-        return "is a directory, not a plan file"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file"
-    return ""
-
-
-def _open_nonblocking(path, flags: int) -> int:
-    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-
-
-def _read_problem(path: str) -> str:
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "cannot read file: symbolic link loop"
-        return f"cannot read file: {exc.strerror or exc}"
-    problem = not_regular(info)
-    if problem:
-        return problem
-    if info.st_size > MAX_BYTES:
-        return f"file is {info.st_size // (1024 * 1024)} MB; plans over 20 MB are not read"
-    return ""
 
 
 def parse_bytes(data: bytes, path: str, body: bool = True) -> Plan:

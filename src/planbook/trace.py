@@ -21,9 +21,12 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planbook.facts import PlanFacts
 from planbook.git import GitError  # noqa: F401 - what `gather` raises, as trace.GitError
+
+if TYPE_CHECKING:  # a plan's facts are read by `plan_trace`, when a plan is linted
+    from planbook.facts import PlanFacts
 
 PLAN_TOKEN = re.compile(r"^([A-Z][A-Z0-9]*)-\d+$")
 # an ID-shaped word of its own: not inside a path, a longer word, a version or a range
@@ -315,7 +318,7 @@ def scan_test_file(text: str, path: str, pattern: re.Pattern
 
 
 def read_tests(index: Index, root: Path, globs, pattern: re.Pattern) -> None:
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     index.tests_configured = bool(globs)
     for path in test_files(root, globs):
@@ -361,7 +364,7 @@ def junit_cases(data: bytes, path: str) -> list[tuple[str, str, list[str], str]]
 
 
 def read_junit(index: Index, files, pattern: re.Pattern) -> None:
-    from planbook.parse import MAX_BYTES, Unreadable, read_file
+    from planbook.reading import MAX_BYTES, Unreadable, read_file
 
     index.junit = bool(files)
     by_name: dict[str, set[tuple[str, str]]] = {}
@@ -404,7 +407,7 @@ def plan_ids(paths) -> set[str]:
     """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
     text, without parsing the plan)."""
     from planbook.facts import PLAN_ID
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     found: set[str] = set()
     for path in paths:

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from planbook.parse import Unreadable, not_regular, read_file
+from planbook.reading import Unreadable, not_regular, read_file
 
 
 class WriteRefused(OSError):

@@ -440,7 +440,7 @@ def from_file(path: str | Path) -> DocType:
     named in `type-files` is refused instead of read."""
     import tomllib
 
-    from planbook.parse import Unreadable, read_file
+    from planbook.reading import Unreadable, read_file
 
     path = Path(path)
     try:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from planbook.model import Finding
+from planbook.finding import Finding
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 

@@ -6,7 +6,7 @@ past that we print plain log lines and say how many were left out.
 
 from __future__ import annotations
 
-from planbook.model import Finding
+from planbook.finding import Finding
 from planbook.report import ReportContext, finding_line, sort_findings, summary_line
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}

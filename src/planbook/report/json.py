@@ -12,7 +12,7 @@ import json
 import shlex
 from typing import Any
 
-from planbook.model import Finding
+from planbook.finding import Finding
 from planbook.report import ReportContext, rule_url, sort_findings
 
 VERSION = 1

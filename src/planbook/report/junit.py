@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from planbook.model import Finding
+from planbook.finding import Finding
 from planbook.report import ReportContext, finding_line, plural, sort_findings
 
 # characters XML 1.0 cannot hold at all, not even escaped

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from planbook.model import Finding
+from planbook.finding import Finding
 from planbook.report import ReportContext, rule_url, sort_findings
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from planbook.model import Finding
+from planbook.finding import Finding
 from planbook.report import ReportContext, finding_line, sort_findings, summary_line
 
 
