@@ -18,6 +18,9 @@ processes, so both see the same load; medians with min–max, and peak memory (m
           (the next commit's hook, for plans seen before)              target ≤ 2×
   staged-filters  as staged, in a copy of that repository whose commit-graph has changed-path
           filters (`git commit-graph write --reachable --changed-paths`)  target ≤ 2×
+  staged-new  in a copy of that repository after one `lint` of every plan (which remembers
+          their histories), the 3 staged plans edited and staged afresh before each run, so
+          their text is new to the cache (the next commit's hook, after new edits)  target ≤ 2×
 
 A report, not a test: always exits 0. The machine should be otherwise idle.
 """
@@ -41,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 FLOOR = [sys.executable, "-c", "import click, yaml, mistune"]
 FLOOR_LABEL = "python -c 'import click, yaml, mistune'"
 TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "staged": 2.0, "staged-memo": 2.0,
-           "staged-filters": 2.0}
+           "staged-filters": 2.0, "staged-new": 2.0}
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
@@ -130,7 +133,7 @@ def main() -> int:
                 one = [*cmd, "lint", "--quiet", str(files[0].relative_to(plans))]
                 a, b = pair(one, FLOOR, plans, runs * 4)
                 show("one", a, b, "lint FILE", FLOOR_LABEL)
-        if {"staged", "staged-memo", "staged-filters"} & set(args.only):
+        if {"staged", "staged-memo", "staged-filters", "staged-new"} & set(args.only):
             from git import build
 
             repo = root / "repo"
@@ -162,6 +165,27 @@ def main() -> int:
                 print("staged-filters: the same, the commit-graph with changed-path filters")
                 a, b = pair([*staged, "--no-cache"], FLOOR, filtered, runs * 2)
                 show("staged-filters", a, b, "lint --staged --no-cache", FLOOR_LABEL)
+            if "staged-new" in args.only:
+                edited = root / "repo-new"
+                if not edited.is_dir():
+                    shutil.copytree(repo, edited, symlinks=True)
+                measure([*cmd, "lint", "--quiet", "plans"], edited)  # remembers every history
+                changed = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=edited,
+                                         capture_output=True, text=True, check=True
+                                         ).stdout.split()
+                edits = iter(range(1_000_000))
+
+                def edit() -> None:
+                    number = next(edits)
+                    for name in changed:
+                        with open(edited / name, "a", encoding="utf-8") as handle:
+                            handle.write(f"\nEdit {number}.\n")
+                    git(edited, "add", *changed)
+
+                print(f"staged-new: {len(changed)} plans edited afresh before each run, the "
+                      "histories remembered by a lint of every plan")
+                a, b = pair(staged, FLOOR, edited, runs * 2, before=edit)
+                show("staged-new", a, b, "lint --staged (new text)", FLOOR_LABEL)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
