@@ -18,6 +18,7 @@ TEXTS = corpus_texts()
 PIECES = ["- item", "  - nested", "    - deep", "* star", "+ plus", "1. one", "2) two", "7. seven",
           "> quote", "> - in a quote", "```", "```python", "~~~", "````", "| a | b |",
           "|---|---|", "a | b", "--- | ---", "# Title", "## 2. Part", "###", "#tag", "  # h",
+          "## Closed ##", "#  spaced  #  ", "# a#b", "#\t tab",
           "", "", "    code", "\tcode", "***", "---", "___", "===", "some words", "  indented",
           "<div>", "</div>", "<!-- note -->", "<!-- planbook-disable ST001 -->", "[ref]: x.md",
           "- [ ] task", "- [x] done", "[a](b.md)", "   > q", "-", "1.", "* * *", "- - -", " \t ",

@@ -158,9 +158,13 @@ class _Parser(BlockParser):
                 continue
             if char == "#":  # no rule before the heading's can match a '#'
                 m = ATX_HEADING.match(src, cursor)
-                if m:
-                    state.cursor = self.parse_atx_heading(m, state)
-                    tokens[-1]["_start"] = cursor
+                if m:  # the token mistune's parse_atx_heading makes
+                    text = m.group("atx_2").strip(string.whitespace)
+                    tokens.append({"type": "heading",
+                                   "text": ATX_CLOSING.sub("", text) if text else text,
+                                   "attrs": {"level": len(m.group("atx_1"))}, "style": "atx",
+                                   "_start": cursor})
+                    state.cursor = m.end() + 1
                     continue
             elif char == "|" or (char not in _ASCII_BLOCK_STARTS if char < "\x80"
                                  else _plain_start(char)):  # no rule matches: a paragraph
@@ -335,6 +339,7 @@ _ASCII_BLOCK_STARTS = frozenset(c for c in map(chr, range(128)) if not _plain_st
 _PARSER = _Parser()
 BLANK_LINES = re.compile(_PARSER.specification["blank_line"], re.M)
 ATX_HEADING = re.compile(_PARSER.specification["atx_heading"], re.M)
+ATX_CLOSING = re.compile(r"(\s+|^)#+\s*$")  # a heading's closing hashes, as mistune has them
 
 
 def read_plan(path: str) -> Plan:
