@@ -14,6 +14,8 @@ import bisect
 import contextlib
 import functools
 import gc
+import itertools
+import operator
 import re
 import string
 
@@ -559,7 +561,11 @@ def _yaml_hint(problem: str, lines: list[str], line: int) -> str:
 def _parse_body(plan: Plan, lines: list[str], body_from: int) -> None:
     # Blank the frontmatter so mistune's offsets are offsets in the whole file.
     src = "\n" * body_from + "\n".join(lines[body_from:]) + "\n"
-    starts = [0] + [m.end() for m in re.finditer("\n", src)]
+    # where each line of `src` starts: the lengths of the lines before it and their newlines
+    body = lines[body_from:] or [""]  # `src` ends with a newline even with no body
+    lengths = itertools.chain(itertools.repeat(0, body_from), map(len, body))
+    starts = list(map(operator.add, itertools.accumulate(lengths, initial=0),
+                      range(body_from + len(body) + 1)))
     state = _State()
     state.process(src)
     try:
