@@ -163,7 +163,10 @@ class _Parser(BlockParser):
                 if m:  # the token mistune's parse_atx_heading makes
                     text = m.group("atx_2").strip(string.whitespace)
                     tokens.append({"type": "heading",
-                                   "text": ATX_CLOSING.sub("", text) if text else text,
+                                   # closing hashes: after the strip, only a text ending
+                                   # with '#' can have them
+                                   "text": ATX_CLOSING.sub("", text) if text[-1:] == "#"
+                                   else text,
                                    "attrs": {"level": len(m.group("atx_1"))}, "style": "atx",
                                    "_start": cursor})
                     state.cursor = m.end() + 1
