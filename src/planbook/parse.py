@@ -151,6 +151,10 @@ class _Parser(BlockParser):
             cursor = state.cursor
             char = src[cursor]
             if char == "\n":  # only the blank-line rule matches an empty line
+                if cursor and src[cursor + 1:cursor + 2] not in _BLANK_GOES_ON:
+                    tokens.append({"type": "blank_line", "_start": cursor})  # one, alone
+                    state.cursor = cursor + 1
+                    continue
                 m = BLANK_LINES.match(src, cursor)
                 token = {"type": "blank_line", "_start": cursor}
                 if cursor == 0:
@@ -344,6 +348,8 @@ _ASCII_BLOCK_STARTS = frozenset(c for c in map(chr, range(128)) if not _plain_st
 _PARSER = _Parser()
 BLANK_LINES = re.compile(_PARSER.specification["blank_line"], re.M)
 ATX_HEADING = re.compile(_PARSER.specification["atx_heading"], re.M)
+# what may stand after an empty line's newline for the blank lines to go on, or the end
+_BLANK_GOES_ON = frozenset((" ", "\t", "\v", "\f", "\n", ""))
 ATX_CLOSING = re.compile(r"(\s+|^)#+\s*$")  # a heading's closing hashes, as mistune has them
 
 
