@@ -216,6 +216,8 @@ class _Parser(BlockParser):
         pos, end = start, state.cursor_max
         while pos < end:
             char = src[pos]
+            if char == "\n":
+                break  # an empty line ends the paragraph (as the blank-line rule would)
             # a line that starts a block ends the paragraph; one starting with a pipe or a
             # plain paragraph's character starts none, so only the others are asked
             if pos > start and char != "|" and (char in _ASCII_BLOCK_STARTS if char < "\x80"
