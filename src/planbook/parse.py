@@ -279,7 +279,7 @@ class _Parser(BlockParser):
             cursor = state.cursor
             next_pos = src.find("\n", cursor) + 1 or end
             raw_line = src[cursor:next_pos]
-            if self.BLANK_LINE.match(raw_line):
+            if raw_line == "\n" or self.BLANK_LINE.match(raw_line):
                 prev_blank = True
                 state.cursor = next_pos
                 continue
