@@ -94,6 +94,14 @@ _MARKDOWN = mistune.create_markdown(
 )
 
 
+class Html(str):
+    """A whole block of HTML on lines of its own in a page's Markdown, written by planbook
+    (every plan value in it escaped or cleaned): Python-Markdown passes it through as it is,
+    so the plugin may hold it out of the Markdown (`held`). Losing the mark is harmless."""
+
+    __slots__ = ()
+
+
 def escape(value: object) -> str:
     """Text for HTML content or a quoted attribute."""
     return html.escape(text(value), quote=True)

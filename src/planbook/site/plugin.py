@@ -50,6 +50,7 @@ class PlanbookConfig(base.Config):
 
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     reuse = None  # reuse.Reuse: pages of earlier builds
+    held: dict[str, tuple[str, ...]] = {}  # page → the HTML blocks its Markdown holds out
 
     def on_startup(self, *, command, dirty):
         """Defined, so that MkDocs keeps this plugin across `mkdocs serve` rebuilds: the pages
@@ -80,14 +81,18 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         from planbook.config import ConfigError
+        from planbook.site.reuse import extensions_read_only_the_page
 
         settings = self.settings(config)
+        # with only plugins that read no page's Markdown and extensions that leave raw HTML
+        # alone, the plan pages' HTML blocks skip Python-Markdown (see `held`)
+        hold = _quiet(config) and extensions_read_only_the_page(config)
         try:
             site, generated = pages.site_files(
                 settings, self.root,
                 in_docs=lambda path: files.get_file_from_path(path) is not None,
                 prepared=self.reuse.prepared if self.reuse and self.reuse.keep_in_memory
-                else None)
+                else None, hold=hold)
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -102,7 +107,10 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 files.remove(existing)
         docs_dir = Path(config.docs_dir).resolve()
         self.cache_folder = _cache_folder(plans_dir, self.root)
+        self.held = {}
         for file in generated:
+            if file.held:
+                self.held[file.path] = file.held
             if file.text is not None:
                 made = File.generated(config, file.path, content=file.text)
                 if file.plan is not None:  # "edit this page" leads to the plan itself
@@ -118,8 +126,19 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
+    @event_priority(100)  # first: every other plugin sees the page's whole HTML
     def on_page_content(self, html: str, page, config, files):
-        """A generated page's Markdown is not needed once it is HTML: let it go."""
+        """Put back the HTML blocks the page's Markdown held out, with their anchors. A
+        generated page's Markdown is not needed once it is HTML: let it go."""
+        blocks = self.held.pop(page.file.src_uri, None) if _ours(page) else None
+        if blocks:
+            from planbook.site.held import anchor_ids, restore
+
+            try:
+                html = restore(html, blocks)
+            except ValueError as exc:
+                raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | anchor_ids(blocks)
         if _ours(page) and _quiet(config):
             page.markdown = ""  # the title stays: MkDocs took it from the render
             page.file.content_string = ""
@@ -156,7 +175,7 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     @event_priority(-100)  # last: the Markdown as every other plugin left it
     def on_page_markdown(self, markdown: str, page, config, files):
         if self.reuse is not None and self.reuse_markdown:
-            self.reuse.markdown(page, markdown)
+            self.reuse.markdown(page, markdown, self.held.get(page.file.src_uri, ()))
         return markdown
 
     def on_env(self, env, config, files):

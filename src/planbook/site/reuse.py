@@ -5,8 +5,9 @@ around it. Between two builds of a site of plans most pages are the same (the ru
 the guide, every plan but the one being edited), so the plugin keeps both results, keyed by a
 digest of everything each is made from, and hands them back instead of rendering again:
 
-- the Markdown step (`Page.render`): the page's Markdown, its address, every file of the site
-  with its address (links resolve against them), the Markdown extensions and their settings;
+- the Markdown step (`Page.render`): the page's Markdown and the HTML blocks it holds out
+  (`held`), its address, every file of the site with its address (links resolve against
+  them), the Markdown extensions and their settings;
 - the template step: the page's HTML, title, table of contents and metadata, its edit and
   canonical addresses, the whole navigation (every title and address in it), the template,
   the config, the theme's own files and the versions of MkDocs, the theme and planbook.
@@ -197,8 +198,10 @@ class Reuse:
         if uri in self.on_disk:
             self.disk_new[key] = entry
 
-    def markdown(self, page, markdown: str) -> None:
-        """Give the page a render that reuses an earlier one, or that keeps what it makes."""
+    def markdown(self, page, markdown: str, held: tuple[str, ...] = ()) -> None:
+        """Give the page a render that reuses an earlier one, or that keeps what it makes.
+        `held` are the HTML blocks the page's Markdown holds out (see `held`): part of what
+        the page is made from, though they are put back after this step."""
         original = page.render
         if not self.kept(page):  # nothing of it was kept, nor will be: only count it
             def counted(config, files):
@@ -207,7 +210,7 @@ class Reuse:
 
             page.render = counted
             return
-        key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown)
+        key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown, held)
         entry = self._get(key, page.file.src_uri)
         if entry is not None and "content" in entry:
             def reused(config, files):

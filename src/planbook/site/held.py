@@ -1,0 +1,64 @@
+"""HTML blocks held out of a page's Markdown, and put back once MkDocs has made it HTML.
+
+Most of a generated page is HTML that planbook wrote, or rendered from a plan and cleaned
+itself (`markup.Html` marks each such block). Python-Markdown passes a block like that
+through untouched, but reads it twice on the way (MkDocs looks for its ids, Markdown for
+where it ends). For the MkDocs plugin, each block stands in the page's Markdown as a short
+comment (`Held.hold`), and `restore` puts the block back into the page's HTML, as
+Python-Markdown would have written it: it normalises whitespace in every line it reads
+(`as_markdown_reads`). The ids in the blocks (`anchor_ids`) are the page's anchors MkDocs
+would have found there.
+
+A placeholder cannot come from a plan: every plan value outside a block is escaped, so no
+`<` of a plan reaches the Markdown, and the cleaner strips comments from plan bodies.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+PLACEHOLDER = "<!--planbook-html-{}-->"
+FOUND = re.compile(r"<!--planbook-html-(\d+)-->")
+TAB_LENGTH = 4  # Python-Markdown's; MkDocs does not change it
+SPACES_LINE = re.compile(r"(?<=\n) +\n")
+# an id on one of our own tags, which write it so: text content never holds a "<" (it is
+# escaped), and the cleaner lets no id (nor an <a name>) through from a plan
+ID = re.compile(r"<[a-zA-Z][^<>]*?\sid=\"([^\"]*)\"")
+
+
+class Held:
+    """The blocks one page holds out of its Markdown, by number."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+
+    def hold(self, block: str) -> str:
+        """What the page's Markdown carries instead of `block`."""
+        self.blocks.append(block)
+        return PLACEHOLDER.format(len(self.blocks) - 1)
+
+
+def as_markdown_reads(block: str) -> str:
+    """A block as Python-Markdown's first step leaves it (control characters it uses itself
+    dropped, line ends made `\\n`, tabs expanded, lines of spaces emptied). The block starts a
+    line of its page, so its tabs expand to the same columns."""
+    block = block.replace("\x02", "").replace("\x03", "")
+    block = block.replace("\r\n", "\n").replace("\r", "\n").expandtabs(TAB_LENGTH)
+    return SPACES_LINE.sub("\n", block)
+
+
+def restore(content: str, blocks: Sequence[str]) -> str:
+    """The page's HTML with every placeholder replaced by its block; a ValueError when
+    something changed them on the way, so that no block is silently lost."""
+    found = FOUND.findall(content)
+    if sorted(map(int, found)) != list(range(len(blocks))):
+        raise ValueError(f"{len(blocks)} HTML blocks held, {len(found)} placeholders came back")
+    return FOUND.sub(lambda m: as_markdown_reads(blocks[int(m.group(1))]), content)
+
+
+def anchor_ids(blocks: Sequence[str]) -> set[str]:
+    """The ids of the elements in the blocks: what MkDocs counts as anchors of the page."""
+    return {html.unescape(found) for block in blocks
+            for found in ID.findall(as_markdown_reads(block))}
