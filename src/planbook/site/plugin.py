@@ -81,18 +81,14 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         from planbook.config import ConfigError
-        from planbook.site.reuse import extensions_read_only_the_page
 
         settings = self.settings(config)
-        # with only plugins that read no page's Markdown and extensions that leave raw HTML
-        # alone, the plan pages' HTML blocks skip Python-Markdown (see `held`)
-        hold = _quiet(config) and extensions_read_only_the_page(config)
         try:
             site, generated = pages.site_files(
                 settings, self.root,
                 in_docs=lambda path: files.get_file_from_path(path) is not None,
                 prepared=self.reuse.prepared if self.reuse and self.reuse.keep_in_memory
-                else None, hold=hold)
+                else None, hold=_holds_html(config))
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -266,6 +262,15 @@ def _ours(page) -> bool:
 
 def _quiet(config) -> bool:
     return all(name.split("/")[-1] in QUIET_PLUGINS for name in config.plugins)
+
+
+def _holds_html(config) -> bool:
+    """Whether the plan pages' HTML blocks may skip Python-Markdown (see `held`): with only
+    plugins that read no page's Markdown, and Markdown extensions known to leave raw HTML
+    alone."""
+    from planbook.site.reuse import extensions_read_only_the_page
+
+    return _quiet(config) and extensions_read_only_the_page(config)
 
 
 def _sections(items):
