@@ -9,6 +9,10 @@ Python-Markdown would have written it: it normalises whitespace in every line it
 (`as_markdown_reads`). The ids in the blocks (`anchor_ids`) are the page's anchors MkDocs
 would have found there.
 
+The blocks the search index leaves out anyway (`markup.Unindexed`: the diagrams, the list of
+findings) may stay out until the search plugin has read the page: its parser then skips a
+comment instead of walking every element of a drawing.
+
 A placeholder cannot come from a plan: every plan value outside a block is escaped, so no
 `<` of a plan reaches the Markdown, and the cleaner strips comments from plan bodies.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 PLACEHOLDER = "<!--planbook-html-{}-->"
 FOUND = re.compile(r"<!--planbook-html-(\d+)-->")
@@ -49,13 +53,16 @@ def as_markdown_reads(block: str) -> str:
     return SPACES_LINE.sub("\n", block)
 
 
-def restore(content: str, blocks: Sequence[str]) -> str:
-    """The page's HTML with every placeholder replaced by its block; a ValueError when
-    something changed them on the way, so that no block is silently lost."""
-    found = FOUND.findall(content)
-    if sorted(map(int, found)) != list(range(len(blocks))):
-        raise ValueError(f"{len(blocks)} HTML blocks held, {len(found)} placeholders came back")
-    return FOUND.sub(lambda m: as_markdown_reads(blocks[int(m.group(1))]), content)
+def restore(content: str, blocks: Sequence[str], keep: Collection[int] = ()) -> str:
+    """The page's HTML with each placeholder replaced by its block, but for the blocks
+    numbered in `keep`, whose placeholders stay; a ValueError when a placeholder to replace
+    is missing or doubled (something changed the page on the way), so no block is lost."""
+    wanted = set(range(len(blocks))).difference(keep)
+    found = sorted(n for n in map(int, FOUND.findall(content)) if n in wanted)
+    if found != sorted(wanted):
+        raise ValueError(f"{len(wanted)} HTML blocks held, {len(found)} placeholders came back")
+    return FOUND.sub(lambda m: as_markdown_reads(blocks[int(m.group(1))])
+                     if int(m.group(1)) in wanted else m.group(0), content)
 
 
 def anchor_ids(blocks: Sequence[str]) -> set[str]:

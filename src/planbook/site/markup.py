@@ -102,6 +102,14 @@ class Html(str):
     __slots__ = ()
 
 
+class Unindexed(Html):
+    """An `Html` block whose element carries `data-search-exclude` (a diagram, the list of
+    findings), and whose text is all escaped (no `"` in it): the search index leaves it out,
+    so the plugin may also hold it out of the page the search plugin reads."""
+
+    __slots__ = ()
+
+
 def escape(value: object) -> str:
     """Text for HTML content or a quoted attribute."""
     return html.escape(text(value), quote=True)

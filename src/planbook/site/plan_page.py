@@ -239,7 +239,7 @@ def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
              + "</tbody></table></div>")
     opened = " open" if len(entry.findings) <= FEW_FINDINGS else ""
     many = len(entry.findings)
-    out += [markup.Html(
+    out += [markup.Unindexed(
         f'<details class="pb-findings-list" data-search-exclude{opened}><summary>'
         f'All {many} finding{"s" if many != 1 else ""}, by line</summary>\n{table}\n'
         "</details>"), ""]

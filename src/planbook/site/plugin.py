@@ -51,6 +51,9 @@ class PlanbookConfig(base.Config):
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     reuse = None  # reuse.Reuse: pages of earlier builds
     held: dict[str, tuple[str, ...]] = {}  # page → the HTML blocks its Markdown holds out
+    unindexed: dict[str, tuple[tuple[str, ...], set[int]]] = {}  # page → blocks put back
+    # after the search plugin read it: the blocks, and the numbers of those put back before
+    search_skips_unindexed = False  # the search plugin leaves out data-search-exclude
 
     def on_startup(self, *, command, dirty):
         """Defined, so that MkDocs keeps this plugin across `mkdocs serve` rebuilds: the pages
@@ -103,7 +106,8 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 files.remove(existing)
         docs_dir = Path(config.docs_dir).resolve()
         self.cache_folder = _cache_folder(plans_dir, self.root)
-        self.held = {}
+        self.held, self.unindexed = {}, {}
+        self.search_skips_unindexed = _search_skips_unindexed(config)
         for file in generated:
             if file.held:
                 self.held[file.path] = file.held
@@ -129,11 +133,16 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         blocks = self.held.pop(page.file.src_uri, None) if _ours(page) else None
         if blocks:
             from planbook.site.held import anchor_ids, restore
+            from planbook.site.markup import Unindexed
 
+            later = {n for n, block in enumerate(blocks) if isinstance(block, Unindexed)} \
+                if self.search_skips_unindexed else set()
             try:
-                html = restore(html, blocks)
+                html = restore(html, blocks, keep=later)
             except ValueError as exc:
                 raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
+            if later:
+                self.unindexed[page.file.src_uri] = (blocks, set(range(len(blocks))) - later)
             page.present_anchor_ids = (page.present_anchor_ids or set()) | anchor_ids(blocks)
         if _ours(page) and _quiet(config):
             page.markdown = ""  # the title stays: MkDocs took it from the render
@@ -183,8 +192,18 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         if self.reuse is not None:
             self.reuse.finish()
 
+    @event_priority(-100)  # last: after the search plugin has read the page
     def on_page_context(self, context, page, config, nav):
-        """An edit link to a plan outside the docs folder, written without `..` in it."""
+        """The blocks the search index leaves out, back in the page once it is indexed; an
+        edit link to a plan outside the docs folder, written without `..` in it."""
+        unindexed = self.unindexed.pop(page.file.src_uri, None)
+        if unindexed:
+            from planbook.site.held import restore
+
+            try:
+                page.content = restore(page.content, unindexed[0], keep=unindexed[1])
+            except ValueError as exc:
+                raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
         url = getattr(page, "edit_url", None)
         if url and "/../" in url and getattr(page.file, "generated_by", None) == "planbook":
             from urllib.parse import urlsplit, urlunsplit
@@ -262,6 +281,15 @@ def _ours(page) -> bool:
 
 def _quiet(config) -> bool:
     return all(name.split("/")[-1] in QUIET_PLUGINS for name in config.plugins)
+
+
+def _search_skips_unindexed(config) -> bool:
+    """Whether the site's search plugin is Material's, which leaves out of its index every
+    element marked `data-search-exclude` (MkDocs' own indexes them)."""
+    found = [plugin for name, plugin in config.plugins.items()
+             if name.split("/")[-1] == "search"]
+    return bool(found) and all(type(p).__module__.startswith("material.plugins.search")
+                               for p in found)
 
 
 def _holds_html(config) -> bool:
