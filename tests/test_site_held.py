@@ -70,13 +70,15 @@ def test_anchor_ids_are_those_mkdocs_finds_in_the_blocks(tmp_path):
     held: dict = {}
     pages.build(tmp_path / "plans", Options(), held=held, config=Config(root=tmp_path),
                 git=False)
-    assert set(held) == {"plans/IP-1-retry.md", "plans/IP-3-messy.md"}
+    assert set(held) == {"plans/IP-1-retry.md", "plans/IP-3-messy.md", "plans/index.md",
+                         "plans/board.md"}  # the dependencies page has no drawing here
     for page, blocks in held.items():
         parser = _HTMLHandler()
         parser.feed("\n".join(held_module.as_markdown_reads(b) for b in blocks))
         parser.close()
         assert anchor_ids(blocks) == parser.present_anchor_ids, page
-        assert any(i.startswith("pb-L") for i in anchor_ids(blocks))
+        if "IP-" in page:
+            assert any(i.startswith("pb-L") for i in anchor_ids(blocks))
         assert "fake" not in anchor_ids(blocks) and "inline" not in anchor_ids(blocks)
 
 
@@ -95,10 +97,12 @@ def test_holding_the_html_changes_no_byte_of_the_site(tmp_path, mkdocs, monkeypa
                         lambda html, blocks, keep=(): restored.append(len(keep)) or
                         real_restore(html, blocks, keep))
     mkdocs(project, tmp_path / "held")
-    if theme == "material":  # the diagrams wait until Material's search has read the page
-        assert len(restored) == 6 and all(restored)
+    # the index, the board and three plan pages held blocks; with Material's search, each
+    # plan page's diagrams waited until the page was indexed, and came back in a second step
+    if theme == "material":
+        assert len(restored) == 2 + 3 * 2 and restored.count(0) == 2
     else:  # MkDocs' own search indexes them: they are back before it reads the page
-        assert restored == [0, 0, 0]
+        assert restored == [0] * 5
     monkeypatch.setattr(plugin_module, "_holds_html", lambda config: False)
     calls = len(restored)
     mkdocs(project, tmp_path / "whole")

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+
+from planbook.site.markup import Html
 
 PLACEHOLDER = "<!--planbook-html-{}-->"
 FOUND = re.compile(r"<!--planbook-html-(\d+)-->")
@@ -42,6 +44,14 @@ class Held:
         """What the page's Markdown carries instead of `block`."""
         self.blocks.append(block)
         return PLACEHOLDER.format(len(self.blocks) - 1)
+
+
+def page_text(parts: Sequence[str], hold: Callable[[str], str] | None = None) -> str:
+    """A page's Markdown from its parts (lines, and blocks on lines of their own), each
+    `Html` block given to `hold`, when there is one, for what the page holds instead."""
+    if hold is not None:
+        parts = [hold(part) if isinstance(part, Html) else part for part in parts]
+    return "\n".join(parts)
 
 
 def as_markdown_reads(block: str) -> str:

@@ -74,7 +74,7 @@ def site_files(settings: Settings, root: str | os.PathLike,
 
     `in_docs(path)` says whether the docs folder already has a file: the rule pages are
     generated only when it has no `<rules_dir>/index.md`. `prepared` (see `build`) carries
-    each plan's own part of its page from one call to the next. With `hold`, the plan pages
+    each plan's own part of its page from one call to the next. With `hold`, the generated pages
     hold their HTML blocks out of their text (each file's `held`), for the plugin to put
     back once MkDocs has made the text HTML.
     """
@@ -127,24 +127,29 @@ def render(site: Site, options: Options | None = None, release: bool = False,
 
     With `release`, each plan's rendered body and drawings are dropped from its entry once
     its page holds them, so a large site never holds both at once (the entries cannot be
-    rendered again after that). With `held` (a dict), each plan page holds its HTML blocks
-    out of its text, and `held` maps the page to them.
+    rendered again after that). With `held` (a dict), each page holds its HTML blocks out of
+    its text, and `held` maps the page to them.
     """
     view = SiteView(site, options or Options())
+
+    def made(page: str, render, *args) -> str:
+        if held is None:
+            return render(*args)
+        blocks = Held()
+        text = render(*args, blocks.hold)
+        if blocks.blocks:
+            held[page] = tuple(blocks.blocks)
+        return text
+
     out = {
-        view.index: overview.index_page(view),
-        view.board: overview.board_page(view),
-        view.graph: overview.dependencies_page(view),
+        view.index: made(view.index, overview.index_page, view),
+        view.board: made(view.board, overview.board_page, view),
+        view.graph: made(view.graph, overview.dependencies_page, view),
         view.data: overview.plans_json(view),
     }
     for entry in site.entries:
         page = view.page[entry.rel]
-        if held is None:
-            out[page] = plan_page.render(view, entry)
-        else:
-            blocks = Held()
-            out[page] = plan_page.render(view, entry, blocks.hold)
-            held[page] = tuple(blocks.blocks)
+        out[page] = made(page, plan_page.render, view, entry)
         out[page + ".txt"] = entry.plan.text
         if release:
             entry.body = entry.sketches = None

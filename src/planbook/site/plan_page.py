@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 from planbook.facts import PlanFacts
 from planbook.model import Block, ChecklistItem, Plan
 from planbook.site import diagrams, markup, trace_view
+from planbook.site.held import page_text
 from planbook.site.load import Entry
 from planbook.site.urls import Layout
 from planbook.site.view import (
@@ -78,9 +79,7 @@ def render(view: SiteView, entry: Entry, hold: Callable[[str], str] | None = Non
             parts += ["## Diagrams", "", *sketches, *related]
     parts += trace_view.section(entry, view.site.repo_url)
     parts += body
-    if hold is not None:
-        parts = [hold(part) if isinstance(part, markup.Html) else part for part in parts]
-    return "\n".join(parts)
+    return page_text(parts, hold)
 
 
 def _heading(entry: Entry) -> str:
