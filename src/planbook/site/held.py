@@ -29,9 +29,8 @@ PLACEHOLDER = "<!--planbook-html-{}-->"
 FOUND = re.compile(r"<!--planbook-html-(\d+)-->")
 TAB_LENGTH = 4  # Python-Markdown's; MkDocs does not change it
 SPACES_LINE = re.compile(r"(?<=\n) +\n")
-# an id on one of our own tags, which write it so: text content never holds a "<" (it is
-# escaped), and the cleaner lets no id (nor an <a name>) through from a plan
-ID = re.compile(r"<[a-zA-Z][^<>]*?\sid=\"([^\"]*)\"")
+# an id on one of our own tags, which write it so (see `anchor_ids`)
+ID = re.compile(r"\sid=\"([^\"]*)\"")
 
 
 class Held:
@@ -76,6 +75,17 @@ def restore(content: str, blocks: Sequence[str], keep: Collection[int] = ()) -> 
 
 
 def anchor_ids(blocks: Sequence[str]) -> set[str]:
-    """The ids of the elements in the blocks: what MkDocs counts as anchors of the page."""
-    return {html.unescape(found) for block in blocks
-            for found in ID.findall(as_markdown_reads(block))}
+    """The ids of the elements in the blocks: what MkDocs counts as anchors of the page.
+
+    An `id="…"` is an attribute when it is inside a tag: after the last `<` before it, with
+    no `>` in between (text content never holds a `<`, it is escaped, and our own tags hold
+    no `>` before their id). The cleaner lets no id, nor an `<a name>`, through from a plan.
+    """
+    found = set()
+    for block in blocks:
+        block = as_markdown_reads(block)
+        for match in ID.finditer(block):
+            at = match.start()
+            if block.rfind("<", 0, at) > block.rfind(">", 0, at):
+                found.add(html.unescape(match.group(1)))
+    return found

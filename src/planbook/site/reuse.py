@@ -126,7 +126,7 @@ def nav_digest(nav) -> str:
 
 
 def _text(value: str | bytes) -> str:
-    """A page's text as kept: compressed in memory, plain in the file."""
+    """A page's text as kept: compressed in memory (`Reuse.kept_text`), plain in the file."""
     return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
 
@@ -180,6 +180,11 @@ class Reuse:
                     self.disk = data["entries"]
             except (OSError, ValueError, UnicodeDecodeError):
                 pass  # none yet, or one to rebuild
+
+    def kept_text(self, text: str) -> str | bytes:
+        """A rendered text as an entry keeps it: compressed for the rebuilds of a `mkdocs
+        serve`, plain when it is only held until the build writes it to disk."""
+        return zlib.compress(text.encode("utf-8"), 1) if self.keep_in_memory else text
 
     def kept(self, page) -> bool:
         """Whether what this page renders is kept: by a `mkdocs serve`, or on disk."""
@@ -244,7 +249,7 @@ class Reuse:
             if heard.count or (links and None in links):
                 return
             self._keep(key, {
-                "content": zlib.compress(page.content.encode("utf-8"), 1),
+                "content": self.kept_text(page.content),
                 "toc": _toc_tokens(page.toc),
                 "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
@@ -348,5 +353,5 @@ class _Template:
             return _text(entry["html"])
         output = self.load().render(context)
         reuse.rendered["template"].append(page.file.src_uri)
-        reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)}, page.file.src_uri)
+        reuse._keep(key, {"html": reuse.kept_text(output)}, page.file.src_uri)
         return output
