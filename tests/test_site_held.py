@@ -132,3 +132,31 @@ def test_links_to_a_plan_pages_anchors_are_checked_as_before(tmp_path):
     (project / "docs" / "index.md").write_text(f"# Home\n\n{links}{gone}\n")
     result = build(project)
     assert result.returncode != 0 and "pb-L9999" in result.stderr
+
+
+def test_a_code_block_that_shows_fences_keeps_them(tmp_path, mkdocs, monkeypatch):  # noqa: F811
+    """The one change holding makes: MkDocs always loads `fenced_code`, which used to read
+    fence lines inside a plan's code block, in the HTML, as a code block of their own."""
+    project = make_project(tmp_path / "p", git=False)
+    no_cache(project)
+    (project / "plans" / "IP-3-fences.md").write_text(
+        "---\ntitle: Fences\nstatus: draft\n---\n\n# Fences\n\n## How to write one\n\n"
+        "````md\nA block:\n\n```python\nprint(1)\n```\n````\n")
+    mkdocs(project, tmp_path / "site")
+    page = (tmp_path / "site" / "plans" / "IP-3-fences.html").read_text()
+    assert ('<pre><code class="language-md">A block:\n\n```python\nprint(1)\n```\n'
+            "</code></pre>") in page
+    monkeypatch.setattr(plugin_module, "_holds_html", lambda config: False)
+    mkdocs(project, tmp_path / "whole")
+    assert "```python" not in (tmp_path / "whole" / "plans" / "IP-3-fences.html").read_text()
+
+
+def test_an_extension_that_rewrites_raw_html_gets_the_whole_page(tmp_path):
+    project = make_project(tmp_path / "p", git=False)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "markdown_extensions:\n  - pymdownx.striphtml\n")
+    result = build(project)  # it strips comments: the placeholders would be lost
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "plans" / "IP-1-retry.html").read_text()
+    assert "planbook-html" not in page and 'class="pb-body"' in page
+    assert "Persist failed webhook deliveries" in page

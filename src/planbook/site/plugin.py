@@ -4,8 +4,10 @@ It translates its config and MkDocs' into `pages.Settings`, adds the files the c
 logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
 search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
 as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
-watch the plans folder. It lets `reuse` hand back pages of the last build that nothing has
-changed, and lets go of a generated page's text once the page is written.
+watch the plans folder. It keeps the HTML blocks of the pages it generates out of
+Python-Markdown's way and puts them back in the page's HTML (`held`), lets `reuse` hand back
+pages of the last build that nothing has changed, and lets go of a generated page's text once
+the page is written.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
 # a generated page's text is released once written, so memory grows with the largest plan
 QUIET_PLUGINS = frozenset({"search", "offline", "planbook"})
 ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
+# Markdown extensions that rewrite a page's raw HTML (comments stripped, paths converted,
+# images inlined, critic marks read): with one of them, the HTML goes through Markdown
+REWRITE_HTML = frozenset({"pymdownx.striphtml", "pymdownx.pathconverter", "pymdownx.b64",
+                          "pymdownx.critic"})
 
 
 class PlanbookConfig(base.Config):
@@ -293,12 +299,15 @@ def _search_skips_unindexed(config) -> bool:
 
 
 def _holds_html(config) -> bool:
-    """Whether the plan pages' HTML blocks may skip Python-Markdown (see `held`): with only
-    plugins that read no page's Markdown, and Markdown extensions known to leave raw HTML
-    alone."""
+    """Whether the generated pages' HTML blocks may skip Python-Markdown (see `held`): only
+    with plugins that read no page's Markdown, and Markdown extensions known to leave raw
+    HTML alone."""
     from planbook.site.reuse import extensions_read_only_the_page
 
-    return _quiet(config) and extensions_read_only_the_page(config)
+    names = {ext if isinstance(ext, str) else type(ext).__module__
+             for ext in config.markdown_extensions}
+    return _quiet(config) and extensions_read_only_the_page(config) and \
+        not names & REWRITE_HTML
 
 
 def _sections(items):
