@@ -94,6 +94,22 @@ _MARKDOWN = mistune.create_markdown(
 )
 
 
+class Html(str):
+    """A whole block of HTML on lines of its own in a page's Markdown, written by planbook
+    (every plan value in it escaped or cleaned): Python-Markdown passes it through as it is,
+    so the plugin may hold it out of the Markdown (`held`). Losing the mark is harmless."""
+
+    __slots__ = ()
+
+
+class Unindexed(Html):
+    """An `Html` block whose element carries `data-search-exclude` (a diagram, the list of
+    findings), and whose text is all escaped (no `"` in it): the search index leaves it out,
+    so the plugin may also hold it out of the page the search plugin reads."""
+
+    __slots__ = ()
+
+
 def escape(value: object) -> str:
     """Text for HTML content or a quoted attribute."""
     return html.escape(text(value), quote=True)

@@ -8,8 +8,10 @@ plan goes through `markup.escape` or `markup.md_escape` on its way out; plans.js
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from planbook.site import diagrams, markup, trace_view
+from planbook.site.held import page_text
 from planbook.site.load import Entry
 from planbook.site.urls import url_of
 from planbook.site.view import (
@@ -63,7 +65,7 @@ def _status_summary(view: SiteView) -> tuple[str, str]:
     return ", ".join(parts), note
 
 
-def index_page(view: SiteView) -> str:
+def index_page(view: SiteView, hold: Callable[[str], str] | None = None) -> str:
     entries = view.entries
     head = [WIDE, "# Plans", ""]
     if not entries:
@@ -71,12 +73,13 @@ def index_page(view: SiteView) -> str:
                                  "build again.", ""])
     failing = sum(1 for e in entries if e.counts["error"])
     summary, note = _status_summary(view)
-    head += [f'<p class="pb-summary">{len(entries)} plan{"s" if len(entries) != 1 else ""}: '
-             f"{summary}. {failing} with lint errors. "
-             f'<a href="{view.link(view.index, view.board)}">Status board</a> · '
-             f'<a href="{view.link(view.index, view.graph)}">Dependencies</a> · '
-             f'<a href="plans.json">plans.json</a>'
-             + (f'<br><small class="pb-muted">{note}</small>' if note else "") + "</p>", ""]
+    head += [markup.Html(
+        f'<p class="pb-summary">{len(entries)} plan{"s" if len(entries) != 1 else ""}: '
+        f"{summary}. {failing} with lint errors. "
+        f'<a href="{view.link(view.index, view.board)}">Status board</a> · '
+        f'<a href="{view.link(view.index, view.graph)}">Dependencies</a> · '
+        f'<a href="plans.json">plans.json</a>'
+        + (f'<br><small class="pb-muted">{note}</small>' if note else "") + "</p>"), ""]
     options = "".join(
         f'<option value="{markup.escape(s or NO_STATUS)}">{markup.escape(status_title(s))} '
         f"({view.status_counts[s]})</option>" for s in view.statuses if view.status_counts[s])
@@ -114,7 +117,7 @@ def index_page(view: SiteView) -> str:
             f"{trace_view.coverage_cell(entry) if coverage else ''}"
             f'<td data-sort="{lint_value}" class="{lint_css}">{lint}</td></tr>'
         )
-    table = (
+    table = markup.Html(
         '<div class="pb-index">\n'
         '<div class="pb-controls" hidden><label>Filter <input type="search" class="pb-filter" '
         'placeholder="ID, title, author, component…" aria-label="Filter plans"></label> '
@@ -128,10 +131,10 @@ def index_page(view: SiteView) -> str:
             *(["Coverage"] if coverage else []), "Lint"))
         + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n</div>"
     )
-    return "\n".join(head + [table, ""])
+    return page_text(head + [table, ""], hold)
 
 
-def board_page(view: SiteView) -> str:
+def board_page(view: SiteView, hold: Callable[[str], str] | None = None) -> str:
     lines = [WIDE, "# Status board", "",
              "Plans by status, in ID order. A red edge marks lint errors; an amber note marks "
              "a plan that depends on plans not done yet.", ""]
@@ -187,13 +190,13 @@ def board_page(view: SiteView) -> str:
     controls = ('<div class="pb-controls" hidden><label>Filter <input type="search" '
                 'class="pb-filter" placeholder="ID, title, author…" aria-label="Filter plans">'
                 '</label> <span class="pb-count" aria-live="polite"></span></div>')
-    lines += ['<div class="pb-board-wrap">' + controls + '\n<div class="pb-board pb-scroll" '
-              'tabindex="0" role="region" aria-label="Status board, scrolls sideways">\n'
-              + "\n".join(columns) + "\n</div></div>", ""]
-    return "\n".join(lines)
+    lines += [markup.Html('<div class="pb-board-wrap">' + controls + '\n<div class="pb-board '
+                          'pb-scroll" tabindex="0" role="region" aria-label="Status board, '
+                          'scrolls sideways">\n' + "\n".join(columns) + "\n</div></div>"), ""]
+    return page_text(lines, hold)
 
 
-def dependencies_page(view: SiteView) -> str:
+def dependencies_page(view: SiteView, hold: Callable[[str], str] | None = None) -> str:
     lines = ["# Plan dependencies", "",
              "Each arrow runs from a plan to a plan that lists it in `depends_on`.", ""]
     linked = {e.rel for e in view.entries if e.depends_on} | set(view.needed_by)
@@ -211,7 +214,7 @@ def dependencies_page(view: SiteView) -> str:
         lines += [f"- {markup.md_escape(e.title)}: {markup.md_escape(name)}"
                   for e, name in missing]
         lines.append("")
-    return "\n".join(lines)
+    return page_text(lines, hold)
 
 
 def plans_json(view: SiteView) -> str:

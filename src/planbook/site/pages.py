@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planbook.site import overview, plan_page
+from planbook.site.held import Held
 from planbook.site.load import Site, load
 from planbook.site.urls import Layout, Options
 from planbook.site.view import SiteView
@@ -63,22 +64,26 @@ class SiteFile:
     text: str | None = None
     source: Path | None = None
     plan: Path | None = None  # the plan a page is made from, for an "edit this page" link
+    held: tuple[str, ...] = ()  # the HTML blocks `text` holds placeholders for (see `held`)
 
 
 def site_files(settings: Settings, root: str | os.PathLike,
-               in_docs: Callable[[str], bool], prepared: dict | None = None) \
-        -> tuple[Site, list[SiteFile]]:
+               in_docs: Callable[[str], bool], prepared: dict | None = None,
+               hold: bool = False) -> tuple[Site, list[SiteFile]]:
     """The plans as loaded, and every file of the site in the order MkDocs is given them.
 
     `in_docs(path)` says whether the docs folder already has a file: the rule pages are
     generated only when it has no `<rules_dir>/index.md`. `prepared` (see `build`) carries
-    each plan's own part of its page from one call to the next.
+    each plan's own part of its page from one call to the next. With `hold`, the generated pages
+    hold their HTML blocks out of their text (each file's `held`), for the plugin to put
+    back once MkDocs has made the text HTML.
     """
     options = settings.options(root)
     plans_dir = settings.plans_path(root)
+    held: dict[str, tuple[str, ...]] | None = {} if hold else None
     site, generated = build(plans_dir, options, git=settings.git, root=root,
                             junit=[Path(root) / j for j in settings.junit],
-                            repo_url=settings.repo_url, prepared=prepared)
+                            repo_url=settings.repo_url, prepared=prepared, held=held)
     if not in_docs(f"{options.rules_dir}/index.md"):
         generated.update(rule_pages(options.rules_dir))
     out = options.output_dir.strip("/")
@@ -88,7 +93,8 @@ def site_files(settings: Settings, root: str | os.PathLike,
     copies = {layout.page[e.rel] + ".txt": plans_dir / e.rel
               for e in site.entries if e.verbatim}
     files = [SiteFile(path, source=copies[path]) if path in copies
-             else SiteFile(path, text=text, plan=made_from.get(path))
+             else SiteFile(path, text=text, plan=made_from.get(path),
+                           held=held.get(path, ()) if held else ())
              for path, text in generated.items()]
     files += [SiteFile(f"{out}/{rel}", source=plans_dir / rel) for rel in site.attachments]
     files += [SiteFile(f"{ASSET_DIR}/{asset.name}", source=asset)
@@ -97,7 +103,8 @@ def site_files(settings: Settings, root: str | os.PathLike,
 
 
 def build(plans_dir: str | os.PathLike, options: Options | None = None,
-          prepared: dict | None = None, **kwargs) -> tuple[Site, dict[str, str]]:
+          prepared: dict | None = None, held: dict | None = None,
+          **kwargs) -> tuple[Site, dict[str, str]]:
     """`load` and `render` with the same options, the plans' own parts made in parallel.
 
     With `prepared` (a dict, empty at first), the plans' own parts made by the last call are
@@ -111,27 +118,38 @@ def build(plans_dir: str | os.PathLike, options: Options | None = None,
         prepared.clear()
         prepared.update({e.prepared_key: (e.body, e.anchors, e.sketches)
                          for e in site.entries if e.prepared_key})
-    return site, render(site, options, release=True)
+    return site, render(site, options, release=True, held=held)
 
 
-def render(site: Site, options: Options | None = None, release: bool = False) \
-        -> dict[str, str]:
+def render(site: Site, options: Options | None = None, release: bool = False,
+           held: dict | None = None) -> dict[str, str]:
     """Every generated page as text, keyed by its path from the docs root.
 
     With `release`, each plan's rendered body and drawings are dropped from its entry once
     its page holds them, so a large site never holds both at once (the entries cannot be
-    rendered again after that).
+    rendered again after that). With `held` (a dict), each page holds its HTML blocks out of
+    its text, and `held` maps the page to them.
     """
     view = SiteView(site, options or Options())
+
+    def made(page: str, render, *args) -> str:
+        if held is None:
+            return render(*args)
+        blocks = Held()
+        text = render(*args, blocks.hold)
+        if blocks.blocks:
+            held[page] = tuple(blocks.blocks)
+        return text
+
     out = {
-        view.index: overview.index_page(view),
-        view.board: overview.board_page(view),
-        view.graph: overview.dependencies_page(view),
+        view.index: made(view.index, overview.index_page, view),
+        view.board: made(view.board, overview.board_page, view),
+        view.graph: made(view.graph, overview.dependencies_page, view),
         view.data: overview.plans_json(view),
     }
     for entry in site.entries:
         page = view.page[entry.rel]
-        out[page] = plan_page.render(view, entry)
+        out[page] = made(page, plan_page.render, view, entry)
         out[page + ".txt"] = entry.plan.text
         if release:
             entry.body = entry.sketches = None

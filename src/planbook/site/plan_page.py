@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from urllib.parse import quote, unquote
 
 from planbook.facts import PlanFacts
 from planbook.model import Block, ChecklistItem, Plan
 from planbook.site import diagrams, markup, trace_view
+from planbook.site.held import page_text
 from planbook.site.load import Entry
 from planbook.site.urls import Layout
 from planbook.site.view import (
@@ -58,8 +60,10 @@ def _slim(plan: Plan) -> Plan:
                 has_frontmatter=plan.has_frontmatter, doc_type=plan.doc_type)
 
 
-def render(view: SiteView, entry: Entry) -> str:
-    """The plan's page; its own part comes from `prepare` when that ran with these options."""
+def render(view: SiteView, entry: Entry, hold: Callable[[str], str] | None = None) -> str:
+    """The plan's page; its own part comes from `prepare` when that ran with these options.
+    With `hold` (see `held`), each block of HTML is given to it and the page holds what it
+    returns instead."""
     page = view.page[entry.rel]
     ready = entry.prepared == view.options
     if ready:
@@ -75,7 +79,7 @@ def render(view: SiteView, entry: Entry) -> str:
             parts += ["## Diagrams", "", *sketches, *related]
     parts += trace_view.section(entry, view.site.repo_url)
     parts += body
-    return "\n".join(parts)
+    return page_text(parts, hold)
 
 
 def _heading(entry: Entry) -> str:
@@ -92,9 +96,9 @@ def _yaml_banner(entry: Entry) -> list[str]:
         return []
     items = "".join(f"<li>line {line}: {markup.escape(message)}</li>"
                     for line, message in entry.yaml_errors)
-    return ['<div class="admonition failure pb-yaml-error" role="alert">'
-            '<p class="admonition-title">The frontmatter is not valid YAML, so none of its '
-            f"fields could be read</p><ul>{items}</ul></div>", ""]
+    return [markup.Html('<div class="admonition failure pb-yaml-error" role="alert">'
+                        '<p class="admonition-title">The frontmatter is not valid YAML, so '
+                        f"none of its fields could be read</p><ul>{items}</ul></div>"), ""]
 
 
 def _history(entry: Entry) -> str:
@@ -109,7 +113,7 @@ def _history(entry: Entry) -> str:
     return text
 
 
-def _card(view: SiteView, entry: Entry, page: str) -> str:
+def _card(view: SiteView, entry: Entry, page: str) -> markup.Html:
     meta, history = entry.plan.meta, entry.history
     facts: list[tuple[str, str]] = []
 
@@ -180,8 +184,9 @@ def _card(view: SiteView, entry: Entry, page: str) -> str:
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in facts)
     description = markup.text(meta.get("description"))
     lead = f'<p class="pb-lead">{markup.escape(description)}</p>' if description else ""
-    return (f'<div class="pb-card"><div class="pb-card-badges">{" ".join(badges)}</div>{lead}'
-            f'<dl class="pb-facts">{rows}</dl>{progress}</div>')
+    return markup.Html(
+        f'<div class="pb-card"><div class="pb-card-badges">{" ".join(badges)}</div>{lead}'
+        f'<dl class="pb-facts">{rows}</dl>{progress}</div>')
 
 
 def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
@@ -208,9 +213,10 @@ def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
         f'<span class="pb-muted">× {n}</span></li>'
         for (severity, code, name), n in sorted(
             by_rule.items(), key=lambda kv: (SEVERITY_ORDER.get(kv[0][0], 3), -kv[1], kv[0][1])))
-    out += [f'<div class="pb-findings-summary"><p>{totals}, from {len(by_rule)} '
-            f'rule{"s" if len(by_rule) != 1 else ""}:</p><ul class="pb-rule-counts">{rules}</ul>'
-            "</div>", ""]
+    out += [markup.Html(
+        f'<div class="pb-findings-summary"><p>{totals}, from {len(by_rule)} '
+        f'rule{"s" if len(by_rule) != 1 else ""}:</p><ul class="pb-rule-counts">{rules}</ul>'
+        "</div>"), ""]
     anchors = entry.anchors or []
     rows = []
     for finding in sorted(entry.findings,
@@ -232,9 +238,10 @@ def _findings(view: SiteView, entry: Entry, page: str) -> list[str]:
              + "</tbody></table></div>")
     opened = " open" if len(entry.findings) <= FEW_FINDINGS else ""
     many = len(entry.findings)
-    out += [f'<details class="pb-findings-list" data-search-exclude{opened}><summary>'
-            f'All {many} finding{"s" if many != 1 else ""}, by line</summary>\n{table}\n'
-            "</details>", ""]
+    out += [markup.Unindexed(
+        f'<details class="pb-findings-list" data-search-exclude{opened}><summary>'
+        f'All {many} finding{"s" if many != 1 else ""}, by line</summary>\n{table}\n'
+        "</details>"), ""]
     return out
 
 
@@ -267,12 +274,13 @@ def _sketches(entry: Entry, anchors: list[int] | None) -> list[str]:
         notes = [f"line {line}: {message}" for _, line, message, _ in problems]
         if notes or gantt.notes:
             items = "".join(f"<li>{markup.escape(n)}</li>" for n in [*notes, *gantt.notes])
-            out += ['<div class="admonition warning pb-mismatch"><p class="admonition-title">'
-                    "The sequence and the tasks table disagree</p>"
-                    f"<ul>{items}</ul></div>", ""]
+            out += [markup.Html(
+                '<div class="admonition warning pb-mismatch"><p class="admonition-title">'
+                f"The sequence and the tasks table disagree</p><ul>{items}</ul></div>"), ""]
         elif tasks:
-            out += ['<p class="pb-ok">Every task is scheduled, and every <code>after</code> '
-                    "matches the task's Dependencies.</p>", ""]
+            out += [markup.Html(
+                '<p class="pb-ok">Every task is scheduled, and every <code>after</code> '
+                "matches the task's Dependencies.</p>"), ""]
         svg = diagrams.gantt_svg(gantt, {key for key, *_ in problems},
                                  "Implementation sequence")
         if svg:
@@ -347,7 +355,7 @@ def _body(layout: Layout, entry: Entry, page: str) -> tuple[list[str], list[int]
             parts.append(f'<span class="pb-anchor" id="{ANCHOR}{line}"></span>{piece}')
         html = "".join(parts).strip()
         if html:
-            out.extend([f'<div class="pb-body">\n{html}\n</div>', ""])
+            out.extend([markup.Html(f'<div class="pb-body">\n{html}\n</div>'), ""])
         pending.clear()
 
     for block in blocks:

@@ -4,8 +4,10 @@ It translates its config and MkDocs' into `pages.Settings`, adds the files the c
 logs, ships the stylesheet and script in `extra_css`/`extra_javascript`, keeps Material's
 search worker shim local, escapes what MkDocs makes of plan text where the theme prints it
 as HTML (a plan's title in `<title>`, plan folder names in the nav), and has `mkdocs serve`
-watch the plans folder. It lets `reuse` hand back pages of the last build that nothing has
-changed, and lets go of a generated page's text once the page is written.
+watch the plans folder. It keeps the HTML blocks of the pages it generates out of
+Python-Markdown's way and puts them back in the page's HTML (`held`), lets `reuse` hand back
+pages of the last build that nothing has changed, and lets go of a generated page's text once
+the page is written.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ SHIM = f"{pages.ASSET_DIR}/iframe-worker-shim.js"
 # a generated page's text is released once written, so memory grows with the largest plan
 QUIET_PLUGINS = frozenset({"search", "offline", "planbook"})
 ON_DEMAND = f"{pages.ASSET_DIR}/search-on-demand.js"  # runs before the theme's own script
+# Markdown extensions that rewrite a page's raw HTML (comments stripped, paths converted,
+# images inlined, critic marks read): with one of them, the HTML goes through Markdown
+REWRITE_HTML = frozenset({"pymdownx.striphtml", "pymdownx.pathconverter", "pymdownx.b64",
+                          "pymdownx.critic"})
 
 
 class PlanbookConfig(base.Config):
@@ -50,6 +56,10 @@ class PlanbookConfig(base.Config):
 
 class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     reuse = None  # reuse.Reuse: pages of earlier builds
+    held: dict[str, tuple[str, ...]] = {}  # page → the HTML blocks its Markdown holds out
+    unindexed: dict[str, tuple[tuple[str, ...], set[int]]] = {}  # page → blocks put back
+    # after the search plugin read it: the blocks, and the numbers of those put back before
+    search_skips_unindexed = False  # the search plugin leaves out data-search-exclude
 
     def on_startup(self, *, command, dirty):
         """Defined, so that MkDocs keeps this plugin across `mkdocs serve` rebuilds: the pages
@@ -87,7 +97,7 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 settings, self.root,
                 in_docs=lambda path: files.get_file_from_path(path) is not None,
                 prepared=self.reuse.prepared if self.reuse and self.reuse.keep_in_memory
-                else None)
+                else None, hold=_holds_html(config))
         except (ConfigError, ValueError) as exc:
             raise PluginError(f"planbook: {exc}") from None
         if site.shallow:
@@ -102,7 +112,11 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 files.remove(existing)
         docs_dir = Path(config.docs_dir).resolve()
         self.cache_folder = _cache_folder(plans_dir, self.root)
+        self.held, self.unindexed = {}, {}
+        self.search_skips_unindexed = _search_skips_unindexed(config)
         for file in generated:
+            if file.held:
+                self.held[file.path] = file.held
             if file.text is not None:
                 made = File.generated(config, file.path, content=file.text)
                 if file.plan is not None:  # "edit this page" leads to the plan itself
@@ -118,8 +132,24 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         log.info("%d plans rendered into %s/", len(site.entries), settings.output_dir.strip("/"))
         return files
 
+    @event_priority(100)  # first: every other plugin sees the page's whole HTML
     def on_page_content(self, html: str, page, config, files):
-        """A generated page's Markdown is not needed once it is HTML: let it go."""
+        """Put back the HTML blocks the page's Markdown held out, with their anchors. A
+        generated page's Markdown is not needed once it is HTML: let it go."""
+        blocks = self.held.pop(page.file.src_uri, None) if _ours(page) else None
+        if blocks:
+            from planbook.site.held import anchor_ids, restore
+            from planbook.site.markup import Unindexed
+
+            later = {n for n, block in enumerate(blocks) if isinstance(block, Unindexed)} \
+                if self.search_skips_unindexed else set()
+            try:
+                html = restore(html, blocks, keep=later)
+            except ValueError as exc:
+                raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
+            if later:
+                self.unindexed[page.file.src_uri] = (blocks, set(range(len(blocks))) - later)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | anchor_ids(blocks)
         if _ours(page) and _quiet(config):
             page.markdown = ""  # the title stays: MkDocs took it from the render
             page.file.content_string = ""
@@ -156,7 +186,7 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
     @event_priority(-100)  # last: the Markdown as every other plugin left it
     def on_page_markdown(self, markdown: str, page, config, files):
         if self.reuse is not None and self.reuse_markdown:
-            self.reuse.markdown(page, markdown)
+            self.reuse.markdown(page, markdown, self.held.get(page.file.src_uri, ()))
         return markdown
 
     def on_env(self, env, config, files):
@@ -168,8 +198,18 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
         if self.reuse is not None:
             self.reuse.finish()
 
+    @event_priority(-100)  # last: after the search plugin has read the page
     def on_page_context(self, context, page, config, nav):
-        """An edit link to a plan outside the docs folder, written without `..` in it."""
+        """The blocks the search index leaves out, back in the page once it is indexed; an
+        edit link to a plan outside the docs folder, written without `..` in it."""
+        unindexed = self.unindexed.pop(page.file.src_uri, None)
+        if unindexed:
+            from planbook.site.held import restore
+
+            try:
+                page.content = restore(page.content, unindexed[0], keep=unindexed[1])
+            except ValueError as exc:
+                raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
         url = getattr(page, "edit_url", None)
         if url and "/../" in url and getattr(page.file, "generated_by", None) == "planbook":
             from urllib.parse import urlsplit, urlunsplit
@@ -247,6 +287,27 @@ def _ours(page) -> bool:
 
 def _quiet(config) -> bool:
     return all(name.split("/")[-1] in QUIET_PLUGINS for name in config.plugins)
+
+
+def _search_skips_unindexed(config) -> bool:
+    """Whether the site's search plugin is Material's, which leaves out of its index every
+    element marked `data-search-exclude` (MkDocs' own indexes them)."""
+    found = [plugin for name, plugin in config.plugins.items()
+             if name.split("/")[-1] == "search"]
+    return bool(found) and all(type(p).__module__.startswith("material.plugins.search")
+                               for p in found)
+
+
+def _holds_html(config) -> bool:
+    """Whether the generated pages' HTML blocks may skip Python-Markdown (see `held`): only
+    with plugins that read no page's Markdown, and Markdown extensions known to leave raw
+    HTML alone."""
+    from planbook.site.reuse import extensions_read_only_the_page
+
+    names = {ext if isinstance(ext, str) else type(ext).__module__
+             for ext in config.markdown_extensions}
+    return _quiet(config) and extensions_read_only_the_page(config) and \
+        not names & REWRITE_HTML
 
 
 def _sections(items):

@@ -5,8 +5,9 @@ around it. Between two builds of a site of plans most pages are the same (the ru
 the guide, every plan but the one being edited), so the plugin keeps both results, keyed by a
 digest of everything each is made from, and hands them back instead of rendering again:
 
-- the Markdown step (`Page.render`): the page's Markdown, its address, every file of the site
-  with its address (links resolve against them), the Markdown extensions and their settings;
+- the Markdown step (`Page.render`): the page's Markdown and the HTML blocks it holds out
+  (`held`), its address, every file of the site with its address (links resolve against
+  them), the Markdown extensions and their settings;
 - the template step: the page's HTML, title, table of contents and metadata, its edit and
   canonical addresses, the whole navigation (every title and address in it), the template,
   the config, the theme's own files and the versions of MkDocs, the theme and planbook.
@@ -125,7 +126,7 @@ def nav_digest(nav) -> str:
 
 
 def _text(value: str | bytes) -> str:
-    """A page's text as kept: compressed in memory, plain in the file."""
+    """A page's text as kept: compressed in memory (`Reuse.kept_text`), plain in the file."""
     return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
 
@@ -180,6 +181,11 @@ class Reuse:
             except (OSError, ValueError, UnicodeDecodeError):
                 pass  # none yet, or one to rebuild
 
+    def kept_text(self, text: str) -> str | bytes:
+        """A rendered text as an entry keeps it: compressed for the rebuilds of a `mkdocs
+        serve`, plain when it is only held until the build writes it to disk."""
+        return zlib.compress(text.encode("utf-8"), 1) if self.keep_in_memory else text
+
     def kept(self, page) -> bool:
         """Whether what this page renders is kept: by a `mkdocs serve`, or on disk."""
         return self.keep_in_memory or page.file.src_uri in self.on_disk
@@ -197,8 +203,10 @@ class Reuse:
         if uri in self.on_disk:
             self.disk_new[key] = entry
 
-    def markdown(self, page, markdown: str) -> None:
-        """Give the page a render that reuses an earlier one, or that keeps what it makes."""
+    def markdown(self, page, markdown: str, held: tuple[str, ...] = ()) -> None:
+        """Give the page a render that reuses an earlier one, or that keeps what it makes.
+        `held` are the HTML blocks the page's Markdown holds out (see `held`): part of what
+        the page is made from, though they are put back after this step."""
         original = page.render
         if not self.kept(page):  # nothing of it was kept, nor will be: only count it
             def counted(config, files):
@@ -207,7 +215,7 @@ class Reuse:
 
             page.render = counted
             return
-        key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown)
+        key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown, held)
         entry = self._get(key, page.file.src_uri)
         if entry is not None and "content" in entry:
             def reused(config, files):
@@ -241,7 +249,7 @@ class Reuse:
             if heard.count or (links and None in links):
                 return
             self._keep(key, {
-                "content": zlib.compress(page.content.encode("utf-8"), 1),
+                "content": self.kept_text(page.content),
                 "toc": _toc_tokens(page.toc),
                 "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
@@ -345,5 +353,5 @@ class _Template:
             return _text(entry["html"])
         output = self.load().render(context)
         reuse.rendered["template"].append(page.file.src_uri)
-        reuse._keep(key, {"html": zlib.compress(output.encode("utf-8"), 1)}, page.file.src_uri)
+        reuse._keep(key, {"html": reuse.kept_text(output)}, page.file.src_uri)
         return output

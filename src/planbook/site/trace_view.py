@@ -57,9 +57,10 @@ def section(entry, repo_url: str = "") -> list[str]:
         cited = sum(1 for t in trace.tasks if t.commits)
         out += [f"{cited} of {len(trace.tasks)} tasks cited by commits "
                 f"(write <code>{markup.escape(trace.id)} T-1</code> in a commit message).", "",
-                '<table class="pb-table pb-trace-tasks"><thead><tr><th scope="col">Task</th>'
-                '<th scope="col">State</th><th scope="col">Commits</th></tr></thead><tbody>'
-                + "".join(rows) + "</tbody></table>", ""]
+                markup.Html('<table class="pb-table pb-trace-tasks"><thead><tr>'
+                            '<th scope="col">Task</th><th scope="col">State</th>'
+                            '<th scope="col">Commits</th></tr></thead><tbody>'
+                            + "".join(rows) + "</tbody></table>"), ""]
     if _shows_criteria(trace):
         results = {t.id: t for t in trace.tests}
         rows = []
@@ -81,10 +82,10 @@ def section(entry, repo_url: str = "") -> list[str]:
         met, total = trace.coverage()
         out += [f"{met} of {total} acceptance criteria met"
                 + ("" if trace.junit else " (no test results given)") + ".", "",
-                '<table class="pb-table pb-trace-criteria"><thead><tr>'
-                '<th scope="col">Criterion</th><th scope="col">Tests and results</th>'
-                '<th scope="col">State</th></tr></thead><tbody>' + "".join(rows)
-                + "</tbody></table>", ""]
+                markup.Html('<table class="pb-table pb-trace-criteria"><thead><tr>'
+                            '<th scope="col">Criterion</th><th scope="col">Tests and results</th>'
+                            '<th scope="col">State</th></tr></thead><tbody>' + "".join(rows)
+                            + "</tbody></table>"), ""]
     return out
 
 

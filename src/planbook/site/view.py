@@ -150,10 +150,10 @@ def _status_order(entries: list[Entry], used: Counter) -> list[str]:
     return order + others + ([""] if used[""] else [])
 
 
-def figure(svg: str) -> str:
+def figure(svg: str) -> markup.Unindexed:
     """A diagram, kept out of the search index: its labels repeat the page's text."""
-    return (f'<figure class="pb-diagram pb-scroll" tabindex="0" data-search-exclude>{svg}'
-            "</figure>")
+    return markup.Unindexed('<figure class="pb-diagram pb-scroll" tabindex="0" '
+                            f"data-search-exclude>{svg}</figure>")
 
 
 def plan_nodes(view: SiteView, entries: list[Entry], from_page: str,
