@@ -38,9 +38,20 @@ def map_items(work: Callable[[S, T], R], shared: S, items: Sequence[T],
     chunks = [list(items[i::count]) for i in range(count)]
     results: list = [None] * len(items)
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(jobs, initializer=_start, initargs=(work, shared)) as pool:
+    pool = context.Pool(jobs, initializer=_start, initargs=(work, shared))
+    try:
         for i, done in enumerate(pool.imap(_run_chunk, chunks)):
             results[i::count] = done
+    except BaseException:
+        pool.terminate()  # a failure or an interrupt: the workers are stopped at once
+        raise
+    else:
+        # the work is done: the workers are let go, not terminated as leaving a `with` block
+        # does, which can stop them before the pool's own threads are done with them and
+        # then wait for ever (CPython issue 96995; a cold lint of 10,000 plans hung so once)
+        pool.close()
+    finally:
+        pool.join()
     return results
 
 
