@@ -35,9 +35,12 @@ def fixed(n: int) -> str:
 
 def run(folder, stop_at: int | None = None, signum: int = signal.SIGTERM):
     """Run fix over the plans, sending `signum` at the `stop_at`-th pause (1-based)."""
+    # as from a terminal: a shell starting a command in the background without job control
+    # has it ignore SIGINT, and a test run started so would pass that on to the fix
     proc = subprocess.Popen([PLANBOOK, "fix", "plans", "--select", "FM011"], cwd=folder,
                             env=env(PLANBOOK_TEST_PAUSE="1"), stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     pauses, other = [], []
     for raw in proc.stderr:
         line = raw.decode()
