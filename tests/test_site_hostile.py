@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pytest
 
 import site_hostile
-from browser import serve, sh
+from browser import search, serve, sh
 from site_hostile import MARK, SET_MARK, WORD, named
 
 MKDOCS = """\
@@ -179,17 +179,8 @@ def test_search_filter_sort_and_highlight_run_nothing(tab, served):
     page.locator(".pb-index th", has_text="Author").locator("button").click()
     problems = tab.inspect("index with filter and sort")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
     for query in (WORD, "onerror"):
-        result = page.locator(".md-search-result__item").first
-        for _ in range(20):  # the theme searches on key presses, once its index has loaded
-            box.fill("")
-            box.press_sequentially(query, delay=10)
-            try:
-                result.wait_for(timeout=500)
-                break
-            except Exception:  # noqa: BLE001 - not loaded yet: type again
-                continue
+        result = search(page, query)
         assert result.is_visible(), f"search found nothing for {query!r}"
         page.wait_for_timeout(200)  # the last key press's results replace the first ones
         page.evaluate("document.querySelectorAll('details.md-search-result__more')"
