@@ -69,13 +69,10 @@ def classify(plan: Plan, doctype: DocType) -> list[tuple[Table, TableSpec]]:
     out = []
     wanted = [(spec, doctype.section_spec(spec.section)) for spec in doctype.tables]
     matching = _Matching([section for _, section in wanted])
-    kind_in: dict[int, TableSpec | None] = {}  # id(section) -> the kind its tables are
     for table in plan.tables:
         if table.section is None:
             continue
-        best = kind_in.get(id(table.section), False)
-        if best is False:  # a section's tables share their kind: worked out once each
-            best = kind_in[id(table.section)] = _kind_in(table.section, wanted, matching)
+        best = _kind_in(table.section, wanted, matching)
         if best is None:
             continue
         header = {normalize(h) for h in table.header}

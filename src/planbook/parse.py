@@ -151,16 +151,15 @@ class _Parser(BlockParser):
             cursor = state.cursor
             char = src[cursor]
             if char == "\n":  # only the blank-line rule matches an empty line
-                if cursor and src[cursor + 1:cursor + 2] not in _BLANK_GOES_ON:
-                    tokens.append({"type": "blank_line", "_start": cursor})  # one, alone
-                    state.cursor = cursor + 1
-                    continue
-                m = BLANK_LINES.match(src, cursor)
                 token = {"type": "blank_line", "_start": cursor}
-                if cursor == 0:
-                    token["newlines"] = m.group(0).count("\n")
+                if cursor and src[cursor + 1:cursor + 2] not in _BLANK_GOES_ON:
+                    state.cursor = cursor + 1  # one blank line, alone
+                else:
+                    m = BLANK_LINES.match(src, cursor)
+                    if cursor == 0:
+                        token["newlines"] = m.group(0).count("\n")
+                    state.cursor = m.end()
                 tokens.append(token)
-                state.cursor = m.end()
                 continue
             if char == "#":  # no rule before the heading's can match a '#'
                 m = ATX_HEADING.match(src, cursor)

@@ -341,9 +341,11 @@ def _could_hold(placeholders: tuple[str, ...], example_rows: tuple[str, ...],
     # the rows under one line start, so a line start is tried once, not once per row
     anchored = rf"\n[ \t>*+-]*(?:{'|'.join(rows)})" if rows else ""
     # what matches in a block matches in a text around it too, unless a pattern looks at
-    # where the text starts or ends, or asks that something not stand before or after it
+    # where the text starts or ends, looks behind itself, or holds on to what it took (an
+    # atomic group or a possessive repeat may take the text after the block, then fail)
     in_runs = not any(mark in source for source in (*placeholders, *rows)
-                      for mark in ("^", "$", "\\A", "\\Z", "(?!", "(?<!"))
+                      for mark in ("^", "$", "\\A", "\\Z", "(?!", "(?<", "(?>", "*+", "++",
+                                   "?+", "}+"))
     try:
         re.compile("|".join([*parts, anchored] if anchored else parts), re.IGNORECASE)
         return _Either(*(re.compile(p, re.IGNORECASE) if p else None
