@@ -163,7 +163,7 @@ def write_json(folder: Path, name: str, data: object) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# planbook's lint cache: never committed\n*\n", encoding="utf-8")
+        ignore.write_text("# planbook's cache: never committed\n*\n", encoding="utf-8")
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".planbook-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

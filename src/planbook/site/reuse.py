@@ -29,7 +29,6 @@ import logging
 import os
 import re
 import sysconfig
-import tempfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -303,20 +302,10 @@ class Reuse:
         kept = {k: {name: _text(value) if name in ("html", "content") else value
                     for name, value in v.items()} for k, v in self.disk_new.items()}
         self.disk_new = {}
+        from planbook.cache import write_json
+
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# planbook's cache: never committed\n*\n", encoding="utf-8")
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".site-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": FORMAT, "entries": kept}, out, separators=(",", ":"))
-                os.chmod(temp, 0o644)
-                os.replace(temp, self.folder / FILE)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            write_json(self.folder, FILE, {"format": FORMAT, "entries": kept})
         except OSError:
             pass  # a read-only checkout: the next build renders again
 
