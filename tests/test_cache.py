@@ -307,3 +307,108 @@ def test_references_recorded_in_another_shape_are_read_again(project):
             entry["refs"] = {"depends_on": 5}
         cache.write_text(json.dumps(data))
     assert lint() == cold
+
+
+def count_listings(monkeypatch) -> list:
+    """The project's folders lint lists from now on (not planbook's own, which the cache's
+    key is made of)."""
+    listed = []
+    real = os.scandir
+
+    def counting(path="."):
+        if not os.path.relpath(path).startswith(".."):
+            listed.append(os.path.relpath(path))
+        return real(path)
+
+    monkeypatch.setattr(lint_module.os, "scandir", counting)
+    return listed
+
+
+def test_one_plan_beside_the_others_lists_no_settled_folder(project, monkeypatch):
+    settle()
+    cold = lint("plans/IP-8-export.md")
+    assert (project / ".planbook_cache" / "folders.json").is_file()
+    listed = count_listings(monkeypatch)
+    assert lint("plans/IP-8-export.md") == cold
+    assert listed == []  # every folder known by its stat
+
+
+def test_a_plan_added_or_removed_is_seen_though_its_folder_was_remembered(project):
+    settle()
+    lint("plans/IP-8-export.md")  # remembers plans/ as it is
+    assert "IP-12" in lint("plans/IP-9-sync.md")[1]  # depends on a plan that is not there
+    shutil.copy(project / "plans" / "IP-7-retry-queue.md", project / "plans" / "IP-12-new.md")
+    assert lint("plans/IP-9-sync.md") == lint("--no-cache", "plans/IP-9-sync.md")
+    assert "IP-12" not in lint("plans/IP-9-sync.md")[1]
+    (project / "plans" / "IP-7-retry-queue.md").unlink()
+    assert lint("plans/IP-8-export.md") == lint("--no-cache", "plans/IP-8-export.md")
+    assert "IP-7" in lint("plans/IP-8-export.md")[1]
+
+
+def test_a_folder_changed_within_the_last_second_is_listed_again(project, monkeypatch):
+    lint("plans/IP-8-export.md")  # plans/ was written just now: not remembered
+    listed = count_listings(monkeypatch)
+    lint("plans/IP-8-export.md")
+    assert "plans" in listed
+
+
+def test_where_a_link_points_is_asked_each_run(project):
+    """A link's target can change without its folder changing (here, a link in the way)."""
+    (project / "elsewhere").mkdir()
+    (project / "elsewhere" / "IP-12-linked.md").write_text(
+        (project / "plans" / "IP-7-retry-queue.md").read_text())
+    (project / "hop").symlink_to("elsewhere")
+    (project / "plans" / "IP-12-linked.md").symlink_to(project / "hop" / "IP-12-linked.md")
+    settle()
+    first = lint("plans/IP-9-sync.md")
+    assert "IP-12" not in first[1]
+    (project / "hop").unlink()
+    (project / "hop").mkdir()  # the link's folder is untouched; the link is now broken
+    assert lint("plans/IP-9-sync.md") == lint("--no-cache", "plans/IP-9-sync.md")
+
+
+@pytest.mark.parametrize("damage", ["", "{", '{"format": 1, "folders": {"x": 1}}',
+                                    '{"format": 1, "folders": {"%s": [[0,0,0,0],[1],[],[]]}}'])
+def test_a_damaged_folder_memo_is_ignored(project, damage):
+    settle()
+    cold = lint()
+    memo = project / ".planbook_cache" / "folders.json"
+    real = json.dumps(os.path.realpath("plans"))[1:-1]
+    memo.write_text(damage.replace("%s", real))
+    assert lint() == cold
+
+
+def test_discover_with_and_without_the_memo_finds_the_same(tmp_path, monkeypatch):
+    """Folders, hidden folders, links to files, to folders and broken ones, excludes."""
+    from planbook.cache import FolderMemo
+    from planbook.config import Config
+
+    monkeypatch.chdir(tmp_path)
+    for name in ["plans/a.md", "plans/b.txt", "plans/sub/c.md", "plans/.hidden/d.md",
+                 "plans/sub/deeper/e.md", "plans/skip/f.md", "other/g.md", "plans/.h.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "plans" / "link.md").symlink_to(tmp_path / "other" / "g.md")
+    (tmp_path / "plans" / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "plans" / "folder.md").symlink_to(tmp_path / "other")
+    (tmp_path / "plans" / "again").symlink_to(tmp_path / "plans" / "sub")
+    (tmp_path / "plans" / "a-too.md").symlink_to(tmp_path / "plans" / "a.md")
+    settle()
+    assert lint_module.discover([], Config(root=tmp_path)) == [  # a link to a.md is a.md
+        "plans/.h.md", "plans/a-too.md", "plans/broken.md", "plans/link.md", "plans/skip/f.md",
+        "plans/sub/c.md", "plans/sub/deeper/e.md"]
+    cases = [(config, paths)
+             for config in (Config(root=tmp_path), Config(root=tmp_path, exclude=["plans/skip/**"]))
+             for paths in ([], ["plans", "plans/sub", "."], [str(tmp_path / "plans"), "plans"])]
+    for number, (config, paths) in enumerate(cases):
+        plain_spellings: list[str] = []
+        plain = lint_module.discover(paths, config, plain_spellings)
+        for answered in (False, True):  # filling the memo, then answered from it
+            memo = FolderMemo(tmp_path.with_name(f"{tmp_path.name}-memo{number}"))  # not in .
+            with monkeypatch.context() as patch:
+                listed = count_listings(patch)
+                spellings: list[str] = []
+                assert lint_module.discover(paths, config, spellings, memo) == plain
+            assert spellings == plain_spellings
+            assert (listed == []) == answered
+            memo.save()

@@ -247,3 +247,60 @@ class HistoryMemo:
             write_json(self.folder, self.FILE, {"format": self.FORMAT, "entries": self.entries})
         except OSError:
             pass  # a read-only checkout: remember nothing
+
+
+class FolderMemo:
+    """The plan folders' listings (`folders.json` in the cache folder), so a lint of one plan
+    beside thousands need not list them all to know the others' names.
+
+    A listing is reused while its folder's stat (modification and change times, inode,
+    device) is as it was, which an added, removed or renamed entry always changes. As for a
+    file's stat (`settled`), a listing is kept only when its folder had not changed for a
+    second before it was read. Symbolic links are kept by name and asked again each run:
+    where one points can change without its folder changing.
+    """
+
+    FILE = "folders.json"
+    FORMAT = 1
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.changed = False
+        try:
+            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
+            listings = data.get("folders") if isinstance(data, dict) \
+                and data.get("format") == self.FORMAT else None
+        except (OSError, ValueError, UnicodeDecodeError):
+            listings = None
+        self.listings: dict = listings if isinstance(listings, dict) else {}
+
+    def get(self, real: str, info: os.stat_result) -> tuple[list[str], list[str], list[str]] | None:
+        """(plan files, `.md` symbolic links, sub-folders) of the folder at `real`, by name,
+        when the folder is as it was listed; else None."""
+        listing = self.listings.get(real)
+        if not (isinstance(listing, list) and len(listing) == 4
+                and listing[0] == [info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
+                                   info.st_dev]
+                and all(isinstance(part, list) and all(isinstance(name, str) for name in part)
+                        for part in listing[1:])):
+            return None
+        return listing[1], listing[2], listing[3]
+
+    def put(self, real: str, info: os.stat_result, started_ns: int, files: list[str],
+            links: list[str], folders: list[str]) -> None:
+        """Remember a listing begun at `started_ns` (time.time_ns) of the folder whose stat,
+        taken before it, is `info`."""
+        if started_ns - max(info.st_mtime_ns, info.st_ctime_ns) <= 1_000_000_000:
+            return  # changed just now: a change within the same tick would not show
+        self.listings[real] = [[info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev],
+                               files, links, folders]
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            write_json(self.folder, self.FILE, {"format": self.FORMAT, "folders": self.listings})
+        except OSError:
+            pass  # a read-only checkout: list the folders each run
+        self.changed = False

@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import stat
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,13 +74,15 @@ def enabled_codes(config: Config, select: list[str], ignore: list[str]) -> set[s
     return chosen - selected([*config.ignore, *ignore], rules)
 
 
-def discover(paths: list[str], config: Config, spellings: list[str] | None = None) -> list[str]:
+def discover(paths: list[str], config: Config, spellings: list[str] | None = None,
+             memo=None) -> list[str]:
     """The plan files under the given paths (or the configured ones), sorted.
 
     A file named twice, by an absolute and a relative path or through a symbolic link, is
     listed once, as it was first named (folders are walked in name order), so it is neither
     linted nor reported twice. `spellings`, when given, receives every name found, the
-    ones left out too: another plan may name a plan by its alias.
+    ones left out too: another plan may name a plan by its alias. `memo`, a `FolderMemo`,
+    lists a folder unchanged since a run before from what that run saw.
     """
     if not paths:
         paths = [str(config.root / p) for p in config.paths]
@@ -90,7 +93,7 @@ def discover(paths: list[str], config: Config, spellings: list[str] | None = Non
             # explicit files are linted even when excluded
             found.append((os.path.normpath(path), os.path.realpath(path)))
             continue
-        found.extend(_walk(os.path.normpath(path), config))
+        found.extend(_walk(os.path.normpath(path), config, memo))
     first: dict[str, str] = {}  # real location → the spelling first given
     for path, real in found:
         first.setdefault(real, path)
@@ -99,42 +102,74 @@ def discover(paths: list[str], config: Config, spellings: list[str] | None = Non
     return sorted(first.values())
 
 
-def _walk(top: str, config: Config) -> list[tuple[str, str]]:
+def _walk(top: str, config: Config, memo=None) -> list[tuple[str, str]]:
     """The `.md` files under `top` (hidden folders skipped, folder links not followed, as
     `os.walk` does), each with its real location. Only a symbolic link needs `realpath`: any
     other entry is its real folder's path plus its name, which keeps a walk of thousands of
-    plans to one `scandir` per folder."""
+    plans to one `scandir` per folder, and with a `FolderMemo` to one `stat`."""
     found: list[tuple[str, str]] = []
     sep = os.sep
     excluded = config.excluded if config.exclude else None  # asked of every file otherwise
     pending = [(top, os.path.realpath(top))]
     while pending:
         folder, real_folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError:
+        listing = _listing(folder, real_folder, memo)
+        if listing is None:
             continue
+        files, links, folders = listing
         spelled = "" if folder == os.curdir else folder + sep  # as os.path.normpath spells it
         real_folder += sep
-        folders = []
-        for entry in entries:
-            name = entry.name
-            try:
-                is_folder = entry.is_dir()
-            except OSError:
-                is_folder = False
-            if is_folder:
-                if not name.startswith(".") and not entry.is_symlink():
-                    folders.append((spelled + name, real_folder + name))
-                continue
-            if name.endswith(".md"):
+        if not links and excluded is None:  # most folders: every name as it is
+            found.extend(zip([spelled + name for name in files],
+                             [real_folder + name for name in files], strict=True))
+        else:  # where a link points is asked each time: it can change, its folder not
+            for name, link in sorted([(name, False) for name in files]
+                                     + [(name, True) for name in links]):
                 path = spelled + name
+                if link and os.path.isdir(path):
+                    continue  # a link to a folder is not followed
                 if excluded is None or not excluded(path):
-                    found.append((path, os.path.realpath(entry.path) if entry.is_symlink()
-                                  else real_folder + name))
-        pending.extend(reversed(folders))  # walked in name order, each folder's files first
+                    found.append((path, os.path.realpath(path) if link else real_folder + name))
+        pending.extend((spelled + name, real_folder + name) for name in reversed(folders))
     return found
+
+
+def _listing(folder: str, real: str, memo) -> tuple[list[str], list[str], list[str]] | None:
+    """A folder's `.md` files, its `.md` symbolic links and its sub-folders (not hidden, not
+    links), each by name in name order; None when it cannot be listed."""
+    if memo is not None:
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return None
+        known = memo.get(real, info)
+        if known is not None:
+            return known
+        started = time.time_ns()
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return None
+    files, links, folders = [], [], []
+    for entry in entries:
+        name = entry.name
+        if entry.is_symlink():
+            if name.endswith(".md"):
+                links.append(name)
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not name.startswith("."):
+                folders.append(name)
+        elif name.endswith(".md"):
+            files.append(name)
+    if memo is not None:
+        memo.put(real, info, started, files, links, folders)
+    return files, links, folders
 
 
 def _display(path: str) -> str:
@@ -649,8 +684,9 @@ def run(request: Request, config: Config) -> Run:
     if on_stdin and (request.since or request.staged):
         raise LintError("--stdin cannot be combined with --changed-since or --staged")
     spellings: list[str] = []  # every name a plan was found by, aliases too
+    memo = _folder_memo(config, request)
     try:
-        files = [] if on_stdin else discover(list(request.paths), config, spellings)
+        files = [] if on_stdin else discover(list(request.paths), config, spellings, memo)
         enabled = enabled_codes(config, request.select, request.ignore)
         config.team_doctypes()  # a team's bad declaration is a usage error before any lint
     except ValueError as exc:  # unknown codes, invalid doc type declarations
@@ -659,7 +695,10 @@ def run(request: Request, config: Config) -> Run:
     if not on_stdin and not files and not request.paths:
         raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
                         "pass PATHS or set paths in [tool.planbook]")
-    every = _sorted_union(discover([], config, spellings), files) if request.paths else files
+    every = _sorted_union(discover([], config, spellings, memo), files) if request.paths \
+        else files
+    if memo is not None:
+        memo.save()
     names = plan_names(_sorted_union(every, spellings))
     out = Run(rules=catalog())
     if on_stdin:
@@ -778,6 +817,15 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
                             judged_since=request.since)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
+
+
+def _folder_memo(config: Config, request: Request):
+    """What the plan folders held when last listed, beside the lint cache; None without one."""
+    if not request.cache or not config.cache_dir:
+        return None
+    from planbook.cache import FolderMemo
+
+    return FolderMemo(config.root / config.cache_dir)
 
 
 def _history_memo(config: Config, request: Request):
