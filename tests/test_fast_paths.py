@@ -10,7 +10,7 @@ from mistune.block_parser import BlockParser
 
 from conftest import require_corpus
 from generators import PROFILE, corpus_texts, mutated
-from planbook import parse
+from planbook import edits, parse
 
 require_corpus(module=True)
 TEXTS = corpus_texts()
@@ -114,3 +114,37 @@ def _leftovers(text: str, run: int) -> list:
 def test_leftovers_found_in_runs_of_blocks_are_those_found_block_by_block(text):
     # RUN 0 asks every block alone: the long way
     assert _leftovers(text, 4096) == _leftovers(text, 0)
+
+
+def _words_the_long_way(text: str) -> str:
+    lines = [edits.HARD_BREAK.sub("", line.rstrip()) for line in text.split("\n")]
+    return " ".join(edits.ESCAPE.sub(r"\1", " ".join(lines)).split())
+
+
+@settings(PROFILE, max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x85\u2028\u00a0\u3000ab*`|\\#-")),
+               max_size=60))
+def test_a_texts_words_read_as_the_long_way_reads_them(text):
+    assert edits._words(text) == _words_the_long_way(text)
+
+
+def _changes_the_long_way(before, after, body_only: bool) -> list[str]:
+    old = {u.key: u.text for u in edits.content(before, body_only)}
+    new = {u.key: u.text for u in edits.content(after, body_only)}
+    out = []
+    for unit in edits.content(after, body_only):
+        if unit.key not in old:
+            out.append(f"{unit.where}: {unit.what} added")
+        elif old[unit.key] != unit.text:
+            out.append(f"{unit.where}: {unit.what} changed")
+    return out + [f"{where}: {what} removed" for where, what in old if (where, what) not in new]
+
+
+@settings(PROFILE, max_examples=100)
+@given(st.sampled_from(TEXTS), mutated(TEXTS))
+def test_what_changed_once_for_both_rules_is_what_each_found_alone(text, edited):
+    """GT002 asks with the frontmatter, then GT003 without, of the same two versions."""
+    before, after = parse.parse_text(text, "a.md"), parse.parse_text(edited, "a.md")
+    for body_only in (False, True, False):
+        assert edits.what_changed(before, after, body_only) == \
+            _changes_the_long_way(before, after, body_only)

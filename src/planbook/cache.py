@@ -32,12 +32,8 @@ import json
 import os
 from pathlib import Path
 
+from planbook.digest import blake2b, cache_key
 from planbook.finding import Finding
-
-try:  # hashlib's own BLAKE2, without the OpenSSL library that `import hashlib` loads first
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - a Python built without it
-    from hashlib import blake2b
 
 FORMAT = 3  # 3: keys are BLAKE2b digests (2 had SHA-256 ones)
 FOLDER = "lint"  # the entries, in lint/00.json … lint/ff.json
@@ -60,15 +56,11 @@ def run_key(*parts: object) -> str:
                                   info.st_mtime_ns, info.st_size))
     installed.sort()
     text = repr((FORMAT, planbook.__version__, installed, parts))
-    return _digest(text.encode())
-
-
-def _digest(data: bytes) -> str:
-    return blake2b(data, digest_size=32).hexdigest()
+    return cache_key(text.encode())
 
 
 def _bucket_of(path: str) -> str:
-    return _digest(path.encode("utf-8", "surrogateescape"))[:2]
+    return cache_key(path.encode("utf-8", "surrogateescape"))[:2]
 
 
 class Cache:
@@ -113,7 +105,7 @@ class Cache:
     def stat_key(self, path: str, history: object = None) -> str:
         """What an entry found by the file's stat must have been made under: this run, this
         path and history (the key without the bytes)."""
-        return _digest(f"{self.run}\0{path}\0{history!r}".encode("utf-8", "surrogateescape"))
+        return cache_key(f"{self.run}\0{path}\0{history!r}".encode("utf-8", "surrogateescape"))
 
     def by_stat(self, path: str, stat_key: str, info: os.stat_result) -> dict | None:
         """The entry for `path` made from a file with this very stat, under `stat_key`."""
@@ -156,15 +148,17 @@ class Cache:
 
 def write_json(folder: Path, name: str, data: object) -> None:
     """Replace `folder/name` with `data` as JSON, atomically, the folder (git-ignored by a
-    `.gitignore` of its own) made when missing. Raises OSError when it cannot be written."""
-    import tempfile
-
+    `.gitignore` of its own) made when missing. Raises OSError when it cannot be written.
+    The temporary file's name is made here, as `tempfile.mkstemp` would, without importing
+    `tempfile` (with `random` and `shutil`) into every run."""
     target = folder / name
     target.parent.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# planbook's cache: never committed\n*\n", encoding="utf-8")
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".planbook-", suffix=".tmp")
+    temp = target.parent / f".planbook-{os.urandom(8).hex()}.tmp"
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             # dumps, not dump: only a whole document is written by json's C encoder

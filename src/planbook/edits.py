@@ -39,7 +39,9 @@ class Unit:
 
 def _words(text: str) -> str:
     """Text as a reader sees it: escapes resolved, hard line breaks and any run of whitespace
-    one space."""
+    one space. Without a backslash there is neither an escape nor a hard break to resolve."""
+    if "\\" not in text:
+        return " ".join(text.split())
     lines = [HARD_BREAK.sub("", line.rstrip()) for line in text.split("\n")]
     return " ".join(ESCAPE.sub(r"\1", " ".join(lines)).split())
 
@@ -131,16 +133,31 @@ def _short(text: str, width: int = 40) -> str:
 
 def what_changed(before: Plan, after: Plan, body_only: bool = False) -> list[str]:
     """What a reader would see changed from `before` to `after`, first difference first:
-    "section 4.1: row T-3 changed". Empty when only the formatting changed."""
-    old = {u.key: u.text for u in content(before, body_only)}
-    new = {u.key: u.text for u in content(after, body_only)}
-    out: list[str] = []
-    for unit in content(after, body_only):
+    "section 4.1: row T-3 changed". Empty when only the formatting changed. `body_only`
+    leaves the frontmatter out."""
+    if _LAST and _LAST[0] is before and _LAST[1] is after:
+        changes = _LAST[2]
+    else:
+        changes = _compare(content(before), content(after))
+        _LAST[:] = [before, after, changes]
+    return [text for where, text in changes if not (body_only and where == "frontmatter")]
+
+
+# The last two versions compared and what changed between them: GT002 and GT003 ask about
+# the same two in turn, and reading a plan into units costs more than either rule.
+_LAST: list = []
+
+
+def _compare(old_units: list[Unit], new_units: list[Unit]) -> list[tuple[str, str]]:
+    old = {u.key: u.text for u in old_units}
+    new = {u.key for u in new_units}
+    out: list[tuple[str, str]] = []
+    for unit in new_units:
         if unit.key not in old:
-            out.append(f"{unit.where}: {unit.what} added")
+            out.append((unit.where, f"{unit.where}: {unit.what} added"))
         elif old[unit.key] != unit.text:
-            out.append(f"{unit.where}: {unit.what} changed")
-    out += [f"{where}: {what} removed" for where, what in old if (where, what) not in new]
+            out.append((unit.where, f"{unit.where}: {unit.what} changed"))
+    out += [(where, f"{where}: {what} removed") for where, what in old if (where, what) not in new]
     return out
 
 

@@ -276,14 +276,14 @@ class Linter:
         """A digest of every document's references and names, to tell whether a cycle
         found (or not) in an earlier run would still be."""
         if self._graph_digest is None:
-            import hashlib
+            from planbook.digest import cache_key
 
             graph = self.references()
             nodes = sorted({n for edges in graph.values() for src, dsts in edges.items()
                             for n in (src, *dsts)})
             text = repr((sorted((k, sorted(v.items())) for k, v in graph.items()),
                          [self.plan_names.shown.get(n) for n in nodes]))
-            self._graph_digest = hashlib.sha256(text.encode()).hexdigest()
+            self._graph_digest = cache_key(text.encode())
         return self._graph_digest
 
     def _watched(self, folder: str, seen: dict):
@@ -548,7 +548,7 @@ class Linter:
 def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
     """A hash that survives lines moving and days passing: path, code, message (line numbers
     and today's date taken out) and the line's own text."""
-    import hashlib
+    from planbook.digest import sha256
 
     seen: Counter = Counter()
     for finding in sorted(findings, key=Finding.sort_key):
@@ -558,7 +558,7 @@ def _fingerprint(plan: Plan, findings: list[Finding], today: str = "") -> None:
             message = message.replace(today, "today")
         base = "\0".join((finding.path.replace(os.sep, "/"), finding.code, message, text))
         seen[base] += 1
-        digest = hashlib.sha256(f"{base}\0{seen[base]}".encode()).hexdigest()[:32]
+        digest = sha256(f"{base}\0{seen[base]}".encode()).hexdigest()[:32]
         finding.fingerprint = digest
 
 
@@ -626,10 +626,10 @@ def _history_key(history) -> tuple | None:
     """What the history rules read of a plan's history, as part of its cache key."""
     if history is None:
         return None
-    import hashlib
+    from planbook.digest import cache_key
 
     data = history.base_data
-    text = hashlib.sha256(data).hexdigest() if data is not None else None
+    text = cache_key(data) if data is not None else None
     return (str(history.first_day), str(history.last_change), text, history.against)
 
 

@@ -97,13 +97,13 @@ class Index:
     def digest(self) -> str:
         """A digest of everything here, for the lint cache: a plan's TR findings change when
         a commit, a test file or a result does, though its bytes do not."""
-        import hashlib
+        from planbook.digest import cache_key
 
         text = repr((self.cites, self.unknown_plans, self.home,
                      sorted(self.judged) if self.judged is not None else None,
                      sorted(self.implemented.items()), sorted(self.results.items()),
                      self.history, self.tests_configured, self.junit))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return cache_key(text.encode())
 
 
 @dataclass(slots=True)
