@@ -109,8 +109,14 @@ def repo(tmp_path):
 
 def test_repository_says_where_a_folder_is_and_whether_the_clone_is_shallow(repo, tmp_path):
     common = os.path.abspath(repo / ".git")
-    assert gitmodule.repository(repo) == ("", False, common)
-    assert gitmodule.repository(repo / "plans") == gitmodule.Repository("plans/", False, common)
+    head = gitmodule.head(repo)
+    assert len(head) == 40
+    assert gitmodule.repository(repo) == ("", False, common, head)
+    assert gitmodule.repository(repo / "plans") == \
+        gitmodule.Repository("plans/", False, common, head)
+    empty = tmp_path / "empty"
+    subprocess.run(["git", "init", "-q", str(empty)], check=True)
+    assert gitmodule.repository(empty) == ("", False, os.path.abspath(empty / ".git"), "")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
                    check=True, capture_output=True)

@@ -134,7 +134,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     # with every candidate linted, the history walk starts at once; when git chooses, it
     # waits for the choice and reads the history of the chosen plans only
     filters = git.changed_path_filters(found.common_dir)
-    walk = _Walk(candidates, filters, memo) \
+    walk = _Walk(candidates, filters, memo, found.head) \
         if history and not shallow and not (staged or since) else None
     wanted = {_posix(p): p for p in candidates}
     specs = git.pathspecs(list(wanted))
@@ -203,7 +203,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.files = list(candidates)
 
     if walk is None and history and not shallow:  # git reads it while the blobs are read
-        walk = _Walk(list(result.files), filters, memo)
+        walk = _Walk(list(result.files), filters, memo, found.head)
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:
         blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
@@ -240,21 +240,22 @@ class _Walk:
     process asks git about the changes, so the two waits overlap. A few plans have their own
     history read (`gitmeta.collect_few`), more the history of their folders."""
 
-    def __init__(self, paths: list[str], filters: bool = False, memo=None):
+    def __init__(self, paths: list[str], filters: bool = False, memo=None, head: str = ""):
         import threading
 
         # only the files on disk: a symlink loop or a folder is not a plan
         paths = [p for p in paths if os.path.isfile(p)]
         self.found: dict = {}
-        self.thread = threading.Thread(target=self._run, args=(paths, filters, memo),
+        self.thread = threading.Thread(target=self._run, args=(paths, filters, memo, head),
                                        daemon=True)
         self.thread.start()
 
-    def _run(self, paths: list[str], filters: bool, memo) -> None:
+    def _run(self, paths: list[str], filters: bool, memo, head: str) -> None:
         if len(paths) > gitmeta.FEW:
-            self.found = gitmeta.collect(".", paths, memo)
+            self.found = gitmeta.collect(".", paths, memo, head)
         elif memo is not None:
-            self.found = gitmeta.collect_remembered(".", paths, memo, one_by_one=filters)
+            self.found = gitmeta.collect_remembered(".", paths, memo, one_by_one=filters,
+                                                    head=head)
         else:  # with changed-path filters, a process per plan; without, one for them all
             self.found = gitmeta.collect_few(".", paths, one_by_one=filters)
 

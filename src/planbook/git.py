@@ -40,6 +40,7 @@ class Repository(NamedTuple):
     prefix: str  # the folder's path inside its repository: "" at the top, else ending in "/"
     shallow: bool  # a shallow clone, whose oldest commits are cut off
     common_dir: str = ""  # the repository's own folder (.git), absolute
+    head: str = ""  # the commit HEAD names; "" before the first commit
 
 
 @dataclass(slots=True)
@@ -80,16 +81,18 @@ def maybe_repository(root: str | os.PathLike = ".") -> bool:
 
 
 def repository(root: str | os.PathLike = ".") -> Repository | None:
-    """Where `root` sits in its repository, and whether the clone is shallow; None outside a
-    repository or without git. One process."""
+    """Where `root` sits in its repository, whether the clone is shallow and which commit
+    HEAD names; None outside a repository or without git. One process (`--revs-only` prints
+    no HEAD, and no error, before the first commit)."""
     code, out, _ = run(root, "rev-parse", "--show-prefix", "--is-shallow-repository",
-                       "--git-common-dir")
+                       "--git-common-dir", "--revs-only", "HEAD^{commit}")
     if code != 0:
         return None
     lines = out.decode("utf-8", "replace").split("\n")
     common = lines[2].strip() if len(lines) > 2 else ""
     return Repository(lines[0].strip(), len(lines) > 1 and lines[1].strip() == "true",
-                      os.path.abspath(os.path.join(root, common)) if common else "")
+                      os.path.abspath(os.path.join(root, common)) if common else "",
+                      lines[3].strip() if len(lines) > 3 else "")
 
 
 def head(root: str | os.PathLike = ".") -> str:

@@ -51,21 +51,25 @@ class GitFacts:
     prefix: str = ""  # the root folder's path inside the repository, "" or ending in "/"
 
 
-def collect(root: str | os.PathLike, paths, memo=None) -> dict[str, History]:
+def collect(root: str | os.PathLike, paths, memo=None, head: str | None = None
+            ) -> dict[str, History]:
     """Histories keyed by each path relative to `root` (forward slashes), for the paths git
     has commits for. One `git log` process, whatever the number of paths. With `memo`
-    (`cache.HistoryMemo`), what was found is remembered as of HEAD, so a later run that
-    reads a few of these plans (`collect_remembered`) reads only the commits since."""
+    (`cache.HistoryMemo`), what was found is remembered as of HEAD's commit (`head`, when
+    the caller knows it), which the log then starts from: a commit made meanwhile is left to
+    the next run, not remembered as seen."""
     rel = git.relative(paths, root)
     if not rel:
         return {}
+    if memo is not None and head is None:
+        head = git.head(root)
+    start = [head] if memo is not None and head else []
     code, out, _ = git.run(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}",
-                           "--name-status", "-M", "--", *git.pathspecs(rel, root))
+                           "--name-status", "-M", *start, "--", *git.pathspecs(rel, root))
     if code != 0:
         return {}
     found = parse_log(out.decode("utf-8", "replace"), set(rel))
-    head = git.head(root) if memo is not None else None
-    if head:
+    if start:
         memo.remember(head, {os.path.realpath(os.path.join(root, path)):
                              found[path].to_dict() if path in found else None for path in rel})
     return found
@@ -164,15 +168,16 @@ def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
     return found
 
 
-def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = False
-                       ) -> dict[str, History]:
+def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = False,
+                       head: str | None = None) -> dict[str, History]:
     """What `collect_few` answers, reading only the commits since the histories `memo`
     remembers (`cache.HistoryMemo`): a plan's history as of an earlier commit, when that
     commit is in HEAD's history, only grows by the commits after it. A plan whose trail ends
     in those commits (added again, or renamed) is read afresh, as is one the memo does not
     know. What was found is remembered as of HEAD."""
     rel = git.relative(paths, root)
-    head = git.head(root)
+    if head is None:
+        head = git.head(root)
     if not rel or not head:
         return collect_few(root, paths, one_by_one)
     # remembered by real location: the same plan, from whichever folder planbook runs
