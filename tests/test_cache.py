@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import PLANBOOK, commit, env, git, make_repo, plan, write
-from planbook import fix, parse  # noqa: F401 - fix imported first: see `parses`
+from planbook import fix, parse, reading  # noqa: F401 - fix imported first: see `parses`
 from planbook import lint as lint_module
 from planbook.cache import FORMAT
 from planbook.cli import cli
@@ -174,6 +174,7 @@ def count_reads(monkeypatch) -> list:
 
     monkeypatch.setattr(parse, "read_file", counting)
     monkeypatch.setattr(lint_module, "read_file", counting)
+    monkeypatch.setattr(reading, "read_file", counting)  # what the others import it from
     return reads
 
 
@@ -412,3 +413,88 @@ def test_discover_with_and_without_the_memo_finds_the_same(tmp_path, monkeypatch
             assert spellings == plain_spellings
             assert (listed == []) == answered
             memo.save()
+
+
+# -- the traceability memo: plans' IDs by their stat, the citing commits by HEAD --------------
+
+def traced_repo(tmp_path, monkeypatch):
+    """A repository with two plans, a commit citing a task IP-1 does not have (TR002), and a
+    third plan under the ID its frontmatter declares, IP-77."""
+    from test_trace import PLAN, tracked_plan
+
+    repo = make_repo(tmp_path / "repo")
+    write(repo, PLAN, tracked_plan())
+    write(repo, "IP-2-other.md", plan())
+    write(repo, "notes-x.md", plan().replace("---\n", '---\nid: "IP-77"\n', 1))
+    commit(repo, "Store interface (IP-1 T-1, T-9)")
+    monkeypatch.chdir(repo)
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    return repo
+
+
+def git_logs(monkeypatch) -> list:
+    """The `git log` processes started from now on."""
+    from planbook import git as git_module
+
+    started = []
+    real = git_module.run
+
+    def counting(root, *args, **kwargs):
+        if args and args[0] == "log":
+            started.append(args)
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(git_module, "run", counting)
+    return started
+
+
+def test_a_warm_traced_run_reads_no_plan_for_its_ids_and_no_git_log(tmp_path, monkeypatch):
+    traced_repo(tmp_path, monkeypatch)
+    settle()
+    cold = lint("plans/IP-1-retry-queue.md")
+    assert '"TR002"' in cold[1] and "T-9" in cold[1]
+    assert (Path(".planbook_cache") / "trace.json").is_file()
+    reads, logs = count_reads(monkeypatch), git_logs(monkeypatch)
+    assert lint("plans/IP-1-retry-queue.md") == cold
+    assert reads == [] and logs == []
+
+
+def test_a_new_commit_and_a_changed_id_are_seen_though_remembered(tmp_path, monkeypatch):
+    repo = traced_repo(tmp_path, monkeypatch)
+    settle()
+    lint("plans/IP-1-retry-queue.md")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Loop (IP-1 T-8)")
+    after = lint("plans/IP-1-retry-queue.md")
+    assert after == lint("--no-cache", "plans/IP-1-retry-queue.md")
+    assert "T-8" in after[1]
+    # a citation of the plan known only by the id its frontmatter declares
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Docs (IP-77 T-1)")
+    settle()
+    assert "IP-77" not in lint("plans/IP-1-retry-queue.md")[1]
+    path = repo / "plans" / "notes-x.md"
+    info = path.stat()
+    path.write_text(path.read_text().replace('id: "IP-77"', 'id: "IP-78"'))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # same size and time: ctime moves
+    assert lint("plans/IP-1-retry-queue.md") == lint("--no-cache", "plans/IP-1-retry-queue.md")
+    assert "IP-77" in lint("plans/IP-1-retry-queue.md")[1]
+
+
+@pytest.mark.parametrize("damage", ["", "[", '{"format": 1, "ids": 3, "commits": []}',
+                                    '{"format": 1, "ids": {"x": [1, 2]}, '
+                                    '"commits": {"head": "h", "query": "q", "found": [[1]]}}'])
+def test_a_damaged_trace_memo_is_ignored(tmp_path, monkeypatch, damage):
+    traced_repo(tmp_path, monkeypatch)
+    cold = lint("plans/IP-1-retry-queue.md")
+    (Path(".planbook_cache") / "trace.json").write_text(damage)
+    assert lint("plans/IP-1-retry-queue.md") == cold
+
+
+def test_a_plan_fresh_when_its_ids_were_read_is_read_again(tmp_path, monkeypatch):
+    """Written within the last second, a plan's stat may not show a change made in the same
+    tick: its IDs are not remembered until it has settled."""
+    traced_repo(tmp_path, monkeypatch)
+    lint("plans/IP-1-retry-queue.md")
+    reads = count_reads(monkeypatch)
+    lint("plans/IP-1-retry-queue.md")
+    assert "plans/notes-x.md" in reads

@@ -298,3 +298,67 @@ class FolderMemo:
         except OSError:
             pass  # a read-only checkout: list the folders each run
         self.changed = False
+
+
+class TraceMemo:
+    """What the traceability index read last time (`trace.json` in the cache folder): each
+    plan's IDs by the plan file's stat, as `settled` allows, and the commits that cite IDs
+    by the commit HEAD named. A warm run in a repository then reads no plan for its IDs and
+    starts no `git log` while HEAD stays where it was (see `trace.gather`)."""
+
+    FILE = "trace.json"
+    FORMAT = 1
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.changed = False
+        try:
+            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
+            if not (isinstance(data, dict) and data.get("format") == self.FORMAT):
+                data = {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            data = {}
+        ids, commits = data.get("ids"), data.get("commits")
+        self.ids: dict = ids if isinstance(ids, dict) else {}
+        self.commits: dict = commits if isinstance(commits, dict) else {}
+
+    def ids_of(self, path: str, info: os.stat_result) -> list[str] | None:
+        """The IDs remembered for the plan at `path` (absolute) with this very stat."""
+        entry = self.ids.get(path)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == file_stamp(info) \
+                and isinstance(entry[1], list) and all(isinstance(i, str) for i in entry[1]):
+            return entry[1]
+        return None
+
+    def put_ids(self, path: str, before: os.stat_result, after: os.stat_result,
+                ids: list[str]) -> None:
+        """Remember the IDs read from `path` between these two stats, when it had settled."""
+        if settled(before, after) and self.ids.get(path) != [file_stamp(after), ids]:
+            self.ids[path] = [file_stamp(after), ids]
+            self.changed = True
+
+    def commits_at(self, head: str, query: str) -> list[list[str]] | None:
+        """The commits `query` found from `head` last time, as [sha, date, subject, body]."""
+        found = self.commits.get("found")
+        if self.commits.get("head") == head and self.commits.get("query") == query \
+                and isinstance(found, list) and all(
+                    isinstance(c, list) and len(c) == 4 and all(isinstance(p, str) for p in c)
+                    for c in found):
+            return found
+        return None
+
+    def put_commits(self, head: str, query: str, found: list) -> None:
+        made = {"head": head, "query": query, "found": [list(c) for c in found]}
+        if self.commits != made:
+            self.commits = made
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            write_json(self.folder, self.FILE,
+                       {"format": self.FORMAT, "ids": self.ids, "commits": self.commits})
+        except OSError:
+            pass  # a read-only checkout: read them again each run
+        self.changed = False

@@ -205,8 +205,9 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     if walk is None and history and not shallow:  # git reads it while the blobs are read
         walk = _Walk(list(result.files), filters, memo, found.head)
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
-    if history and not shallow:
-        blobs_needed += [c.old_blob for c in by_path.values() if c.old_blob]
+    if history and not shallow:  # the earlier versions of the plans being linted, no others
+        linted = {_posix(f) for f in result.files}
+        blobs_needed += [c.old_blob for p, c in by_path.items() if c.old_blob and p in linted]
     blobs = git.read_blobs(".", blobs_needed)
     if staged:
         for path, change in by_path.items():

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from planbook.doctypes import SectionSpec
 from planbook.ids import ANY_ID, clean, id_pattern, ids_in
 from planbook.model import Field, Plan, Row, Section, Table, base_key, normalize, title_key
+from planbook.names import PLAN_ID
 
 if TYPE_CHECKING:
     from planbook.doctypes import DocType, TableSpec
@@ -147,7 +148,6 @@ def read_rows(table: Table, spec: TableSpec, status_column: str | None = None
 
 
 WORD = re.compile(r"[\w-]+")
-PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")  # a plan's ID at the start of its file name
 
 
 class _Mentions:

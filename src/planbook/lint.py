@@ -812,11 +812,19 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
         return None  # no commits, test files or results to read: the rules have nothing
     from planbook import trace
 
+    memo = None
+    if request.cache and config.cache_dir:
+        from planbook.cache import TraceMemo
+
+        memo = TraceMemo(config.root / config.cache_dir)
     try:
-        return trace.gather(every, config, request.junit, history=history,
-                            judged_since=request.since)
+        index = trace.gather(every, config, request.junit, history=history,
+                             judged_since=request.since, memo=memo)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
+    if memo is not None:
+        memo.save()
+    return index
 
 
 def _folder_memo(config: Config, request: Request):

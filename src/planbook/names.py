@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 LEADING_ID = re.compile(r"^[A-Za-z]+-(\d+(?:\.\d+)*)")
+PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")  # a plan's ID at the start of its file name
 
 
 def _stem(path: str) -> str:

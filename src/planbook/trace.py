@@ -403,36 +403,55 @@ FRONT_ID = re.compile(r"""^id:[ \t]*["']?([A-Z][A-Z0-9]*-\d+)["']?[ \t]*(?:#.*)?
                       re.MULTILINE)
 
 
-def plan_ids(paths) -> set[str]:
+def plan_ids(paths, memo=None) -> set[str]:
     """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
-    text, without parsing the plan)."""
-    from planbook.facts import PLAN_ID
+    text, without parsing the plan). With `memo` (`cache.TraceMemo`), a plan whose stat is as
+    it was is not read again."""
+    from planbook.names import PLAN_ID
     from planbook.reading import Unreadable, read_file
 
     found: set[str] = set()
     for path in paths:
+        path = str(path)
         match = PLAN_ID.match(Path(path).stem)
         if match:
             found.add(match.group(0))
+        if memo is not None:
+            where = os.path.abspath(path)
+            try:
+                before = os.stat(path)
+            except OSError:
+                continue  # read_file would say why; lint reports it
+            known = memo.ids_of(where, before)
+            if known is not None:
+                found.update(known)
+                continue
         try:
-            head = read_file(str(path))[:8192].decode("utf-8", "replace")
+            head = read_file(path)[:8192].decode("utf-8", "replace")
         except Unreadable:
             continue
+        declared = []
         if head.startswith("---"):
             end = head.find("\n---", 3)
-            found.update(FRONT_ID.findall(head[:end] if end > 0 else head))
+            declared = FRONT_ID.findall(head[:end] if end > 0 else head)
+            found.update(declared)
+        if memo is not None:
+            try:
+                memo.put_ids(where, before, os.stat(path), declared)
+            except OSError:
+                pass
     return found
 
 
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
-           root: str | os.PathLike = ".", tests: bool = True, judged_since: str | None = None
-           ) -> Index:
+           root: str | os.PathLike = ".", tests: bool = True, judged_since: str | None = None,
+           memo=None) -> Index:
     """The index for the plans at `paths` (every plan of the run): commits from one git walk
     (none outside a repository or in a shallow clone, or when `history` is False), the test
     files of `config.tests`, and the JUnit files. `since` leaves out the commits before it;
     `judged_since` keeps them all but counts unknown citations only in the commits after it
     (a pull request's own). Raises TraceError for bad input, and git.GitError for an unknown
-    ref."""
+    ref. `memo` (`cache.TraceMemo`) remembers the plans' IDs and the commits read."""
     from planbook import git
 
     paths = list(paths)
@@ -447,14 +466,13 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
                             "the whole history with `git fetch --unshallow` (in GitHub Actions: "
                             "`fetch-depth: 0` on actions/checkout).")
         if found is not None and not found.shallow:
-            ids = plan_ids(paths)
+            ids = plan_ids(paths, memo)
             doctype = config.doctype(config.default_type)
             spec = next((s for s in doctype.tables if s.name == doctype.report.tasks), None) \
                 if doctype else None
             prefixes = spec.prefixes if spec else ("T",)
             if ids:
-                commits = git.messages(root, since, grep=r"[A-Z][A-Z0-9]*-[0-9]+")
-                read_commits(index, commits, ids, prefixes)
+                read_commits(index, _citing(root, since, found.head, memo), ids, prefixes)
                 if judged_since:
                     index.judged = git.revisions(root, judged_since)
                     index.unknown_plans = [u for u in index.unknown_plans
@@ -464,6 +482,25 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
         read_tests(index, Path(config.root), config.tests, pattern)
     read_junit(index, list(junit), pattern)
     return index
+
+
+CITING = r"[A-Z][A-Z0-9]*-[0-9]+"  # what a commit message citing an ID holds, for git's --grep
+
+
+def _citing(root, since: str | None, head: str, memo) -> list:
+    """The commits whose message may cite an ID: from one `git log`, or, with `memo`, from
+    what it read when HEAD named the same commit (a commit's message never changes)."""
+    from planbook import git
+
+    query = f"{CITING}\0{since or ''}"
+    if memo is not None and head and not since:
+        known = memo.commits_at(head, query)
+        if known is not None:
+            return [git.Commit(*commit) for commit in known]
+    commits = git.messages(root, since, grep=CITING)
+    if memo is not None and head and not since:
+        memo.put_commits(head, query, commits)
+    return commits
 
 
 def plan_trace(facts: PlanFacts, index: Index) -> PlanTrace:

@@ -18,10 +18,10 @@ from pathlib import Path
 from planbook.doctypes import LifecycleSpec
 from planbook.facts import PlanFacts, Task, status_of
 from planbook.model import Finding, Plan
+from planbook.names import PLAN_ID
 from planbook.site import markup
 from planbook.site.urls import Layout, Options
 
-PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")
 UNTYPED = LifecycleSpec(finished=("done", "abandoned"))
 SEPARATORS = re.compile(r"[\s_]+")
 DIGITS = re.compile(r"\d+")
