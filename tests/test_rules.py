@@ -1008,3 +1008,5 @@ def test_a_lint_the_cache_answers_in_a_repository_parses_no_earlier_version(tmp_
     assert _unused(cold, PARSER) != [] and _unused(warm, PARSER) == []
     # digests made without OpenSSL, the cache written without tempfile (nor random, shutil)
     assert {"hashlib", "_hashlib", "tempfile"} & (cold | warm) == set()
+    # the traceability index: IDs and commits remembered, the doc type never asked for
+    assert {"planbook.doctypes", "planbook.facts", "planbook.model"} & warm == set()

@@ -79,6 +79,7 @@ class Selection:
     # submodules (nested repositories) holding plans that the change touched, which were not
     # checked: folder → the command that checks them, run in that folder
     unchecked: dict[str, str] = field(default_factory=dict)
+    repository: git.Repository | None = None  # where the run is, as git said; None outside
 
 
 def _posix(path: str) -> str:
@@ -138,7 +139,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         if history and not shallow and not (staged or since) else None
     wanted = {_posix(p): p for p in candidates}
     specs = git.pathspecs(list(wanted))
-    result = Selection()
+    result = Selection(repository=found)
     uncommitted: set[str] = set()
     worktree: dict[str, str] = {}  # `git status` code by path, with --changed-since
     if since:
@@ -179,7 +180,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     else:
-        return Selection(files=list(candidates))
+        return Selection(files=list(candidates), repository=found)
 
     if since or staged:
         folders = {git.folder_of(p) for p in wanted}

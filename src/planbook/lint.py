@@ -767,7 +767,8 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         raise LintError(str(exc)) from None
     if chosen.notice:
         out.notices.append(chosen.notice)
-    index = _trace_index(config, request, enabled, every)  # once git has checked the ref
+    # once git has checked the ref, and where the repository is
+    index = _trace_index(config, request, enabled, every, chosen.repository)
     linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)
@@ -795,7 +796,8 @@ def _parse_earlier(data: bytes, path: str) -> Plan:
     return parse_bytes(data, path)
 
 
-def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str]):
+def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str],
+                 repository=None):
     """What the traceability rules read, when one of them is on: one git walk for all plans
     (when a rule that needs it is on), the configured test files, the JUnit files."""
     codes = {code for code in enabled if code.startswith("TR")}
@@ -819,7 +821,7 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
         memo = TraceMemo(config.root / config.cache_dir)
     try:
         index = trace.gather(every, config, request.junit, history=history,
-                             judged_since=request.since, memo=memo)
+                             judged_since=request.since, memo=memo, repository=repository)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
     if memo is not None:

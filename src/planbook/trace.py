@@ -179,17 +179,18 @@ def citations(message: str, is_plan) -> list[tuple[str, list[str]]]:
     return found
 
 
-def read_commits(index: Index, commits, plan_ids: set[str], task_prefixes: tuple[str, ...]
-                 ) -> None:
+def read_commits(index: Index, commits, plan_ids: set[str], task_prefixes) -> None:
     """Fold commit messages into `index.cites`; plans cited whose ID has a known plan's prefix
-    but no plan has, with task IDs after them, go to `index.unknown_plans`."""
+    but no plan has, with task IDs after them, go to `index.unknown_plans`. `task_prefixes`
+    is a tuple, or a function asked for it only when a commit cites an unknown plan (it loads
+    the doc type)."""
     prefixes = {m.group(1) for m in map(PLAN_TOKEN.match, plan_ids) if m}
 
     def is_plan(word: str) -> bool:
         match = PLAN_TOKEN.match(word)
         return word in plan_ids or bool(match and match.group(1) in prefixes)
 
-    task_like = tuple(f"{p}-" for p in task_prefixes)
+    task_like: tuple[str, ...] | None = None
     for commit in commits:
         ref = CommitRef(commit.sha, commit.date, commit.subject)
         for plan, cited in citations(commit.body, is_plan):
@@ -198,6 +199,9 @@ def read_commits(index: Index, commits, plan_ids: set[str], task_prefixes: tuple
                 for task in cited:
                     by_id.setdefault(task, []).append(ref)
             else:
+                if task_like is None:
+                    prefixes_now = task_prefixes() if callable(task_prefixes) else task_prefixes
+                    task_like = tuple(f"{p}-" for p in prefixes_now)
                 index.unknown_plans += [Unknown(ref.sha, ref.date, ref.subject, plan, task,
                                                 "no such plan")
                                         for task in cited if task.startswith(task_like)]
@@ -407,17 +411,18 @@ def plan_ids(paths, memo=None) -> set[str]:
     """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
     text, without parsing the plan). With `memo` (`cache.TraceMemo`), a plan whose stat is as
     it was is not read again."""
-    from planbook.names import PLAN_ID
+    from planbook.names import PLAN_ID, _stem
     from planbook.reading import Unreadable, read_file
 
     found: set[str] = set()
+    here = os.getcwd()
     for path in paths:
         path = str(path)
-        match = PLAN_ID.match(Path(path).stem)
+        match = PLAN_ID.match(_stem(path))
         if match:
             found.add(match.group(0))
         if memo is not None:
-            where = os.path.abspath(path)
+            where = os.path.join(here, path)  # paths come normalised, as discover gives them
             try:
                 before = os.stat(path)
             except OSError:
@@ -445,20 +450,22 @@ def plan_ids(paths, memo=None) -> set[str]:
 
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
            root: str | os.PathLike = ".", tests: bool = True, judged_since: str | None = None,
-           memo=None) -> Index:
+           memo=None, repository=None) -> Index:
     """The index for the plans at `paths` (every plan of the run): commits from one git walk
     (none outside a repository or in a shallow clone, or when `history` is False), the test
     files of `config.tests`, and the JUnit files. `since` leaves out the commits before it;
     `judged_since` keeps them all but counts unknown citations only in the commits after it
     (a pull request's own). Raises TraceError for bad input, and git.GitError for an unknown
-    ref. `memo` (`cache.TraceMemo`) remembers the plans' IDs and the commits read."""
+    ref. `memo` (`cache.TraceMemo`) remembers the plans' IDs and the commits read;
+    `repository`, the `git.Repository` of `root` when the caller has asked already."""
     from planbook import git
 
     paths = list(paths)
     index = Index(home=min(paths, default=""))
     pattern = test_pattern(config.test_pattern)
     if history:
-        found = git.repository(root) if git.maybe_repository(root) else None
+        found = repository if repository is not None else \
+            git.repository(root) if git.maybe_repository(root) else None
         if found is None and since:
             raise GitError("needs a git repository, and this folder is not in one")
         if found is not None and found.shallow:
@@ -467,10 +474,13 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
                             "`fetch-depth: 0` on actions/checkout).")
         if found is not None and not found.shallow:
             ids = plan_ids(paths, memo)
-            doctype = config.doctype(config.default_type)
-            spec = next((s for s in doctype.tables if s.name == doctype.report.tasks), None) \
-                if doctype else None
-            prefixes = spec.prefixes if spec else ("T",)
+
+            def prefixes() -> tuple[str, ...]:
+                doctype = config.doctype(config.default_type)
+                spec = next((s for s in doctype.tables if s.name == doctype.report.tasks),
+                            None) if doctype else None
+                return spec.prefixes if spec else ("T",)
+
             if ids:
                 read_commits(index, _citing(root, since, found.head, memo), ids, prefixes)
                 if judged_since:
