@@ -480,8 +480,8 @@ def test_a_new_commit_and_a_changed_id_are_seen_though_remembered(tmp_path, monk
     assert "IP-77" in lint("plans/IP-1-retry-queue.md")[1]
 
 
-@pytest.mark.parametrize("damage", ["", "[", '{"format": 1, "ids": 3, "commits": []}',
-                                    '{"format": 1, "ids": {"x": [1, 2]}, '
+@pytest.mark.parametrize("damage", ["", "[", '{"format": 2, "ids": 3, "commits": []}',
+                                    '{"format": 2, "ids": {"x": [1, 2]}, '
                                     '"commits": {"head": "h", "query": "q", "found": [[1]]}}'])
 def test_a_damaged_trace_memo_is_ignored(tmp_path, monkeypatch, damage):
     traced_repo(tmp_path, monkeypatch)
@@ -498,3 +498,20 @@ def test_a_plan_fresh_when_its_ids_were_read_is_read_again(tmp_path, monkeypatch
     reads = count_reads(monkeypatch)
     lint("plans/IP-1-retry-queue.md")
     assert "plans/notes-x.md" in reads
+
+
+def test_trace_memo_entries_of_another_shape_are_read_again(tmp_path, monkeypatch):
+    traced_repo(tmp_path, monkeypatch)
+    settle()
+    cold = lint("plans/IP-1-retry-queue.md")
+    memo = Path(".planbook_cache") / "trace.json"
+    data = json.loads(memo.read_text())
+    assert len(data["ids"]) == 3
+    for stamp, _ids in data["ids"].values():
+        _ids[:] = [77]  # the stamp still right, the IDs not text
+    stamps = [stamp for stamp, _ in data["ids"].values()]
+    stamps[0].append(1)  # and one stamp too long
+    memo.write_text(json.dumps(data))
+    reads = count_reads(monkeypatch)
+    assert lint("plans/IP-1-retry-queue.md") == cold
+    assert len([r for r in reads if r.startswith("plans/")]) == 3

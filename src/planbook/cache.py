@@ -307,7 +307,7 @@ class TraceMemo:
     starts no `git log` while HEAD stays where it was (see `trace.gather`)."""
 
     FILE = "trace.json"
-    FORMAT = 1
+    FORMAT = 2  # 2: a plan's IDs are its file name's and its frontmatter's together
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -323,12 +323,18 @@ class TraceMemo:
         self.commits: dict = commits if isinstance(commits, dict) else {}
 
     def ids_of(self, path: str, info: os.stat_result) -> list[str] | None:
-        """The IDs remembered for the plan at `path` (absolute) with this very stat."""
+        """The IDs remembered for the plan at `path` (absolute) with this very stat: asked of
+        every plan on every traced run, so compared field by field, not as a new list."""
         entry = self.ids.get(path)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == file_stamp(info) \
-                and isinstance(entry[1], list) and all(isinstance(i, str) for i in entry[1]):
-            return entry[1]
-        return None
+        try:
+            stamp, ids = entry  # type: ignore[misc]
+            if stamp[0] != info.st_mtime_ns or stamp[1] != info.st_ctime_ns \
+                    or stamp[2] != info.st_size or stamp[3] != info.st_ino \
+                    or stamp[4] != info.st_dev or len(stamp) != 5:
+                return None
+        except (TypeError, ValueError, IndexError, KeyError):
+            return None
+        return ids if ids.__class__ is list and all(i.__class__ is str for i in ids) else None
 
     def put_ids(self, path: str, before: os.stat_result, after: os.stat_result,
                 ids: list[str]) -> None:

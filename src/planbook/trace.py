@@ -418,31 +418,31 @@ def plan_ids(paths, memo=None) -> set[str]:
     here = os.getcwd()
     for path in paths:
         path = str(path)
-        match = PLAN_ID.match(_stem(path))
-        if match:
-            found.add(match.group(0))
+        before = None
         if memo is not None:
             where = os.path.join(here, path)  # paths come normalised, as discover gives them
             try:
                 before = os.stat(path)
             except OSError:
-                continue  # read_file would say why; lint reports it
-            known = memo.ids_of(where, before)
+                pass  # read_file says why below; lint reports it
+            known = memo.ids_of(where, before) if before is not None else None
             if known is not None:
                 found.update(known)
                 continue
+        match = PLAN_ID.match(_stem(path))
+        ids = [match.group(0)] if match else []
         try:
             head = read_file(path)[:8192].decode("utf-8", "replace")
         except Unreadable:
+            found.update(ids)
             continue
-        declared = []
         if head.startswith("---"):
             end = head.find("\n---", 3)
-            declared = FRONT_ID.findall(head[:end] if end > 0 else head)
-            found.update(declared)
-        if memo is not None:
+            ids += FRONT_ID.findall(head[:end] if end > 0 else head)
+        found.update(ids)
+        if before is not None:
             try:
-                memo.put_ids(where, before, os.stat(path), declared)
+                memo.put_ids(where, before, os.stat(path), ids)
             except OSError:
                 pass
     return found
