@@ -219,8 +219,11 @@ def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch
         again = gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir))
     assert [c[3] for c in calls] == ["rev-parse"] and again == whole
     stamp = (memo_dir / "history.json").stat().st_mtime_ns
-    gitmeta.collect(repo, plans, HistoryMemo(memo_dir))  # nothing new: the file stays as it was
-    assert (memo_dir / "history.json").stat().st_mtime_ns == stamp
+    with monkeypatch.context() as patch:  # the next lint of every plan: answered by the memo
+        calls = spy_on_git(patch)
+        assert gitmeta.collect(repo, plans, HistoryMemo(memo_dir)) == whole
+    assert [c[3] for c in calls] == ["rev-parse"]
+    assert (memo_dir / "history.json").stat().st_mtime_ns == stamp  # nothing new: not written
     with open(repo / "plans" / "IP-2-export.md", "a") as handle:
         handle.write("more\n")
     git(repo, "commit", "-qam", "Edit two", author="Grace Hopper",
@@ -230,6 +233,12 @@ def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch
         got = gitmeta.collect_remembered(repo, plans[1:2], HistoryMemo(memo_dir))
     assert got == gitmeta.collect_few(repo, plans[1:2])
     assert [c for c in calls if "log" in c and not any(".." in a for a in c)] == []
+    # HEAD moved on, and the memo knows the plans only as of commits before: read again
+    with open(repo / "plans" / "IP-1-search.md", "a") as handle:
+        handle.write("more\n")
+    git(repo, "commit", "-qam", "Edit one", date="2025-08-01T10:00:00+00:00")
+    assert gitmeta.collect(repo, plans, HistoryMemo(memo_dir)) == gitmeta.collect(repo, plans)
+    assert gitmeta.collect(repo, plans)["plans/IP-1-search.md"].subject == "Edit one"
 
 
 def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkeypatch):

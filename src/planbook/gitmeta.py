@@ -57,12 +57,18 @@ def collect(root: str | os.PathLike, paths, memo=None, head: str | None = None
     has commits for. One `git log` process, whatever the number of paths. With `memo`
     (`cache.HistoryMemo`), what was found is remembered as of HEAD's commit (`head`, when
     the caller knows it), which the log then starts from: a commit made meanwhile is left to
-    the next run, not remembered as seen."""
+    the next run, not remembered as seen. When the memo knows every one of the paths as of
+    that very commit, it answers and git is not asked: a history as of a commit never
+    changes."""
     rel = git.relative(paths, root)
     if not rel:
         return {}
     if memo is not None and head is None:
         head = git.head(root)
+    if memo is not None and head:
+        known = _all_remembered(root, rel, memo, head)
+        if known is not None:
+            return known
     start = [head] if memo is not None and head else []
     code, out, _ = git.run(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}",
                            "--name-status", "-M", *start, "--", *git.pathspecs(rel, root))
@@ -72,6 +78,23 @@ def collect(root: str | os.PathLike, paths, memo=None, head: str | None = None
     if start:
         memo.remember(head, {os.path.realpath(os.path.join(root, path)):
                              found[path].to_dict() if path in found else None for path in rel})
+    return found
+
+
+def _all_remembered(root, rel: list[str], memo, head: str) -> dict[str, History] | None:
+    """The histories of `rel` as `memo` has them at `head`, or None unless it has each."""
+    where = {path: os.path.realpath(os.path.join(root, path)) for path in rel}
+    remembered = memo.known(where.values())
+    found: dict[str, History] = {}
+    for path, real in where.items():
+        commit, data = remembered.get(real, ("", None))
+        if commit != head:
+            return None
+        if data is not None:
+            history = _history_from(data)
+            if history is None:
+                return None  # an entry of another shape: read them all afresh
+            found[path] = history
     return found
 
 
