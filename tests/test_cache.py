@@ -507,11 +507,34 @@ def test_trace_memo_entries_of_another_shape_are_read_again(tmp_path, monkeypatc
     memo = Path(".planbook_cache") / "trace.json"
     data = json.loads(memo.read_text())
     assert len(data["ids"]) == 3
-    for stamp, _ids in data["ids"].values():
-        _ids[:] = [77]  # the stamp still right, the IDs not text
+    for _, ids in data["ids"].values():
+        ids[:] = [77]  # the stamp still right, the IDs not text
     stamps = [stamp for stamp, _ in data["ids"].values()]
     stamps[0].append(1)  # and one stamp too long
     memo.write_text(json.dumps(data))
     reads = count_reads(monkeypatch)
     assert lint("plans/IP-1-retry-queue.md") == cold
     assert len([r for r in reads if r.startswith("plans/")]) == 3
+
+
+def test_the_history_memo_of_a_few_plans_is_read_from_a_few_files(tmp_path, monkeypatch):
+    """A lint of every plan remembers thousands of histories; the hook after it, asking
+    about three plans, reads the three small files that hold them, not all of them."""
+    from planbook.cache import HistoryMemo
+
+    paths = [f"/repo/plans/IP-{n}-x.md" for n in range(2_000)]
+    HistoryMemo(tmp_path).remember("c0ffee", {p: {"created": p} for p in paths})
+    assert len(list((tmp_path / "history").glob("*.json"))) > 200  # of 256, by the hashes
+    opened = []
+    real = Path.read_text
+
+    def reading(self, *args, **kwargs):
+        opened.append(self.name)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", reading)
+    memo = HistoryMemo(tmp_path)
+    assert memo.known(paths[5:8]) == {p: ("c0ffee", {"created": p}) for p in paths[5:8]}
+    assert 1 <= len(opened) <= 3
+    assert memo.known(paths[:1] + ["/repo/plans/none.md"]) == \
+        {paths[0]: ("c0ffee", {"created": paths[0]})}

@@ -257,8 +257,10 @@ def test_staged_histories_are_remembered_and_read_from_the_commits_since(repo):
     git(repo, "add", "-A")
     first = findings(repo, "--staged")[0]
     assert first == findings(repo, "--staged", "--no-cache")[0]
-    memo = json.loads((repo / ".planbook_cache" / "history.json").read_text())
-    assert list(memo["entries"]) == [str((repo / "plans" / "IP-1-retry-queue.md").resolve())]
+    memo = [json.loads(part.read_text())
+            for part in (repo / ".planbook_cache" / "history").glob("*.json")]
+    assert [path for part in memo for path in part["entries"]] == \
+        [str((repo / "plans" / "IP-1-retry-queue.md").resolve())]
     commit(repo, "Edit the body", "2026-03-20T10:00:00+00:00")
     write(repo, "IP-1-retry-queue.md", plan(updated="2026-03-20").replace("webhooks", "hooks"))
     git(repo, "add", "-A")

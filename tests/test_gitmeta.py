@@ -218,12 +218,13 @@ def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch
         calls = spy_on_git(patch)
         again = gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir))
     assert [c[3] for c in calls] == ["rev-parse"] and again == whole
-    stamp = (memo_dir / "history.json").stat().st_mtime_ns
+    stamps = {part: part.stat().st_mtime_ns for part in (memo_dir / "history").iterdir()}
     with monkeypatch.context() as patch:  # the next lint of every plan: answered by the memo
         calls = spy_on_git(patch)
         assert gitmeta.collect(repo, plans, HistoryMemo(memo_dir)) == whole
     assert [c[3] for c in calls] == ["rev-parse"]
-    assert (memo_dir / "history.json").stat().st_mtime_ns == stamp  # nothing new: not written
+    assert {part: part.stat().st_mtime_ns  # nothing new: nothing written
+            for part in (memo_dir / "history").iterdir()} == stamps
     with open(repo / "plans" / "IP-2-export.md", "a") as handle:
         handle.write("more\n")
     git(repo, "commit", "-qam", "Edit two", author="Grace Hopper",
@@ -285,13 +286,17 @@ def test_remembered_histories_read_only_the_commits_since(repo, tmp_path, monkey
     git(repo, "commit", "-q", "--allow-empty", "-m", "Elsewhere", date="2025-08-01T10:00:00+00:00")
     assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
         gitmeta.collect_few(repo, plans)
-    (memo_dir / "history.json").write_text('{"format": 2, "entries": {"x": 1, "y": {"a": 1}}}')
+    parts = sorted((memo_dir / "history").glob("*.json"))
+    assert parts
+    for part in parts:
+        part.write_text('{"format": 3, "entries": {"x": 1, "y": {"a": 1}}}')
     assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
         gitmeta.collect_few(repo, plans)
-    memo = json.loads((memo_dir / "history.json").read_text())
-    for entry in memo["entries"].values():  # the right keys, values of the wrong types
-        if isinstance(entry, dict) and entry.get("history"):
-            entry["history"].update(created=5, authors="Ada")
-    (memo_dir / "history.json").write_text(json.dumps(memo))
+    for part in sorted((memo_dir / "history").glob("*.json")):
+        memo = json.loads(part.read_text())
+        for entry in memo["entries"].values():  # the right keys, values of the wrong types
+            if isinstance(entry, dict) and entry.get("history"):
+                entry["history"].update(created=5, authors="Ada")
+        part.write_text(json.dumps(memo))
     assert gitmeta.collect_remembered(repo, plans, HistoryMemo(memo_dir)) == \
         gitmeta.collect_few(repo, plans)

@@ -200,30 +200,39 @@ def findings_of(entry: dict) -> tuple[list[Finding], int] | None:
 
 
 class HistoryMemo:
-    """Plans' git histories as of a commit (`history.json` in the cache folder), so a later
-    run of `--staged` or `--changed-since` reads only the commits since that one (see
-    `gitmeta.collect_remembered`). A plan git has no commit for is remembered as such: for
-    a new plan, too, only the commits since are read."""
+    """Plans' git histories as of a commit, so a later run of `--staged` or `--changed-since`
+    reads only the commits since that one (see `gitmeta.collect_remembered`). A plan git has
+    no commit for is remembered as such: for a new plan, too, only the commits since are
+    read. Spread as the lint entries are, over `history/00.json` … `history/ff.json` by a
+    hash of each plan's real path, so a run about a few plans beside thousands reads a few
+    small files."""
 
-    FILE = "history.json"
-    FORMAT = 2  # its own: what it holds is as it was when the lint entries' keys changed
+    FOLDER = "history"
+    FORMAT = 3  # its own: 3 spread over a folder (2 was one history.json)
+    OLD_FILE = "history.json"
 
     def __init__(self, folder: Path):
         self.folder = folder
-        try:
-            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
-            entries = data.get("entries") if isinstance(data, dict) \
-                and data.get("format") == self.FORMAT else None
-        except (OSError, ValueError, UnicodeDecodeError):
-            entries = None
-        self.entries: dict = entries if isinstance(entries, dict) else {}
+        self._buckets: dict[str, dict] = {}
+
+    def _entries(self, bucket: str) -> dict:
+        if bucket not in self._buckets:
+            try:
+                data = json.loads((self.folder / self.FOLDER / f"{bucket}.json")
+                                  .read_text(encoding="utf-8"))
+                entries = data.get("entries") if isinstance(data, dict) \
+                    and data.get("format") == self.FORMAT else None
+            except (OSError, ValueError, UnicodeDecodeError):
+                entries = None
+            self._buckets[bucket] = entries if isinstance(entries, dict) else {}
+        return self._buckets[bucket]
 
     def known(self, paths) -> dict[str, tuple[str, dict | None]]:
         """path → (commit, its history as `History.to_dict` made it, or None) for the paths
         remembered."""
         out = {}
         for path in paths:
-            entry = self.entries.get(path)
+            entry = self._entries(_bucket_of(path)).get(path)
             if isinstance(entry, dict) and isinstance(entry.get("commit"), str) \
                     and (entry.get("history") is None or isinstance(entry["history"], dict)):
                 out[path] = (entry["commit"], entry["history"])
@@ -231,14 +240,20 @@ class HistoryMemo:
 
     def remember(self, commit: str, histories: dict[str, dict | None]) -> None:
         """Keep `histories` (path → history dict, or None for no commit) as of `commit`;
-        the file is written only when that changes what it holds."""
-        made = {path: {"commit": commit, "history": history}
-                for path, history in histories.items()}
-        if all(self.entries.get(path) == entry for path, entry in made.items()):
-            return
-        self.entries.update(made)
+        a file is written only when that changes what it holds."""
+        made: dict[str, dict] = {}
+        for path, history in histories.items():
+            made.setdefault(_bucket_of(path), {})[path] = {"commit": commit, "history": history}
         try:
-            write_json(self.folder, self.FILE, {"format": self.FORMAT, "entries": self.entries})
+            for bucket, entries in sorted(made.items()):
+                held = self._entries(bucket)
+                if all(held.get(path) == entry for path, entry in entries.items()):
+                    continue
+                held.update(entries)
+                write_json(self.folder, f"{self.FOLDER}/{bucket}.json",
+                           {"format": self.FORMAT, "entries": held})
+            if (self.folder / self.OLD_FILE).exists():
+                os.unlink(self.folder / self.OLD_FILE)  # an earlier version's, never read again
         except OSError:
             pass  # a read-only checkout: remember nothing
 
