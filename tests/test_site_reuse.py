@@ -3,6 +3,7 @@ only the pages whose sources changed rendered again (see `planbook.site.reuse`).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -159,6 +160,46 @@ def test_a_corrupt_cache_file_is_rendered_again(tmp_path, mkdocs):
     plugin = mkdocs(project, tmp_path / "two")
     assert "rules/FM001.md" in plugin.reuse.rendered["template"]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_entries_damaged_inside_a_whole_cache_file_are_rendered_again(tmp_path, mkdocs):
+    """The file reads as JSON, but a page's kept text is not what was written: not base64,
+    or base64 of bytes that do not decompress."""
+    project = make_project(tmp_path / "p", git=False)
+    mkdocs(project, tmp_path / "one")
+    cache = project / ".planbook_cache" / "site-pages.json"
+    data = json.loads(cache.read_text())
+    for number, entry in enumerate(data["entries"].values()):
+        for name in ("html", "content"):
+            if name in entry:
+                entry[name] = "not base64!" if number % 2 else "bm90IHpsaWI="
+    cache.write_text(json.dumps(data))
+    plugin = mkdocs(project, tmp_path / "two")
+    assert "rules/FM001.md" in plugin.reuse.rendered["template"]
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_the_pages_kept_for_the_next_build_are_held_compressed(tmp_path, mkdocs, monkeypatch):
+    """Every page carries the whole navigation: at thousands of plans the rule pages kept
+    for the next build are tens of megabytes as text, held until the build ends."""
+    from planbook.site import reuse
+
+    held = []
+    finish = reuse.Reuse.finish
+
+    def finishing(self):
+        held.extend(value for entry in self.disk_new.values()
+                    for name, value in entry.items() if name in ("html", "content"))
+        finish(self)
+
+    monkeypatch.setattr(reuse.Reuse, "finish", finishing)
+    project = make_project(tmp_path / "p", git=False)
+    mkdocs(project, tmp_path / "one")
+    assert len(held) > 40 and all(isinstance(value, bytes) for value in held)
+    cache = project / ".planbook_cache" / "site-pages.json"
+    kept = [entry for entry in json.loads(cache.read_text())["entries"].values()
+            if "html" in entry]
+    assert kept and all("<html" not in entry["html"] for entry in kept)
 
 
 def test_damaged_files_in_a_read_only_cache_folder_are_rendered_again(tmp_path, mkdocs):

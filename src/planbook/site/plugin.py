@@ -147,8 +147,10 @@ class PlanbookPlugin(BasePlugin[PlanbookConfig]):
                 html = restore(html, blocks, keep=later)
             except ValueError as exc:
                 raise PluginError(f"planbook: {page.file.src_uri}: {exc}") from None
-            if later:
-                self.unindexed[page.file.src_uri] = (blocks, set(range(len(blocks))) - later)
+            if later:  # kept until the page is written: only those blocks, not the others too
+                self.unindexed[page.file.src_uri] = (
+                    tuple(block if n in later else "" for n, block in enumerate(blocks)),
+                    set(range(len(blocks))) - later)
             page.present_anchor_ids = (page.present_anchor_ids or set()) | anchor_ids(blocks)
         if _ours(page) and _quiet(config):
             page.markdown = ""  # the title stays: MkDocs took it from the render

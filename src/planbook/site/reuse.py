@@ -23,6 +23,7 @@ compiled templates are kept with Jinja's own bytecode cache in the same folder.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-FORMAT = 1
+FORMAT = 2  # 2: a page's HTML kept compressed in the file too
 FILE = "site-pages.json"
 TEMPLATES = "templates"  # Jinja's bytecode cache, in the cache folder
 BUILTIN = frozenset({"abbr", "admonition", "attr_list", "codehilite", "def_list", "extra",
@@ -125,8 +126,16 @@ def nav_digest(nav) -> str:
 
 
 def _text(value: str | bytes) -> str:
-    """A page's text as kept: compressed in memory (`Reuse.kept_text`), plain in the file."""
-    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
+    """A page's text as kept (`Reuse.kept_text`): compressed in memory, and in the file
+    compressed and then written in base64."""
+    if isinstance(value, str):
+        value = base64.b64decode(value)
+    return zlib.decompress(value).decode("utf-8")
+
+
+def _stored(value: str | bytes) -> str:
+    """A kept text as the file holds it: base64 of the compressed bytes."""
+    return base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
 
 
 def _toc_tokens(toc) -> list:
@@ -180,21 +189,29 @@ class Reuse:
             except (OSError, ValueError, UnicodeDecodeError):
                 pass  # none yet, or one to rebuild
 
-    def kept_text(self, text: str) -> str | bytes:
-        """A rendered text as an entry keeps it: compressed for the rebuilds of a `mkdocs
-        serve`, plain when it is only held until the build writes it to disk."""
-        return zlib.compress(text.encode("utf-8"), 1) if self.keep_in_memory else text
+    def kept_text(self, text: str) -> bytes:
+        """A rendered text as an entry keeps it: compressed, whether for the rebuilds of a
+        `mkdocs serve` or until the build writes it to disk. Every page carries the whole
+        navigation, so at thousands of plans the pages kept are tens of megabytes as text,
+        a tenth of that compressed."""
+        return zlib.compress(text.encode("utf-8"), 1)
 
     def kept(self, page) -> bool:
         """Whether what this page renders is kept: by a `mkdocs serve`, or on disk."""
         return self.keep_in_memory or page.file.src_uri in self.on_disk
 
-    def _get(self, key: str, uri: str) -> dict | None:
+    def _get(self, key: str, uri: str) -> tuple[dict, dict[str, str]] | None:
+        """The entry kept under `key`, with its texts decoded; None when there is none, or
+        one that cannot be read (a damaged file): the page is rendered again."""
         entry = self.memory.get(key) or self.disk.get(key)
         if not isinstance(entry, dict):
             return None
+        try:
+            texts = {name: _text(entry[name]) for name in ("html", "content") if name in entry}
+        except (ValueError, TypeError, zlib.error):
+            return None
         self._keep(key, entry, uri)
-        return entry
+        return entry, texts
 
     def _keep(self, key: str, entry: dict, uri: str) -> None:
         if self.keep_in_memory:
@@ -215,12 +232,14 @@ class Reuse:
             page.render = counted
             return
         key = "md:" + _hash(self.digest, page.file.src_uri, page.url, markdown, held)
-        entry = self._get(key, page.file.src_uri)
-        if entry is not None and "content" in entry:
+        found = self._get(key, page.file.src_uri)
+        if found is not None and "content" in found[1]:
+            entry, texts = found
+
             def reused(config, files):
                 from mkdocs.structure.toc import get_toc
 
-                page.content = _text(entry["content"])
+                page.content = texts["content"]
                 page.toc = get_toc(entry["toc"])
                 page._title_from_render = entry["title"]
                 page.present_anchor_ids = set(entry["anchors"])
@@ -299,7 +318,7 @@ class Reuse:
         self.used = {}
         if self.folder is None or set(self.disk_new) <= set(self.disk):
             return  # nothing rendered that the file lacks
-        kept = {k: {name: _text(value) if name in ("html", "content") else value
+        kept = {k: {name: _stored(value) if name in ("html", "content") else value
                     for name, value in v.items()} for k, v in self.disk_new.items()}
         self.disk_new = {}
         from planbook.cache import write_json
@@ -336,10 +355,10 @@ class _Template:
     def render(self, context) -> str:
         reuse, page = self.reuse, self.page
         key = reuse.template_key(self.name, page, context)
-        entry = reuse._get(key, page.file.src_uri)
-        if entry is not None and "html" in entry:
+        found = reuse._get(key, page.file.src_uri)
+        if found is not None and "html" in found[1]:
             reuse.reused += 1
-            return _text(entry["html"])
+            return found[1]["html"]
         output = self.load().render(context)
         reuse.rendered["template"].append(page.file.src_uri)
         reuse._keep(key, {"html": reuse.kept_text(output)}, page.file.src_uri)
