@@ -18,7 +18,7 @@ LEADING_ID = re.compile(r"^[A-Za-z]+-(\d+(?:\.\d+)*)")
 PLAN_ID = re.compile(r"^[A-Za-z]+-\d+")  # a plan's ID at the start of its file name
 
 
-def _stem(path: str) -> str:
+def file_stem(path: str) -> str:
     """The file name without its last suffix, as `PurePosixPath(path).stem` has it."""
     name = path.replace("\\", "/").rstrip("/").rpartition("/")[2]
     dot = name.rfind(".")
@@ -28,7 +28,7 @@ def _stem(path: str) -> str:
 def names_of(path: str) -> list[str]:
     """The names another document may use for the one at `path`: its file stem and its
     leading ID (IP-12 for `IP-12-search.md`, back-100.1 for `back-100.1 - Setup.md`)."""
-    stem = _stem(path)
+    stem = file_stem(path)
     match = LEADING_ID.match(stem)
     return [stem, match.group(0)] if match and match.group(0) != stem else [stem]
 

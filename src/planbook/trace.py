@@ -411,7 +411,7 @@ def plan_ids(paths, memo=None) -> set[str]:
     """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
     text, without parsing the plan). With `memo` (`cache.TraceMemo`), a plan whose stat is as
     it was is not read again."""
-    from planbook.names import PLAN_ID, _stem
+    from planbook.names import PLAN_ID, file_stem
     from planbook.reading import Unreadable, read_file
 
     found: set[str] = set()
@@ -429,7 +429,7 @@ def plan_ids(paths, memo=None) -> set[str]:
             if known is not None:
                 found.update(known)
                 continue
-        match = PLAN_ID.match(_stem(path))
+        match = PLAN_ID.match(file_stem(path))
         ids = [match.group(0)] if match else []
         try:
             head = read_file(path)[:8192].decode("utf-8", "replace")
