@@ -59,6 +59,16 @@ def run_key(*parts: object) -> str:
     return cache_key(text.encode())
 
 
+def read_json(path: Path, format: int) -> dict:
+    """The JSON document at `path` when it is an object of this `format`; else an empty one
+    (missing, truncated, corrupt, another version's): what every cache file is read with."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == format else {}
+
+
 def _bucket_of(path: str) -> str:
     return cache_key(path.encode("utf-8", "surrogateescape"))[:2]
 
@@ -77,16 +87,8 @@ class Cache:
     def _entries(self, bucket: str) -> dict[str, dict]:
         found = self.buckets.get(bucket)
         if found is None:
-            found = {}
-            try:
-                data = json.loads((self.folder / FOLDER / f"{bucket}.json")
-                                  .read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("format") == FORMAT \
-                        and isinstance(data.get("entries"), dict):
-                    found = data["entries"]
-            except (OSError, ValueError, UnicodeDecodeError):
-                pass  # no cache yet, or one to rebuild
-            self.buckets[bucket] = found
+            entries = read_json(self.folder / FOLDER / f"{bucket}.json", FORMAT).get("entries")
+            found = self.buckets[bucket] = entries if isinstance(entries, dict) else {}
         return found
 
     def key(self, path: str, data: bytes, history: object = None) -> str:
@@ -217,13 +219,8 @@ class HistoryMemo:
 
     def _entries(self, bucket: str) -> dict:
         if bucket not in self._buckets:
-            try:
-                data = json.loads((self.folder / self.FOLDER / f"{bucket}.json")
-                                  .read_text(encoding="utf-8"))
-                entries = data.get("entries") if isinstance(data, dict) \
-                    and data.get("format") == self.FORMAT else None
-            except (OSError, ValueError, UnicodeDecodeError):
-                entries = None
+            entries = read_json(self.folder / self.FOLDER / f"{bucket}.json",
+                                self.FORMAT).get("entries")
             self._buckets[bucket] = entries if isinstance(entries, dict) else {}
         return self._buckets[bucket]
 
@@ -262,11 +259,11 @@ class FolderMemo:
     """The plan folders' listings (`folders.json` in the cache folder), so a lint of one plan
     beside thousands need not list them all to know the others' names.
 
-    A listing is reused while its folder's stat (modification and change times, inode,
-    device) is as it was, which an added, removed or renamed entry always changes. As for a
-    file's stat (`settled`), a listing is kept only when its folder had not changed for a
-    second before it was read. Symbolic links are kept by name and asked again each run:
-    where one points can change without its folder changing.
+    A listing is reused while its folder's stat (`file_stamp`) is as it was, which an added,
+    removed or renamed entry always changes. As for a file (`settled`), a listing is kept
+    only when its folder did not change while it was read, nor in the second before.
+    Symbolic links are kept by name and asked again each run: where one points can change
+    without its folder changing.
     """
 
     FILE = "folders.json"
@@ -275,12 +272,7 @@ class FolderMemo:
     def __init__(self, folder: Path):
         self.folder = folder
         self.changed = False
-        try:
-            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
-            listings = data.get("folders") if isinstance(data, dict) \
-                and data.get("format") == self.FORMAT else None
-        except (OSError, ValueError, UnicodeDecodeError):
-            listings = None
+        listings = read_json(folder / self.FILE, self.FORMAT).get("folders")
         self.listings: dict = listings if isinstance(listings, dict) else {}
 
     def get(self, real: str, info: os.stat_result) -> tuple[list[str], list[str], list[str]] | None:
@@ -288,22 +280,19 @@ class FolderMemo:
         when the folder is as it was listed; else None."""
         listing = self.listings.get(real)
         if not (isinstance(listing, list) and len(listing) == 4
-                and listing[0] == [info.st_mtime_ns, info.st_ctime_ns, info.st_ino,
-                                   info.st_dev]
+                and listing[0] == file_stamp(info)
                 and all(isinstance(part, list) and all(isinstance(name, str) for name in part)
                         for part in listing[1:])):
             return None
         return listing[1], listing[2], listing[3]
 
-    def put(self, real: str, info: os.stat_result, started_ns: int, files: list[str],
-            links: list[str], folders: list[str]) -> None:
-        """Remember a listing begun at `started_ns` (time.time_ns) of the folder whose stat,
-        taken before it, is `info`."""
-        if started_ns - max(info.st_mtime_ns, info.st_ctime_ns) <= 1_000_000_000:
-            return  # changed just now: a change within the same tick would not show
-        self.listings[real] = [[info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev],
-                               files, links, folders]
-        self.changed = True
+    def put(self, real: str, before: os.stat_result, after: os.stat_result,
+            files: list[str], links: list[str], folders: list[str]) -> None:
+        """Remember the listing of the folder at `real` read between these two stats of it,
+        when it had settled."""
+        if settled(before, after):
+            self.listings[real] = [file_stamp(after), files, links, folders]
+            self.changed = True
 
     def save(self) -> None:
         if not self.changed:
@@ -327,29 +316,18 @@ class TraceMemo:
     def __init__(self, folder: Path):
         self.folder = folder
         self.changed = False
-        try:
-            data = json.loads((folder / self.FILE).read_text(encoding="utf-8"))
-            if not (isinstance(data, dict) and data.get("format") == self.FORMAT):
-                data = {}
-        except (OSError, ValueError, UnicodeDecodeError):
-            data = {}
+        data = read_json(folder / self.FILE, self.FORMAT)
         ids, commits = data.get("ids"), data.get("commits")
         self.ids: dict = ids if isinstance(ids, dict) else {}
         self.commits: dict = commits if isinstance(commits, dict) else {}
 
     def ids_of(self, path: str, info: os.stat_result) -> list[str] | None:
-        """The IDs remembered for the plan at `path` (absolute) with this very stat: asked of
-        every plan on every traced run, so compared field by field, not as a new list."""
+        """The IDs remembered for the plan at `path` (absolute) with this very stat."""
         entry = self.ids.get(path)
-        try:
-            stamp, ids = entry  # type: ignore[misc]
-            if stamp[0] != info.st_mtime_ns or stamp[1] != info.st_ctime_ns \
-                    or stamp[2] != info.st_size or stamp[3] != info.st_ino \
-                    or stamp[4] != info.st_dev or len(stamp) != 5:
-                return None
-        except (TypeError, ValueError, IndexError, KeyError):
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_stamp(info)):
             return None
-        return ids if ids.__class__ is list and all(i.__class__ is str for i in ids) else None
+        ids = entry[1]
+        return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
 
     def put_ids(self, path: str, before: os.stat_result, after: os.stat_result,
                 ids: list[str]) -> None:

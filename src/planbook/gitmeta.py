@@ -65,37 +65,39 @@ def collect(root: str | os.PathLike, paths, memo=None, head: str | None = None
         return {}
     if memo is not None and head is None:
         head = git.head(root)
-    if memo is not None and head:
-        known = _all_remembered(root, rel, memo, head)
-        if known is not None:
-            return known
     start = [head] if memo is not None and head else []
+    if start:
+        # remembered by real location: the same plan, from whichever folder planbook runs
+        where = {path: os.path.realpath(os.path.join(root, path)) for path in rel}
+        known = _remembered(memo, where)
+        if len(known) == len(rel) and all(commit == head for commit, _ in known.values()):
+            return {path: history for path, (_, history) in known.items()
+                    if history is not None}
     code, out, _ = git.run(root, "log", "-z", "--relative", f"--format={LOG_FORMAT}",
                            "--name-status", "-M", *start, "--", *git.pathspecs(rel, root))
     if code != 0:
         return {}
     found = parse_log(out.decode("utf-8", "replace"), set(rel))
     if start:
-        memo.remember(head, {os.path.realpath(os.path.join(root, path)):
-                             found[path].to_dict() if path in found else None for path in rel})
+        memo.remember(head, {where[path]: found[path].to_dict() if path in found else None
+                             for path in rel})
     return found
 
 
-def _all_remembered(root, rel: list[str], memo, head: str) -> dict[str, History] | None:
-    """The histories of `rel` as `memo` has them at `head`, or None unless it has each."""
-    where = {path: os.path.realpath(os.path.join(root, path)) for path in rel}
+def _remembered(memo, where: dict[str, str]) -> dict[str, tuple[str, History | None]]:
+    """path → (the commit it is remembered as of, its history then, or None for no commit),
+    for the paths (each with its real location) that `memo` holds in a shape it can read."""
     remembered = memo.known(where.values())
-    found: dict[str, History] = {}
+    known: dict[str, tuple[str, History | None]] = {}
     for path, real in where.items():
-        commit, data = remembered.get(real, ("", None))
-        if commit != head:
-            return None
-        if data is not None:
-            history = _history_from(data)
-            if history is None:
-                return None  # an entry of another shape: read them all afresh
-            found[path] = history
-    return found
+        if real not in remembered:
+            continue
+        commit, data = remembered[real]
+        history = None if data is None else _history_from(data)
+        if data is not None and history is None:
+            continue  # an entry of another shape: read the plan's history afresh
+        known[path] = (commit, history)
+    return known
 
 
 def parse_log(out: str, wanted: set[str] | dict[str, str],
@@ -205,16 +207,7 @@ def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = 
         return collect_few(root, paths, one_by_one)
     # remembered by real location: the same plan, from whichever folder planbook runs
     where = {path: os.path.realpath(os.path.join(root, path)) for path in rel}
-    remembered = memo.known(where.values())
-    known: dict[str, tuple[str, History | None]] = {}
-    for path in rel:
-        if where[path] not in remembered:
-            continue
-        commit, data = remembered[where[path]]
-        history = None if data is None else _history_from(data)
-        if data is not None and history is None:
-            continue  # an entry of another shape: read the plan's history afresh
-        known[path] = (commit, history)
+    known = _remembered(memo, where)
     groups: dict[str, list[str]] = {}
     for path, (commit, _) in known.items():
         groups.setdefault(commit, []).append(path)

@@ -12,7 +12,6 @@ import itertools
 import os
 import re
 import stat
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,8 +27,8 @@ if TYPE_CHECKING:
     from planbook.facts import PlanFacts
     from planbook.model import Plan, Suppression
 
-# The parser (and YAML and mistune with it) and hashlib are imported where a plan is parsed
-# or a digest made: a run the cache answers needs neither.
+# The parser (and YAML and mistune with it) is imported where a plan is parsed: a run the
+# cache answers needs none of it.
 
 LINE_REF = re.compile(r"\bline \d+")
 
@@ -139,13 +138,12 @@ def _listing(folder: str, real: str, memo) -> tuple[list[str], list[str], list[s
     links), each by name in name order; None when it cannot be listed."""
     if memo is not None:
         try:
-            info = os.stat(folder)
+            before = os.stat(folder)
         except OSError:
             return None
-        known = memo.get(real, info)
+        known = memo.get(real, before)
         if known is not None:
             return known
-        started = time.time_ns()
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -168,7 +166,10 @@ def _listing(folder: str, real: str, memo) -> tuple[list[str], list[str], list[s
         elif name.endswith(".md"):
             files.append(name)
     if memo is not None:
-        memo.put(real, info, started, files, links, folders)
+        try:
+            memo.put(real, before, os.stat(folder), files, links, folders)
+        except OSError:
+            pass  # gone since: listed once, not remembered
     return files, links, folders
 
 
@@ -684,7 +685,10 @@ def run(request: Request, config: Config) -> Run:
     if on_stdin and (request.since or request.staged):
         raise LintError("--stdin cannot be combined with --changed-since or --staged")
     spellings: list[str] = []  # every name a plan was found by, aliases too
-    memo = _folder_memo(config, request)
+    from planbook.cache import FolderMemo
+
+    folder = _cache_folder(config, request)
+    memo = FolderMemo(folder) if folder is not None else None
     try:
         files = [] if on_stdin else discover(list(request.paths), config, spellings, memo)
         enabled = enabled_codes(config, request.select, request.ignore)
@@ -758,11 +762,13 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         out.linted = list(files)
         return
     from planbook import changes
+    from planbook.cache import HistoryMemo
 
+    folder = _cache_folder(config, request)
     try:
         chosen = changes.select(files, staged=request.staged, since=request.since,
                                 history=history, today=today(), parse=_parse_earlier,
-                                memo=_history_memo(config, request))
+                                memo=HistoryMemo(folder) if folder is not None else None)
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
     if chosen.notice:
@@ -813,12 +819,10 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
             or history and maybe_repository(".")):
         return None  # no commits, test files or results to read: the rules have nothing
     from planbook import trace
+    from planbook.cache import TraceMemo
 
-    memo = None
-    if request.cache and config.cache_dir:
-        from planbook.cache import TraceMemo
-
-        memo = TraceMemo(config.root / config.cache_dir)
+    folder = _cache_folder(config, request)
+    memo = TraceMemo(folder) if folder is not None else None
     try:
         index = trace.gather(every, config, request.junit, history=history,
                              judged_since=request.since, memo=memo, repository=repository)
@@ -829,28 +833,18 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
     return index
 
 
-def _folder_memo(config: Config, request: Request):
-    """What the plan folders held when last listed, beside the lint cache; None without one."""
-    if not request.cache or not config.cache_dir:
-        return None
-    from planbook.cache import FolderMemo
-
-    return FolderMemo(config.root / config.cache_dir)
-
-
-def _history_memo(config: Config, request: Request):
-    """Where a run remembers plans' git histories, beside the lint cache; None without one."""
-    if not request.cache or not config.cache_dir:
-        return None
-    from planbook.cache import HistoryMemo
-
-    return HistoryMemo(config.root / config.cache_dir)
+def _cache_folder(config: Config, request: Request):
+    """Where the run's cache and its memos live (the lint entries, what the plan folders
+    held, the plans' git histories, the traceability index's reads); None when the run
+    asked for no cache or the config turns it off."""
+    return config.root / config.cache_dir if request.cache and config.cache_dir else None
 
 
 def _open_cache(config: Config, request: Request, linter: Linter):
     """The run's cache, keyed on everything every plan's findings depend on; None when the
     run asked for none or the config turns it off."""
-    if not request.cache or not config.cache_dir:
+    folder = _cache_folder(config, request)
+    if folder is None:
         return None
     from planbook.cache import Cache, run_key
 
@@ -859,7 +853,7 @@ def _open_cache(config: Config, request: Request, linter: Linter):
     key = run_key(repr(config), sorted(linter.enabled), str(linter.today),
                   [(name, repr(d), d.template_text) for name, d in sorted(team.items())],
                   index.digest() if index is not None else None)
-    return Cache(config.root / config.cache_dir, key)
+    return Cache(folder, key)
 
 
 def _merge(out: Run, result: Result) -> None:

@@ -181,13 +181,10 @@ class Reuse:
         self.rendered, self.reused = {"markdown": [], "template": []}, 0
         self.disk = {}
         if folder is not None and on_disk:
-            try:
-                data = json.loads((folder / FILE).read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("format") == FORMAT and \
-                        isinstance(data.get("entries"), dict):
-                    self.disk = data["entries"]
-            except (OSError, ValueError, UnicodeDecodeError):
-                pass  # none yet, or one to rebuild
+            from planbook.cache import read_json
+
+            entries = read_json(folder / FILE, FORMAT).get("entries")  # none yet: {}
+            self.disk = entries if isinstance(entries, dict) else {}
 
     def kept_text(self, text: str) -> bytes:
         """A rendered text as an entry keeps it: compressed, whether for the rebuilds of a
