@@ -200,3 +200,26 @@ def test_a_cached_plan_learns_of_a_new_plan_with_its_id(in_tmp, clean):
     (plans / "IP-7-export.md").write_text(clean, encoding="utf-8")
     assert [name for name, *_ in lint(in_tmp, "--select", "GT006")] == [
         "IP-7-export.md", "IP-7-retry-queue.md"]
+
+
+def test_a_folder_outside_the_project_is_linted_as_its_own(tmp_path, monkeypatch, clean):
+    """Linted from inside a project, another project's plans are not this one's: an IP-7
+    there shares no ID with the IP-7 here, and names none of this project's plans."""
+    project, other = tmp_path / "project", tmp_path / "other"
+    for root, name in ((project, "IP-7-retry-queue.md"), (other, "IP-7-export.md")):
+        (root / "plans").mkdir(parents=True)
+        (root / "plans" / name).write_text(clean, encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.planbook]\npaths = ["plans"]\n')
+    (project / "plans" / "IP-8-sync.md").write_text(
+        clean.replace('version: "1.0"\n', 'version: "1.0"\ndepends_on: [IP-7]\n'))
+    (other / "plans" / "IP-9-more.md").write_text(
+        clean.replace('version: "1.0"\n', 'version: "1.0"\ndepends_on: [IP-8]\n'))
+    monkeypatch.chdir(project)
+    assert [(name, code) for name, _, code, _ in lint(project, "--select", "GT004,GT006",
+                                                       "../other/plans")] == \
+        [("IP-9-more.md", "GT004")]  # IP-8 is this project's, not the other's
+    (project / "plans" / "ip-7-copy.md").write_text(clean, encoding="utf-8")
+    # a plan of the project, named on its own, still sees the others of the project
+    assert [(name, code) for name, _, code, _ in lint(project, "--select", "GT006",
+                                                       "plans/IP-7-retry-queue.md")] == \
+        [("IP-7-retry-queue.md", "GT006")]

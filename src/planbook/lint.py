@@ -699,8 +699,10 @@ def run(request: Request, config: Config) -> Run:
     if not on_stdin and not files and not request.paths:
         raise LintError(f"no plans found: {', '.join(config.paths)} does not exist here; "
                         "pass PATHS or set paths in [tool.planbook]")
-    every = _sorted_union(discover([], config, spellings, memo), files) if request.paths \
-        else files
+    # the configured plans are the others a plan names, and may share its ID with; a folder
+    # outside the project, linted from inside it, is another project's: its plans alone
+    every = _sorted_union(discover([], config, spellings, memo), files) \
+        if request.paths and _in_project(request.paths, config) else files
     if memo is not None:
         memo.save()
     names = plan_names(_sorted_union(every, spellings))
@@ -726,6 +728,12 @@ def run(request: Request, config: Config) -> Run:
 
         out.findings, out.hidden = baselines.apply(out.findings, known)
     return out
+
+
+def _in_project(paths, config: Config) -> bool:
+    """Whether any of the paths lies inside the folder the config governs."""
+    root = os.path.realpath(config.root)
+    return any(os.path.commonpath([root, os.path.realpath(path)]) == root for path in paths)
 
 
 def _sorted_union(*parts: list[str]) -> list[str]:
