@@ -127,6 +127,19 @@ def test_as_a_subprocess_and_as_a_module():
         assert proc.stderr == ""
 
 
+def test_the_command_freezes_what_start_up_made_out_of_garbage_collection():
+    """A full collection then walks only what the run itself makes (see cli.main)."""
+    child = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print(gc.get_freeze_count()))\n"
+             "from planbook.cli import main\n"
+             "sys.argv = ['planbook', 'rules']\n"
+             "main()\n")
+    proc = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.split()[-1]) > 10_000  # the modules, classes and functions
+
+
 def test_config_is_one_option_written_before_or_after_the_command(tmp_path):
     """`--config` is declared once, on the group; it may follow the command's name too."""
     (tmp_path / "team.toml").write_text('select = ["FM011"]\n', encoding="utf-8")

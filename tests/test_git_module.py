@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,27 @@ def test_run_without_git_answers_127_and_says_why(tmp_path, monkeypatch):
     assert gitmodule.repository(tmp_path) is None
 
 
+def test_started_questions_run_side_by_side_and_never_read_our_input(tmp_path):
+    # the first git waits for a file only the second one writes: answered one after the
+    # other, the first would wait out its whole loop
+    flag = tmp_path / "flag"
+    wait = ("!f() { i=0; while [ ! -e flag ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); "
+            "done; [ -e flag ] && echo seen; }; f")
+    first = gitmodule.start(tmp_path, "-c", f"alias.wait={wait}", "wait")
+    second = gitmodule.start(tmp_path, "-c", "alias.touch=!touch flag", "touch")
+    assert second.answer().code == 0 and flag.exists()
+    assert first.answer() == (0, b"seen\n", "")
+    # a question without input gets none: git never reads the stdin of a language server
+    child = ("import sys; from planbook import git; "
+             "sys.stdout.write(repr(git.start(sys.argv[1], '-c', 'alias.slurp=!cat', 'slurp')"
+             ".answer()))")
+    done = subprocess.run([sys.executable, "-c", child, str(tmp_path)], input="for the server",
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout == "Answer(code=0, out=b'', err='')", done.stderr
+    assert gitmodule.start(tmp_path, "hash-object", "--stdin", input=b"x").answer().out \
+        == gitmodule.run(tmp_path, "hash-object", "--stdin", input=b"x").out
+
+
 # -- repository, paths and pathspecs --------------------------------------------------------
 
 
@@ -179,13 +201,13 @@ def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo
     second = git(repo, "hash-object", "-w", "x.txt").strip()
     first = git(repo, "rev-parse", "HEAD:plans/IP-1-retry-queue.md").strip()
     calls = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     found = gitmodule.read_blobs(repo, [first, second, "f" * 40, first, ""])
     assert calls == ["cat-file"]
     assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
@@ -219,13 +241,13 @@ def test_files_at_reads_where_the_ref_and_head_meet(repo, monkeypatch):
     commit(repo, "Main work", "2026-03-11T10:00:00+00:00")
     git(repo, "switch", "-q", "feature")
     calls = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     monkeypatch.chdir(repo)
     paths = ["plans/IP-1-retry-queue.md", "./plans/IP-2-new.md"]
     # the merge base holds plan 1 as first committed, and no plan 2

@@ -231,13 +231,13 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
     for n in range(2, 40, 3):
         edit_body(repo, f"IP-{n}-plan.md")
     calls = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])  # git -C DIR <command>
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     monkeypatch.chdir(repo)
     monkeypatch.setattr(gitmeta, "FEW", 10)  # more plans than that: the folders' history
     paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))

@@ -28,15 +28,15 @@ def git(repo, *args, author="Ada Lovelace", date="2025-01-01T10:00:00+00:00"):
 
 
 def spy_on_git(monkeypatch) -> list:
-    """Every command line given to subprocess.run from now on (git's, in these tests)."""
+    """Every command line given to subprocess.Popen from now on (git's, in these tests)."""
     calls = []
-    real = subprocess.run
+    real = subprocess.Popen
 
     def spy(args, *rest, **kwargs):
         calls.append(args)
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     return calls
 
 

@@ -125,8 +125,17 @@ UNCHECKED_NOTICE = (
 def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
             today: dt.date | None, parse, memo) -> Selection:
     today = today or dt.date.today()
+    wanted = {_posix(p): p for p in candidates}
+    specs = git.pathspecs(list(wanted))
+    # what changed is asked beside where the repository is: neither waits for the other
+    asked = git.start(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--relative",
+                      "--ignore-submodules=none", "--", *specs) if staged else \
+        git.start(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative", "HEAD", "--",
+                  *specs) if history and not since else None
     found = git.repository(".")
     if found is None:
+        if asked is not None:
+            asked.answer()
         if staged or since:
             raise GitError(f"{'--staged' if staged else '--changed-since'} needs a git "
                            "repository, and this folder is not in one")
@@ -137,8 +146,6 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     filters = git.changed_path_filters(found.common_dir)
     walk = _Walk(candidates, filters, memo, found.head) \
         if history and not shallow and not (staged or since) else None
-    wanted = {_posix(p): p for p in candidates}
-    specs = git.pathspecs(list(wanted))
     result = Selection(repository=found)
     uncommitted: set[str] = set()
     worktree: dict[str, str] = {}  # `git status` code by path, with --changed-since
@@ -166,16 +173,14 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
                 changes.append(Change("A", rel, rel, "", ""))
         against = since
     elif staged:
-        code, out, err = git.run(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev",
-                                 "--relative", "--ignore-submodules=none", "--", *specs)
+        code, out, err = asked.answer()
         if code != 0:
             raise GitError(f"--staged: {err.strip() or 'git diff --cached failed'}")
         changes = git.parse_raw(out)
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     elif history:
-        code, out, _ = git.run(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative",
-                               "HEAD", "--", *specs)
+        code, out, _ = asked.answer()
         changes = git.parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
         uncommitted = {c.path for c in changes}
         against = "HEAD"

@@ -58,16 +58,48 @@ class Change:
 def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answer:
     """Run git in `root`. Never raises: a missing git, or one that times out, answers
     MISSING with the reason as its error text."""
+    return start(root, *args, input=input).answer()
+
+
+def start(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Running:
+    """Start git in `root` and go on: `answer()` waits for it, as `run` would have. Two
+    questions whose arguments do not depend on each other's answers are asked at once, and
+    both git processes start up side by side."""
     import subprocess  # here: a lint outside any repository never needs it
 
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], input=input, capture_output=True,
-            timeout=TIMEOUT, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
+        proc = subprocess.Popen(
+            ["git", "-C", str(root), *args], stdin=subprocess.PIPE if input is not None else
+            subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        return Answer(MISSING, b"", str(exc))
-    return Answer(proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace"))
+        return Running(None, input, str(exc))
+    return Running(proc, input)
+
+
+class Running:
+    """A git process `start` started; `answer()` waits for its answer (once)."""
+
+    def __init__(self, proc, input: bytes | None, error: str = "") -> None:
+        self.proc, self.input, self.error = proc, input, error
+
+    def answer(self) -> Answer:
+        import subprocess
+
+        if self.proc is None:
+            return Answer(MISSING, b"", self.error)
+        with self.proc:
+            try:
+                out, err = self.proc.communicate(self.input, timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                self.proc.kill()
+                self.proc.communicate()
+                return Answer(MISSING, b"", str(exc))
+            except BaseException:  # a stop (SystemExit from a signal) ends git too
+                self.proc.kill()
+                raise
+        return Answer(self.proc.returncode, out, err.decode("utf-8", "replace"))
 
 
 def maybe_repository(root: str | os.PathLike = ".") -> bool:
