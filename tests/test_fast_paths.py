@@ -10,7 +10,7 @@ from mistune.block_parser import BlockParser
 
 from conftest import require_corpus
 from generators import PROFILE, corpus_texts, mutated
-from planbook import edits, parse
+from planbook import edits, names, parse
 
 require_corpus(module=True)
 TEXTS = corpus_texts()
@@ -148,3 +148,16 @@ def test_what_changed_once_for_both_rules_is_what_each_found_alone(text, edited)
     for body_only in (False, True, False):
         assert edits.what_changed(before, after, body_only) == \
             _changes_the_long_way(before, after, body_only)
+
+
+NAME_PARTS = ["IP-1", "IP-12", "ip-1", "IP-1.2", "IP-1²", "IP-1٣", "IP-", "ADR-7", "back-100.1",
+              "-", " - ", "x", ".md", ".", "/", "\\", "plans/", "É", "ß", "1", "0", "-a"]
+
+
+@settings(PROFILE, max_examples=500)
+@given(st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=6).map("".join),
+       st.sampled_from(["ip-1", "ip-12", "ip-1.2", "adr-7", "back-100.1", "x"]))
+def test_the_quick_look_at_a_name_never_leaves_out_a_file_with_that_id(path, node):
+    """names.sharing_id asks the whole question only of the files _may_lead lets through."""
+    if names.Names().node_of(path) == node:
+        assert names._may_lead(path, node)

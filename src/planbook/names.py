@@ -40,6 +40,14 @@ def reference_key(entry: object) -> str:
     return re.sub(r"\.md$", "", name, flags=re.IGNORECASE).casefold()
 
 
+def _may_lead(path: str, node: str) -> bool:
+    """Whether `path`'s file name could start with the ID `node` (its leading ID, casefolded):
+    it starts so and no digit follows. Cheap, and true of every file whose node is `node`, so
+    a scan asks the whole question of few files: IP-1 is in the names of IP-10 to IP-1999."""
+    name = path.replace("\\", "/").rstrip("/").rpartition("/")[2].casefold()
+    return name.startswith(node) and not name[len(node):len(node) + 1].isdecimal()
+
+
 class Names:
     """Every document a reference may name, built from paths alone (no file is read).
 
@@ -108,7 +116,7 @@ class Names:
         else:
             self._scans += 1
             same = [p for p in self.paths
-                    if node in p.casefold() and self.node_of(p) == node]
+                    if node in p.casefold() and _may_lead(p, node) and self.node_of(p) == node]
         if len(same) < 2 and (not same or same[0] == path):
             return []
         real = os.path.realpath(path)
