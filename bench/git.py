@@ -67,11 +67,10 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
     """Git processes and seconds for history of every plan, in each selection mode."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from planbook import changes
-    from planbook import git as gitmodule
     from planbook.parse import parse_bytes
 
     rel = [str(p.relative_to(root)) for p in paths]
-    real = subprocess.run
+    real = subprocess.Popen  # every git process starts here (git.start)
     calls: list[str] = []
 
     def spy(args, *rest, **kwargs):
@@ -81,7 +80,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
     out = []
     cwd = os.getcwd()
     os.chdir(root)
-    gitmodule.subprocess.run = spy
+    subprocess.Popen = spy
     try:
         for mode, kwargs in (("history", {}), ("staged", {"staged": True}),
                              ("since main", {"since": "main"})):
@@ -90,7 +89,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
             changes.select(rel, history=True, parse=parse_bytes, **kwargs)
             out.append((f"{mode}: {' '.join(calls)}", len(calls), time.perf_counter() - start))
     finally:
-        gitmodule.subprocess.run = real
+        subprocess.Popen = real
         os.chdir(cwd)
     return out
 
