@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from gitrepo import PLANBOOK, commit, env, git, make_repo, plan, write
-from planbook import fix, parse, reading  # noqa: F401 - fix imported first: see `parses`
+from planbook import fix, parse, reading, trace  # noqa: F401 - fix first: see `parses`
 from planbook import lint as lint_module
 from planbook.cache import FORMAT
 from planbook.cli import cli
@@ -480,8 +480,8 @@ def test_a_new_commit_and_a_changed_id_are_seen_though_remembered(tmp_path, monk
     assert "IP-77" in lint("plans/IP-1-retry-queue.md")[1]
 
 
-@pytest.mark.parametrize("damage", ["", "[", '{"format": 2, "ids": 3, "commits": []}',
-                                    '{"format": 2, "ids": {"x": [1, 2]}, '
+@pytest.mark.parametrize("damage", ["", "[", '{"format": 3, "tree": 3, "commits": []}',
+                                    '{"format": 3, "tree": {"ids": {"x": [1, 2]}}, '
                                     '"commits": {"head": "h", "query": "q", "found": [[1]]}}'])
 def test_a_damaged_trace_memo_is_ignored(tmp_path, monkeypatch, damage):
     traced_repo(tmp_path, monkeypatch)
@@ -490,31 +490,94 @@ def test_a_damaged_trace_memo_is_ignored(tmp_path, monkeypatch, damage):
     assert lint("plans/IP-1-retry-queue.md") == cold
 
 
-def test_a_plan_fresh_when_its_ids_were_read_is_read_again(tmp_path, monkeypatch):
-    """Written within the last second, a plan's stat may not show a change made in the same
-    tick: its IDs are not remembered until it has settled."""
-    traced_repo(tmp_path, monkeypatch)
-    lint("plans/IP-1-retry-queue.md")
+def test_committed_plans_take_their_ids_from_heads_tree_with_no_wait(tmp_path, monkeypatch):
+    """Matched to HEAD's blobs by their names, the committed plans are known at once: no stat
+    of theirs needs to settle first. A plan edited since is read on every run."""
+    repo = traced_repo(tmp_path, monkeypatch)
+    cold = lint("plans/IP-1-retry-queue.md")
     reads = count_reads(monkeypatch)
+    assert lint("plans/IP-1-retry-queue.md") == cold
+    assert [r for r in reads if r != "plans/IP-1-retry-queue.md"] == []
+    tree = json.loads((Path(".planbook_cache") / "trace.json").read_text())["tree"]
+    assert tree["ids"] == {"plans/IP-1-retry-queue.md": ["IP-1"],
+                           "plans/IP-2-other.md": ["IP-2"], "plans/notes-x.md": ["IP-77"]}
+    path = repo / "plans" / "notes-x.md"
+    path.write_text(path.read_text().replace('id: "IP-77"', 'id: "IP-78"'))
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Docs (IP-78 T-1)")
+    expected = lint("--no-cache", "plans/IP-1-retry-queue.md")
+    assert "IP-78" not in expected[1]  # cited by the id it declares now: no unknown plan
+    for _ in range(2):
+        reads.clear()
+        assert lint("plans/IP-1-retry-queue.md") == expected
+        assert "plans/notes-x.md" in reads and "plans/IP-2-other.md" not in reads
+
+
+def test_changed_since_knows_the_plans_edited_since_head_by_git_status(tmp_path, monkeypatch):
+    repo = traced_repo(tmp_path, monkeypatch)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Docs (IP-78 T-1)")
+    lint("--changed-since", "HEAD~1")
+    path = repo / "plans" / "notes-x.md"
+    path.write_text(path.read_text().replace('id: "IP-77"', 'id: "IP-78"'))
+    # the plan that carries citations of no plan, linted as it changed
+    home = repo / "plans" / "IP-1-retry-queue.md"
+    home.write_text(home.read_text() + "\nMore.\n")
+    expected = lint("--no-cache", "--changed-since", "HEAD~1")
+    assert "plans/IP-1-retry-queue.md" in expected[1] and "IP-78" not in expected[1]
+    reads = count_reads(monkeypatch)
+    assert lint("--changed-since", "HEAD~1") == expected
+    assert "plans/IP-2-other.md" not in reads
+
+
+def test_a_new_commit_reads_only_the_plans_it_changed(tmp_path, monkeypatch):
+    repo = traced_repo(tmp_path, monkeypatch)
     lint("plans/IP-1-retry-queue.md")
-    assert "plans/notes-x.md" in reads
+    (repo / "plans" / "IP-2-other.md").write_text(plan(title='"Other, renamed"'))
+    commit(repo, "Rename (IP-2 T-1)")
+    expected = lint("--no-cache", "plans/IP-1-retry-queue.md")
+    reads = count_reads(monkeypatch)
+    assert lint("plans/IP-1-retry-queue.md") == expected
+    assert sorted(set(reads) - {"plans/IP-1-retry-queue.md"}) == ["plans/IP-2-other.md"]
+
+
+def test_plans_git_has_no_commit_of_are_known_by_their_stat_when_many(tmp_path, monkeypatch):
+    """Beyond a few, the plans HEAD's tree does not hold are remembered by their stat; one
+    written within the last second is read again (a change in the same tick of the clock
+    could leave the stat as it was)."""
+    repo = traced_repo(tmp_path, monkeypatch)
+    monkeypatch.setattr(trace, "FEW_UNKNOWN", 0)
+    write(repo, "IP-9-new.md", plan().replace("---\n", '---\nid: "IP-90"\n', 1))
+    cold = lint("plans/IP-1-retry-queue.md")
+    reads = count_reads(monkeypatch)
+    assert lint("plans/IP-1-retry-queue.md") == cold
+    assert "plans/IP-9-new.md" in reads
+    settle()
+    lint("plans/IP-1-retry-queue.md")
+    reads.clear()
+    assert lint("plans/IP-1-retry-queue.md") == cold
+    assert "plans/IP-9-new.md" not in reads
+    more = json.loads((Path(".planbook_cache") / "trace-ids.json").read_text())
+    assert [ids for _, ids in more["stats"].values()] == [["IP-9", "IP-90"]]
 
 
 def test_trace_memo_entries_of_another_shape_are_read_again(tmp_path, monkeypatch):
-    traced_repo(tmp_path, monkeypatch)
+    repo = traced_repo(tmp_path, monkeypatch)
+    monkeypatch.setattr(trace, "FEW_UNKNOWN", 0)
+    write(repo, "IP-9-new.md", plan())
     settle()
     cold = lint("plans/IP-1-retry-queue.md")
-    memo = Path(".planbook_cache") / "trace.json"
+    memo, more = Path(".planbook_cache") / "trace.json", Path(".planbook_cache") / "trace-ids.json"
     data = json.loads(memo.read_text())
-    assert len(data["ids"]) == 3
-    for _, ids in data["ids"].values():
-        ids[:] = [77]  # the stamp still right, the IDs not text
-    stamps = [stamp for stamp, _ in data["ids"].values()]
-    stamps[0].append(1)  # and one stamp too long
+    assert len(data["tree"]["ids"]) == 3
+    for ids in data["tree"]["ids"].values():
+        ids[:] = [77]  # the IDs not text
     memo.write_text(json.dumps(data))
+    stats = json.loads(more.read_text())
+    [(stamp, ids)] = stats["stats"].values()
+    stamp.append(1)  # a stamp too long
+    more.write_text(json.dumps(stats))
     reads = count_reads(monkeypatch)
     assert lint("plans/IP-1-retry-queue.md") == cold
-    assert len([r for r in reads if r.startswith("plans/")]) == 3
+    assert len({r for r in reads if r.startswith("plans/")}) == 4
 
 
 def test_the_history_memo_of_a_few_plans_is_read_from_a_few_files(tmp_path, monkeypatch):

@@ -305,36 +305,75 @@ class FolderMemo:
 
 
 class TraceMemo:
-    """What the traceability index read last time (`trace.json` in the cache folder): each
-    plan's IDs by the plan file's stat, as `settled` allows, and the commits that cite IDs
-    by the commit HEAD named. A warm run in a repository then reads no plan for its IDs and
-    starts no `git log` while HEAD stays where it was (see `trace.gather`)."""
+    """What the traceability index read last time, so that a warm run in a repository reads
+    no plan for its IDs and starts no `git log` while HEAD stays where it was (see
+    `trace.plan_ids` and `trace.gather`).
+
+    `trace.json`, read on every traced run: the commits that cite IDs, by the commit HEAD
+    named, and the IDs of the plans as HEAD's tree holds them, by that commit and the folders
+    listed. `trace-ids.json`, read only when those do not answer: each blob's IDs, by the
+    blob's name (so a new commit reads only the plans it changed), and the IDs of plans git
+    has no commit of, by the file's stat (as `settled` allows)."""
 
     FILE = "trace.json"
-    FORMAT = 2  # 2: a plan's IDs are its file name's and its frontmatter's together
+    FORMAT = 3  # 3: the IDs of HEAD's tree, beside the commits; the rest in trace-ids.json
+    MORE = "trace-ids.json"
+    MORE_FORMAT = 1
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.changed = False
+        self.changed = self.more_changed = False
         data = read_json(folder / self.FILE, self.FORMAT)
-        ids, commits = data.get("ids"), data.get("commits")
-        self.ids: dict = ids if isinstance(ids, dict) else {}
+        commits, tree = data.get("commits"), data.get("tree")
         self.commits: dict = commits if isinstance(commits, dict) else {}
+        self.tree: dict = tree if isinstance(tree, dict) else {}
+        self._more: dict | None = None
+
+    def _loaded(self) -> dict:
+        if self._more is None:
+            data = read_json(self.folder / self.MORE, self.MORE_FORMAT)
+            self._more = {key: data[key] if isinstance(data.get(key), dict) else {}
+                          for key in ("blobs", "stats")}
+        return self._more
+
+    def tree_ids(self, head: str, where: str, folders: list[str]) -> dict | None:
+        """The IDs of each plan in HEAD's tree under `folders` (paths relative to `where`,
+        the working folder then), as put by `put_tree_ids` for this very commit."""
+        ids = self.tree.get("ids")
+        if self.tree.get("head") == head and self.tree.get("where") == where \
+                and self.tree.get("folders") == folders and isinstance(ids, dict):
+            return ids
+        return None
+
+    def put_tree_ids(self, head: str, where: str, folders: list[str], ids: dict) -> None:
+        made = {"head": head, "where": where, "folders": folders, "ids": ids}
+        if self.tree != made:
+            self.tree = made
+            self.changed = True
+
+    def blob_ids(self, blob: str) -> list[str] | None:
+        return _strings(self._loaded()["blobs"].get(blob))
+
+    def put_blob_ids(self, blob: str, ids: list[str]) -> None:
+        blobs = self._loaded()["blobs"]
+        if blobs.get(blob) != ids:
+            blobs[blob] = ids
+            self.more_changed = True
 
     def ids_of(self, path: str, info: os.stat_result) -> list[str] | None:
         """The IDs remembered for the plan at `path` (absolute) with this very stat."""
-        entry = self.ids.get(path)
+        entry = self._loaded()["stats"].get(path)
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_stamp(info)):
             return None
-        ids = entry[1]
-        return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
+        return _strings(entry[1])
 
     def put_ids(self, path: str, before: os.stat_result, after: os.stat_result,
                 ids: list[str]) -> None:
         """Remember the IDs read from `path` between these two stats, when it had settled."""
-        if settled(before, after) and self.ids.get(path) != [file_stamp(after), ids]:
-            self.ids[path] = [file_stamp(after), ids]
-            self.changed = True
+        stats = self._loaded()["stats"]
+        if settled(before, after) and stats.get(path) != [file_stamp(after), ids]:
+            stats[path] = [file_stamp(after), ids]
+            self.more_changed = True
 
     def commits_at(self, head: str, query: str) -> list[list[str]] | None:
         """The commits `query` found from `head` last time, as [sha, date, subject, body]."""
@@ -353,11 +392,18 @@ class TraceMemo:
             self.changed = True
 
     def save(self) -> None:
-        if not self.changed:
-            return
         try:
-            write_json(self.folder, self.FILE,
-                       {"format": self.FORMAT, "ids": self.ids, "commits": self.commits})
+            if self.changed:
+                write_json(self.folder, self.FILE, {"format": self.FORMAT,
+                                                    "commits": self.commits, "tree": self.tree})
+            if self.more_changed and self._more is not None:
+                write_json(self.folder, self.MORE, {"format": self.MORE_FORMAT, **self._more})
         except OSError:
             pass  # a read-only checkout: read them again each run
-        self.changed = False
+        self.changed = self.more_changed = False
+
+
+def _strings(value) -> list[str] | None:
+    """`value` when it is a list of strings, as IDs are remembered; else None."""
+    return value if isinstance(value, list) and all(isinstance(i, str) for i in value) \
+        else None

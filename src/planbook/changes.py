@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from planbook import git, gitmeta
 from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
@@ -67,6 +67,16 @@ class PlanHistory:
         return self._base
 
 
+class Committed(NamedTuple):
+    """What git said of the plans against HEAD's commit, for a reader that knows plans as
+    they were committed (the traceability index): a plan under `folders` that is in HEAD's
+    tree and not in `differ` is, on disk, as HEAD has it."""
+
+    head: str  # the commit
+    folders: tuple[str, ...]  # the pathspecs git compared, relative to the working folder
+    differ: frozenset[str]  # the paths under them that differ from HEAD, likewise relative
+
+
 @dataclass
 class Selection:
     """The outcome of asking git: what to lint, what was deleted, what history says."""
@@ -80,6 +90,7 @@ class Selection:
     # checked: folder → the command that checks them, run in that folder
     unchecked: dict[str, str] = field(default_factory=dict)
     repository: git.Repository | None = None  # where the run is, as git said; None outside
+    committed: Committed | None = None  # which plans differ from HEAD, when git was asked
 
 
 def _posix(path: str) -> str:
@@ -96,17 +107,19 @@ def _day(iso: str) -> dt.date | None:
 
 def select(candidates: list[str], *, staged: bool = False, since: str | None = None,
            history: bool = False, today: dt.date | None = None,
-           parse=None, memo=None) -> Selection:
+           parse=None, memo=None, others: list[str] = ()) -> Selection:
     """Ask git which of `candidates` (every plan in scope, display paths relative to the
     working folder) to lint and what history knows about them.
 
     With neither `staged` nor `since`, every candidate is linted and only the history is read.
     `parse(bytes, path) -> Plan` parses the earlier contents for the version rule. `memo`
     (a `cache.HistoryMemo`) remembers histories between runs, so that a few plans' history is
-    read only from the commits since the last run that read it.
+    read only from the commits since the last run that read it. `others` are the run's other
+    plans: with `history` alone, their folders are compared with HEAD too, for
+    `Selection.committed`.
     """
     result = _select(candidates, staged=staged, since=since, history=history, today=today,
-                     parse=parse, memo=memo)
+                     parse=parse, memo=memo, others=others)
     if result.unchecked:  # said first: it is about what this run did not look at
         option = "--staged" if staged else "--changed-since"
         told = [UNCHECKED_NOTICE.format(folder=folder, option=option, command=command)
@@ -123,10 +136,11 @@ UNCHECKED_NOTICE = (
 
 
 def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
-            today: dt.date | None, parse, memo) -> Selection:
+            today: dt.date | None, parse, memo, others) -> Selection:
     today = today or dt.date.today()
     wanted = {_posix(p): p for p in candidates}
-    specs = git.pathspecs(list(wanted))
+    compare_others = history and not (staged or since) and others
+    specs = git.pathspecs([*wanted, *map(_posix, others)] if compare_others else list(wanted))
     # what changed is asked beside where the repository is: neither waits for the other
     asked = git.start(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--relative",
                       "--ignore-submodules=none", "--", *specs) if staged else \
@@ -162,7 +176,11 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
             raise GitError(f"--changed-since {since}: {err.strip().splitlines()[-1]}"
                            if err.strip() else f"--changed-since {since}: git diff failed")
         changes = git.parse_raw(out)
-        codes = git.status(".", specs, "--ignore-submodules=none") or {}
+        status = git.status(".", specs, "--ignore-submodules=none")
+        codes = status or {}
+        if status is not None and found.head:
+            result.committed = Committed(found.head, tuple(specs), frozenset(
+                path[len(prefix):] for path in codes if path.startswith(prefix)))
         for path, letters in codes.items():
             if not path.startswith(prefix):
                 continue
@@ -182,6 +200,9 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     elif history:
         code, out, _ = asked.answer()
         changes = git.parse_raw(out) if code == 0 else []  # no HEAD yet: nothing to compare
+        if code == 0 and found.head:
+            result.committed = Committed(found.head, tuple(specs), frozenset(
+                {c.path for c in changes} | {c.old_path for c in changes}))
         uncommitted = {c.path for c in changes}
         against = "HEAD"
     else:

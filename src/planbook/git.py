@@ -336,18 +336,30 @@ def files_at(ref: str, paths: list[str], root: str | os.PathLike = ".") -> dict[
     code, base, _ = run(root, "merge-base", ref, "HEAD")
     rev = base.decode().strip() if code == 0 and base.strip() else out.decode().strip()
     wanted = {PurePosixPath(p).as_posix().removeprefix("./"): p for p in paths}
-    code, listing, err = run(root, "ls-tree", "-r", "-z", rev, "--",
-                             *pathspecs(list(wanted), root))
+    blobs = tree_blobs(root, rev, pathspecs(list(wanted), root))
+    if isinstance(blobs, str):
+        raise GitError(f"{ref}: {blobs}")
+    found = read_blobs(root, [blobs[p] for p in wanted if p in blobs])
+    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+
+
+def tree_blobs(root: str | os.PathLike, rev: str, specs: list[str], files_only: bool = False
+               ) -> dict[str, str] | str:
+    """The blobs of the tree at `rev` under `specs`: path (relative to `root`) → blob name;
+    with `files_only`, regular files alone, not symbolic links (whose blob is the link's
+    target, not what reading the path gives). Git's error text when it cannot list them.
+    One process (`git ls-tree`)."""
+    code, listing, err = run(root, "ls-tree", "-r", "-z", rev, "--", *specs)
     if code != 0:
-        raise GitError(f"{ref}: {err.strip() or 'git ls-tree failed'}")
+        return err.strip() or "git ls-tree failed"
     blobs: dict[str, str] = {}
     for entry in listing.decode("utf-8", "replace").split("\0"):
         meta, _, path = entry.partition("\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
+        if len(parts) == 3 and parts[1] == "blob" and (
+                not files_only or parts[0] in ("100644", "100755")):
             blobs[path] = parts[2]
-    found = read_blobs(root, [blobs[p] for p in wanted if p in blobs])
-    return {wanted[p]: found[blobs[p]] for p in wanted if p in blobs and blobs[p] in found}
+    return blobs
 
 
 # -- commit messages -------------------------------------------------------------------------

@@ -776,13 +776,14 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     try:
         chosen = changes.select(files, staged=request.staged, since=request.since,
                                 history=history, today=today(), parse=_parse_earlier,
-                                memo=HistoryMemo(folder) if folder is not None else None)
+                                memo=HistoryMemo(folder) if folder is not None else None,
+                                others=every)
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
     if chosen.notice:
         out.notices.append(chosen.notice)
     # once git has checked the ref, and where the repository is
-    index = _trace_index(config, request, enabled, every, chosen.repository)
+    index = _trace_index(config, request, enabled, every, chosen.repository, chosen.committed)
     linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)
@@ -811,7 +812,7 @@ def _parse_earlier(data: bytes, path: str) -> Plan:
 
 
 def _trace_index(config: Config, request: Request, enabled: set[str], every: list[str],
-                 repository=None):
+                 repository=None, committed=None):
     """What the traceability rules read, when one of them is on: one git walk for all plans
     (when a rule that needs it is on), the configured test files, the JUnit files."""
     codes = {code for code in enabled if code.startswith("TR")}
@@ -833,7 +834,8 @@ def _trace_index(config: Config, request: Request, enabled: set[str], every: lis
     memo = TraceMemo(folder) if folder is not None else None
     try:
         index = trace.gather(every, config, request.junit, history=history,
-                             judged_since=request.since, memo=memo, repository=repository)
+                             judged_since=request.since, memo=memo, repository=repository,
+                             committed=committed)
     except (trace.TraceError, trace.GitError) as exc:
         raise LintError(str(exc)) from None
     if memo is not None:

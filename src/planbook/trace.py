@@ -407,17 +407,32 @@ FRONT_ID = re.compile(r"""^id:[ \t]*["']?([A-Z][A-Z0-9]*-\d+)["']?[ \t]*(?:#.*)?
                       re.MULTILINE)
 
 
-def plan_ids(paths, memo=None) -> set[str]:
+def plan_ids(paths, memo=None, committed=None) -> set[str]:
     """Every plan's IDs: its file name's, and the `id` its frontmatter declares (read from the
-    text, without parsing the plan). With `memo` (`cache.TraceMemo`), a plan whose stat is as
-    it was is not read again."""
-    from planbook.names import PLAN_ID, file_stem
-    from planbook.reading import Unreadable, read_file
+    text, without parsing the plan).
 
+    With `memo` (`cache.TraceMemo`) and `committed` (`changes.Committed`: which plans git
+    found to differ from HEAD), a plan that is as HEAD's commit holds it takes its IDs from
+    what the memo keeps of that commit's tree, with no stat of the file: one `git ls-tree`
+    per new HEAD, and only the files whose blob is new are read (and matched to the blob by
+    its name). The others are read; with `memo` alone, or when there are many of them, a plan
+    whose stat is as it was is not read again."""
+    paths = [str(p) for p in paths]
     found: set[str] = set()
+    if memo is not None and committed is not None:
+        known = _committed_ids(paths, memo, committed)
+        rest = [p for p in paths if known.get(p) is None]
+        for path in paths:
+            found.update(known.get(path) or ())
+        if not all(type(i) is str for i in found):  # a damaged memo: read every plan
+            found, rest = set(), paths
+        if len(rest) <= FEW_UNKNOWN:
+            for path in rest:
+                found.update(_ids_read(path)[0])
+            return found
+        paths = rest
     here = os.getcwd()
     for path in paths:
-        path = str(path)
         before = None
         if memo is not None:
             where = os.path.join(here, path)  # paths come normalised, as discover gives them
@@ -425,20 +440,11 @@ def plan_ids(paths, memo=None) -> set[str]:
                 before = os.stat(path)
             except OSError:
                 pass  # read_file says why below; lint reports it
-            known = memo.ids_of(where, before) if before is not None else None
-            if known is not None:
-                found.update(known)
+            ids = memo.ids_of(where, before) if before is not None else None
+            if ids is not None:
+                found.update(ids)
                 continue
-        match = PLAN_ID.match(file_stem(path))
-        ids = [match.group(0)] if match else []
-        try:
-            head = read_file(path)[:8192].decode("utf-8", "replace")
-        except Unreadable:
-            found.update(ids)
-            continue
-        if head.startswith("---"):
-            end = head.find("\n---", 3)
-            ids += FRONT_ID.findall(head[:end] if end > 0 else head)
+        ids, _data = _ids_read(path)
         found.update(ids)
         if before is not None:
             try:
@@ -448,16 +454,65 @@ def plan_ids(paths, memo=None) -> set[str]:
     return found
 
 
+FEW_UNKNOWN = 64  # plans HEAD's tree does not answer for, read without their stats
+
+
+def _ids_read(path: str) -> tuple[list[str], bytes | None]:
+    """A plan's IDs, by its name and its first 8 KB, and its bytes (None when unreadable)."""
+    from planbook.names import PLAN_ID, file_stem
+    from planbook.reading import Unreadable, read_file
+
+    match = PLAN_ID.match(file_stem(path))
+    ids = [match.group(0)] if match else []
+    try:
+        data = read_file(path)
+    except Unreadable:
+        return ids, None
+    head = data[:8192].decode("utf-8", "replace")
+    if head.startswith("---"):
+        end = head.find("\n---", 3)
+        ids += FRONT_ID.findall(head[:end] if end > 0 else head)
+    return ids, data
+
+
+def _committed_ids(paths: list[str], memo, committed) -> dict[str, list[str]]:
+    """The IDs of the plans at `paths` that are as HEAD's commit holds them, by path."""
+    from planbook import git
+    from planbook.digest import blob_name
+
+    where = os.getcwd()
+    folders = list(committed.folders)
+    tree = memo.tree_ids(committed.head, where, folders)
+    if tree is None:  # a new HEAD: its tree listed once, the new blobs' files read
+        blobs = git.tree_blobs(".", committed.head, folders, files_only=True)
+        tree = {}
+        wanted = set(paths)
+        for path, blob in (blobs.items() if isinstance(blobs, dict) else ()):
+            ids = memo.blob_ids(blob)
+            if ids is None and path in wanted and path not in committed.differ:
+                read, data = _ids_read(path)
+                if data is not None and blob_name(data, blob) == blob:
+                    ids = read
+                    memo.put_blob_ids(blob, ids)
+            if ids is not None:
+                tree[path] = ids
+        memo.put_tree_ids(committed.head, where, folders, tree)
+    # a path out of the working folder is not one `git diff --relative` compared
+    return {p: tree.get(p) for p in paths
+            if p not in committed.differ and not p.startswith("../")}
+
+
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
            root: str | os.PathLike = ".", tests: bool = True, judged_since: str | None = None,
-           memo=None, repository=None) -> Index:
+           memo=None, repository=None, committed=None) -> Index:
     """The index for the plans at `paths` (every plan of the run): commits from one git walk
     (none outside a repository or in a shallow clone, or when `history` is False), the test
     files of `config.tests`, and the JUnit files. `since` leaves out the commits before it;
     `judged_since` keeps them all but counts unknown citations only in the commits after it
     (a pull request's own). Raises TraceError for bad input, and git.GitError for an unknown
     ref. `memo` (`cache.TraceMemo`) remembers the plans' IDs and the commits read;
-    `repository`, the `git.Repository` of `root` when the caller has asked already."""
+    `repository`, the `git.Repository` of `root` when the caller has asked already;
+    `committed`, what git said of the plans against HEAD (`changes.Committed`)."""
     from planbook import git
 
     paths = list(paths)
@@ -473,7 +528,7 @@ def gather(paths, config, junit=(), since: str | None = None, history: bool = Tr
                             "the whole history with `git fetch --unshallow` (in GitHub Actions: "
                             "`fetch-depth: 0` on actions/checkout).")
         if found is not None and not found.shallow:
-            ids = plan_ids(paths, memo)
+            ids = plan_ids(paths, memo, committed) if found.head else set()
 
             def prefixes() -> tuple[str, ...]:
                 doctype = config.doctype(config.default_type)
