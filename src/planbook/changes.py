@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, NamedTuple
 
 from planbook import git, gitmeta
 from planbook.git import Change, GitError  # GitError: callers catch it as changes.GitError
+from planbook.records import record
 from planbook.rules import history_codes
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ SHALLOW_NOTICE = (
 )
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class PlanHistory:
     """What git says about one plan, for the history rules."""
 
@@ -77,7 +78,7 @@ class Committed(NamedTuple):
     differ: frozenset[str]  # the paths under them that differ from HEAD, likewise relative
 
 
-@dataclass
+@record
 class Selection:
     """The outcome of asking git: what to lint, what was deleted, what history says."""
 

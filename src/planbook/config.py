@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
+from planbook.records import record
 from planbook.typed import DeclarationError, load
 
 
@@ -20,7 +21,7 @@ class ConfigError(ValueError):
     """Configuration that cannot be used; the message says which file and key."""
 
 
-@dataclass
+@record
 class Config:
     """`[tool.planbook]`, with every key in kebab-case in the file (per-file-ignores)."""
 

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from planbook.ids import ANY_ID, clean
 from planbook.model import Plan, Section
+from planbook.records import record
 
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape of ASCII punctuation
 HARD_BREAK = re.compile(r"\\$")  # a line break written as a backslash (or as two spaces)
 BOOKKEEPING = ("updated", "version")  # fields that record a change rather than make one
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Unit:
     """One piece of a plan's content: where it is, what it is, and its normalised text."""
 

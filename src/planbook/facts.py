@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -24,12 +24,13 @@ from planbook.doctypes import SectionSpec
 from planbook.ids import ANY_ID, clean, id_pattern, ids_in
 from planbook.model import Field, Plan, Row, Section, Table, base_key, normalize, title_key
 from planbook.names import PLAN_ID
+from planbook.records import record
 
 if TYPE_CHECKING:
     from planbook.doctypes import DocType, TableSpec
     from planbook.sequence import Gantt
 
-@dataclass(slots=True)
+@record(slots=True)
 class Task:
     """A row of a table whose rows have IDs: a task, with what it depends on."""
 
@@ -40,7 +41,7 @@ class Task:
     done: bool | None = None  # None: the plan does not record which tasks are done
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Criterion:
     """A row of a table that cites tests (an acceptance criterion), with the test IDs cited."""
 
@@ -49,8 +50,10 @@ class Criterion:
     tests: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Risk:
+    """A risk the plan names, where, and how high (for the status report)."""
+
     text: str
     line: int
     level: str
@@ -455,7 +458,7 @@ def status_of(plan: Plan, field: str = "status") -> str:
     return str(value).strip().lower() if isinstance(value, str | int | float) and value else ""
 
 
-@dataclass
+@record
 class Numbering:
     """What is wrong with a plan's section numbers, and what each number should be."""
 

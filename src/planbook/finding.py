@@ -7,14 +7,17 @@ a plan (a run the lint cache answers, the reporters, baselines) imports it: it c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from planbook.records import record
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Finding:
+    """One problem a rule found: where, which rule, what it says."""
+
     path: str
     line: int
     column: int

@@ -20,6 +20,7 @@ import yaml
 
 from planbook.model import Plan
 from planbook.parse import MAX_BYTES, Unreadable, parse_text, read_file, split_row
+from planbook.records import record
 from planbook.rules import Context, all_rules
 from planbook.writing import atomic_write, pause
 
@@ -54,7 +55,7 @@ class Edit:
     code: str = ""
 
 
-@dataclass
+@record
 class Outcome:
     path: str
     before: str
@@ -336,7 +337,7 @@ def write(outcome: Outcome) -> None:
 # -- a fix run: what `planbook fix` asks for, as a library call ----------------------------
 
 
-@dataclass
+@record
 class FileResult:
     """What became of one file: its outcome when it was read, or why it was not fixed."""
 

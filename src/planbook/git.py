@@ -14,9 +14,10 @@ name folders, not files, and blobs are read in one batch.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+from planbook.records import record
 
 MISSING = 127  # the code `run` answers when git cannot be started, as a shell would
 TIMEOUT = 120  # seconds; a hung git (a credential prompt, a lock) must not hang planbook
@@ -43,7 +44,7 @@ class Repository(NamedTuple):
     head: str = ""  # the commit HEAD names; "" before the first commit
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Change:
     """One entry of `git diff --raw`."""
 
@@ -411,8 +412,8 @@ def revisions(root: str | os.PathLike, since: str) -> set[str]:
 def parse_messages(out: str) -> list[Commit]:
     """The records of `messages`' format, in git's order."""
     found = []
-    for record in out.split("\0"):
-        parts = record.split(MESSAGE_UNIT, 3)
+    for entry in out.split("\0"):
+        parts = entry.split(MESSAGE_UNIT, 3)
         if len(parts) == 4:
             found.append(Commit(parts[0], parts[1], parts[2], parts[3].strip("\n")))
     return found

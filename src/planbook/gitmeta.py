@@ -14,17 +14,18 @@ rather than failing: a plan site must still build from a tarball.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from planbook import git
 from planbook.git import parse_status, parse_status_codes  # noqa: F401 - called as gitmeta.*
+from planbook.records import record
 
 RECORD = "\x1e"
 UNIT = "\x1f"
 LOG_FORMAT = RECORD + UNIT.join(("%H", "%aI", "%an", "%s"))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class History:
     """The commits that touched one plan, under its current name or any earlier one."""
 
@@ -40,7 +41,7 @@ class History:
                 "subject": self.subject, "authors": list(self.authors), "commits": self.commits}
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class GitFacts:
     """Everything the site needs from git for one build."""
 
@@ -112,10 +113,10 @@ def parse_log(out: str, wanted: set[str] | dict[str, str],
     """
     alias = dict(wanted) if isinstance(wanted, dict) else {path: path for path in wanted}
     found = {} if found is None else found
-    for record in out.split(RECORD):
-        if not record:
+    for entry in out.split(RECORD):
+        if not entry:
             continue
-        header, _, changes = record.partition("\0")
+        header, _, changes = entry.partition("\0")
         parts = header.split(UNIT)
         if len(parts) < 4:
             continue

@@ -14,13 +14,14 @@ import re
 import stat
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from planbook.config import Config
 from planbook.finding import Finding
 from planbook.names import Names, entries, names_of
 from planbook.reading import Unreadable, read_file
+from planbook.records import record
 from planbook.rules import Context, Rule, all_rules, catalog
 
 if TYPE_CHECKING:
@@ -33,8 +34,10 @@ if TYPE_CHECKING:
 LINE_REF = re.compile(r"\bline \d+")
 
 
-@dataclass
+@record
 class Result:
+    """What linting some plans found."""
+
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     internal_errors: int = 0
@@ -647,7 +650,7 @@ class LintError(ValueError):
     a bad baseline. The message says what to do."""
 
 
-@dataclass
+@record
 class Request:
     """What to lint and how: paths (or the configured folders), a plan on standard input, or
     the plans git selects; which rules; a baseline to hide known findings or to write."""
@@ -666,7 +669,7 @@ class Request:
     junit: list[str] = field(default_factory=list)  # JUnit XML results, for the TR rules
 
 
-@dataclass
+@record
 class Run(Result):
     """A lint run's result: the findings and what to tell the user beside them."""
 

@@ -16,7 +16,6 @@ import asyncio
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -33,6 +32,7 @@ from planbook.lint import Linter, discover
 from planbook.model import Finding, Plan, Section, Table, normalize
 from planbook.names import Names, names_of
 from planbook.parse import Unreadable, parse_text, read_file, split_row
+from planbook.records import record
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed buffer is linted again
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
@@ -45,7 +45,7 @@ HEADING_START = re.compile(r"^\s{0,3}#{1,6}\s*")
 # -- the engine: configuration, open buffers, other plans -----------------------------------
 
 
-@dataclass
+@record
 class Analysis:
     """One buffer as `planbook lint` sees it."""
 
@@ -74,7 +74,7 @@ class _BufferLinter(Linter):
         return super().read(path)
 
 
-@dataclass
+@record
 class Plans:
     """The documents a reference may name: the index lint uses, and each one's path."""
 
@@ -366,7 +366,7 @@ def _table_symbol(plan: Plan, table: Table, kind: str) -> lsp.DocumentSymbol:
 # -- IDs: where each is defined and named -------------------------------------------------
 
 
-@dataclass
+@record
 class Definition:
     id: str
     line: int  # 1-based

@@ -8,14 +8,15 @@ is defined in `planbook.finding`, which a run the cache answers imports without 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
 from planbook.finding import SEVERITIES, Finding  # noqa: F401 - the model's names, for callers
+from planbook.records import record
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Field:
     """One frontmatter key with the value YAML gave it and where it stands."""
 
@@ -29,7 +30,7 @@ class Field:
     style: str | None = None  # YAML scalar style: None for plain, "'" or '"' when quoted
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Section:
     """A heading and everything under it until the next heading of the same or higher level."""
 
@@ -72,8 +73,10 @@ class Section:
             stack.append(iter(child.children))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Row:
+    """A table's row of cells."""
+
     cells: list[str]  # each cell's text, stripped, with `\|` read as `|`
     line: int
     # the row's line as written: the edits (`fix`, the language server) place its cells
@@ -81,8 +84,10 @@ class Row:
     text: str = field(default="", repr=False)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Table:
+    """A Markdown table, and the section it stands in."""
+
     header: list[str]
     rows: list[Row]
     line: int
@@ -99,8 +104,10 @@ class Table:
         return self._columns.get(normalize(column))
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ChecklistItem:
+    """A `- [ ]` or `- [x]` item."""
+
     checked: bool
     text: str
     line: int
@@ -108,8 +115,10 @@ class ChecklistItem:
     section: Section | None = field(default=None, repr=False)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CodeBlock:
+    """A fenced or indented code block."""
+
     info: str
     text: str
     line: int
@@ -117,15 +126,17 @@ class CodeBlock:
     section: Section | None = field(default=None, repr=False)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Link:
+    """A link or image in the text, with where it points."""
+
     text: str
     url: str
     line: int
     column: int = 1
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Block:
     """A top-level Markdown block (mistune token) with the lines it covers."""
 
@@ -139,7 +150,7 @@ class Block:
         return self.token.get("text") or self.token.get("raw") or ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Suppression:
     """An inline `planbook-disable` comment and the lines it covers."""
 
@@ -153,7 +164,7 @@ class Suppression:
         return self.start <= line <= self.end and (not self.codes or code in self.codes)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Plan:
     """A parsed plan. Built once; the linter, the site and the reports all read it."""
 
@@ -235,7 +246,7 @@ class Plan:
         return index
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class SectionIndex:
     """Lookups over a plan's sections in document order, built once instead of per call:
     heading lines for bisecting, positions by title, and where each section's subtree ends."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planbook.doctypes import DocType
 from planbook.parse import Unreadable, read_file
+from planbook.records import record
 
 if TYPE_CHECKING:
     from planbook.config import Config
@@ -46,7 +46,7 @@ class PlanExists(NewError):
     """The file is already there; `new` never overwrites."""
 
 
-@dataclass
+@record
 class Template:
     text: str
     source: str  # where it came from, for messages: a path or "built-in IP template"

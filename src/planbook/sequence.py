@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from planbook.ids import ids_in
 from planbook.model import Plan, title_key
+from planbook.records import record
 
 if TYPE_CHECKING:
     from planbook.facts import Task
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Bar:
     """One task line of a mermaid gantt."""
 
@@ -36,8 +37,10 @@ class Bar:
     covers: list[str] = field(default_factory=list)  # the tasks a group bar names together
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Gantt:
+    """A Mermaid gantt chart: its bars, in order."""
+
     line: int
     title: str = ""
     bars: list[Bar] = field(default_factory=list)

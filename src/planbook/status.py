@@ -12,17 +12,18 @@ done.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 
 from planbook.doctypes import DocType
 from planbook.facts import PlanFacts, Risk
 from planbook.model import Plan, normalize, title_key
+from planbook.records import record
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*\S)\s*$")
 EMPTY = {"", "none", "n/a", "-", "—", "nothing", "none yet"}
 
 
-@dataclass
+@record
 class PlanStatus:
     """One plan's progress, as `planbook status` reports it."""
 
@@ -131,7 +132,7 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
 # -- what changed since a ref --------------------------------------------------------------
 
 
-@dataclass
+@record
 class Completed:
     path: str
     title: str
@@ -163,7 +164,7 @@ class StatusError(ValueError):
     """A report that cannot be made as asked, such as an unknown `--since` ref."""
 
 
-@dataclass
+@record
 class Report:
     plans: list[PlanStatus] = field(default_factory=list)
     since: str = ""

@@ -19,11 +19,12 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planbook.git import GitError  # noqa: F401 - what `gather` raises, as trace.GitError
+from planbook.records import record
 
 if TYPE_CHECKING:  # a plan's facts are read by `plan_trace`, when a plan is linted
     from planbook.facts import PlanFacts
@@ -51,21 +52,25 @@ class TraceError(ValueError):
     pattern that is not a regular expression); the message names the file or key."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CommitRef:
+    """A commit, as a citation of a task points to it."""
+
     sha: str
     date: str
     subject: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Implementation:
+    """A test that says it implements a plan's test."""
+
     path: str
     line: int
     name: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Unknown:
     """A citation of a plan, or of a plan's task, that does not exist."""
 
@@ -77,7 +82,7 @@ class Unknown:
     reason: str  # "no such plan" or "no such task"
 
 
-@dataclass
+@record
 class Index:
     """What git, the test files and the test results say, for every plan of a run."""
 
@@ -106,32 +111,40 @@ class Index:
         return cache_key(text.encode())
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class TaskTrace:
+    """A task and the commits that cite it."""
+
     id: str
     line: int
     done: bool | None
     commits: list[CommitRef] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class TestTrace:
+    """A plan's test, the tests that implement it and their result."""
+
     id: str
     line: int
     implemented_by: list[Implementation] = field(default_factory=list)
     result: str | None = None  # passed, failed, skipped, missing; None without results
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CriterionTrace:
+    """An acceptance criterion and how its tests stand."""
+
     id: str
     line: int
     tests: list[str] = field(default_factory=list)
     state: str = "untested"  # met, failing, untested
 
 
-@dataclass
+@record
 class PlanTrace:
+    """One plan's tasks, tests and criteria, read against the index."""
+
     path: str
     id: str
     tasks: list[TaskTrace] = field(default_factory=list)
@@ -613,7 +626,7 @@ def plan_trace(facts: PlanFacts, index: Index) -> PlanTrace:
 # -- the report: `planbook trace` ------------------------------------------------------------
 
 
-@dataclass
+@record
 class Report:
     plans: list[PlanTrace] = field(default_factory=list)
     unknown_citations: list[Unknown] = field(default_factory=list)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from planbook.model import title_key
+from planbook.records import record
 from planbook.typed import DeclarationError, load
 
 HERE = Path(__file__).parent
@@ -26,8 +27,10 @@ FieldType = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldSpec:
+    """One frontmatter key of a doc type: its type, whether it is required, what it allows."""
+
     type: FieldType = "string"
     required: bool = False
     values: tuple[str, ...] | None = None  # allowed values, compared case-insensitively
@@ -54,8 +57,10 @@ class FieldSpec:
         return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SectionSpec:
+    """A section a doc type declares: its title (or other titles, or a pattern) and children."""
+
     title: str
     number: str = ""
     required: bool = True
@@ -84,8 +89,10 @@ class SectionSpec:
         return bool(self.pattern_re and self.pattern_re.search(section.title))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TableSpec:
+    """A kind of table: where it stands, its columns, the IDs it defines and cites."""
+
     name: str
     section: str  # the section (any depth) whose subtree holds these tables
     columns: tuple[str, ...]
@@ -105,22 +112,28 @@ class TableSpec:
         return (self.id,) if isinstance(self.id, str) else tuple(self.id)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChecklistSpec:
+    """A checklist a section holds, and the items it must have."""
+
     section: str  # the section whose checklist this is
     required: bool = True
     items: tuple[str, ...] = ()  # items that must be present (matched loosely)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PhaseSpec:
+    """Where a plan's phases are (subsections whose title matches) and the labels each carries."""
+
     section: str
     heading: str
     requires: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TemplateSpec:
+    """What the type's template leaves for its author to replace (ST005 finds it left in)."""
+
     guidance: str | None = None
     placeholders: tuple[str, ...] = ()
     example_rows: tuple[str, ...] = ()
@@ -138,7 +151,7 @@ CONDITIONAL_ITEMS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OptionsSpec:
     """How the rules read this type: what it may leave out and how strictly it is held."""
 
@@ -159,7 +172,7 @@ class OptionsSpec:
         return [re.compile(p, re.IGNORECASE) for p in self.conditional_items]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RolesSpec:
     """Which frontmatter fields the date, git and status rules read for each role."""
 
@@ -184,7 +197,7 @@ def _plan_record() -> dict[str, tuple[str, ...]]:
     return {"approved": record, "in-progress": record, "done": record}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LifecycleSpec:
     """How a plan's status may change, and what each status demands.
 
@@ -275,7 +288,7 @@ def _lower(values) -> set[str]:
     return {v.lower() for v in values}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReportSpec:
     """Where `planbook status` finds tasks, risks and technical debt in a plan."""
 
@@ -291,8 +304,10 @@ class ReportSpec:
     debt: tuple[str, ...] = ("Technical Debt",)  # sections whose items are technical debt
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocType:
+    """A kind of document and everything the rules check it against."""
+
     name: str
     description: str = ""
     finished: tuple[str, ...] = ("done",)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from planbook.finding import Finding
+from planbook.records import record
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
-@dataclass
+@record
 class ReportContext:
     """What a reporter needs besides the findings: rule metadata and run facts."""
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from planbook.names import Names
+from planbook.records import record
 
 if TYPE_CHECKING:  # only named in annotations: a run the cache answers never imports them
     from planbook.doctypes import DocType
@@ -36,8 +37,10 @@ FAMILIES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
+    """A rule: its check function and what the registry knows of it."""
+
     code: str
     name: str
     severity: str
@@ -68,7 +71,7 @@ class Rule:
         return f"docs/rules/{self.code}.md"
 
 
-@dataclass
+@record
 class Context:
     """What a rule may know beyond its plan: the doc type and what it makes of the plan,
     today, the other plans, and git history."""

@@ -9,9 +9,9 @@ in layers by the longest chain of dependencies before them; the gantt is one bar
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from planbook.facts import Task
+from planbook.records import record
 from planbook.sequence import Gantt
 from planbook.site.markup import escape
 
@@ -138,7 +138,7 @@ def layers(nodes: list[str], edges: list[tuple[str, str]]) -> list[list[str]]:
     return columns
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Node:
     key: str
     title: str  # first line, bold

@@ -12,13 +12,14 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planbook.doctypes import LifecycleSpec
 from planbook.facts import PlanFacts, Task, status_of
 from planbook.model import Finding, Plan
 from planbook.names import PLAN_ID
+from planbook.records import record
 from planbook.site import markup
 from planbook.site.urls import Layout, Options
 
@@ -59,7 +60,7 @@ def natural_key(text: str) -> str:
     return DIGITS.sub(lambda m: m.group(0).zfill(12), text.lower())
 
 
-@dataclass
+@record
 class Entry:
     """One plan with everything shown about it."""
 
@@ -132,7 +133,7 @@ class Entry:
         return done, total
 
 
-@dataclass
+@record
 class Site:
     entries: list[Entry] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # other files in the plans folder

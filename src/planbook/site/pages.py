@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from planbook.records import record
 from planbook.site import overview, plan_page
 from planbook.site.held import Held
 from planbook.site.load import Site, load
@@ -28,7 +29,7 @@ ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/planbook"  # where the stylesheet and script go in the site
 
 
-@dataclass
+@record
 class Settings:
     """The plugin's options (mkdocs.yml's or their defaults), and the two MkDocs settings the
     pages depend on. Paths are relative to the project folder (that of mkdocs.yml), or absolute."""
@@ -56,7 +57,7 @@ class Settings:
             docs_dir=Path(os.path.relpath(docs, self.plans_path(root))).as_posix())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteFile:
     """One file of the site: generated `text`, or a `source` file published as it is."""
 

@@ -9,14 +9,15 @@ directory URLs.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from planbook.records import record
 
 RESERVED = {"index", "readme", "board", "dependencies"}  # names our own pages take
 
 
-@dataclass
+@record
 class Options:
     """How pages are laid out and linked; `pages.Settings.options` derives them."""
 
