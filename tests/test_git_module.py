@@ -213,6 +213,11 @@ def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo
     assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
                      second: b"line one\n\0binary\n"}
     assert gitmodule.read_blobs(repo, []) == {} and calls == ["cat-file"]  # no process
+    # a reader started before the shas were known reads the same
+    reader = gitmodule.start_reader(repo)
+    assert gitmodule.read_blobs(repo, [first, second], reader) == found
+    idle = gitmodule.start_reader(repo)
+    assert gitmodule.read_blobs(repo, [], idle) == {} and idle.proc.returncode == 0
 
 
 def test_status_codes_by_path_from_the_top(repo):

@@ -142,15 +142,18 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     wanted = {_posix(p): p for p in candidates}
     compare_others = history and not (staged or since) and others
     specs = git.pathspecs([*wanted, *map(_posix, others)] if compare_others else list(wanted))
-    # what changed is asked beside where the repository is: neither waits for the other
+    # what changed is asked beside where the repository is: neither waits for the other;
+    # the staged texts' reader starts up meanwhile too
+    reader = git.start_reader(".") if staged else None
     asked = git.start(".", "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--relative",
                       "--ignore-submodules=none", "--", *specs) if staged else \
         git.start(".", "diff", "--raw", "-z", "-M", "--no-abbrev", "--relative", "HEAD", "--",
                   *specs) if history and not since else None
     found = git.repository(".")
     if found is None:
-        if asked is not None:
-            asked.answer()
+        for running in (asked, reader):
+            if running is not None:
+                running.answer(b"" if running is reader else None)
         if staged or since:
             raise GitError(f"{'--staged' if staged else '--changed-since'} needs a git "
                            "repository, and this folder is not in one")
@@ -194,6 +197,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     elif staged:
         code, out, err = asked.answer()
         if code != 0:
+            reader.answer(b"")
             raise GitError(f"--staged: {err.strip() or 'git diff --cached failed'}")
         changes = git.parse_raw(out)
         uncommitted = {c.path for c in changes}
@@ -236,7 +240,7 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     if history and not shallow:  # the earlier versions of the plans being linted, no others
         linted = {_posix(f) for f in result.files}
         blobs_needed += [c.old_blob for p, c in by_path.items() if c.old_blob and p in linted]
-    blobs = git.read_blobs(".", blobs_needed)
+    blobs = git.read_blobs(".", blobs_needed, reader)
     if staged:
         for path, change in by_path.items():
             if path in wanted and change.new_blob in blobs:

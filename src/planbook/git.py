@@ -65,7 +65,8 @@ def run(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Answ
 def start(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Running:
     """Start git in `root` and go on: `answer()` waits for it, as `run` would have. Two
     questions whose arguments do not depend on each other's answers are asked at once, and
-    both git processes start up side by side."""
+    both git processes start up side by side. With `input=b""`, the input may be given to
+    `answer` instead, once known: git starts up while it is worked out."""
     import subprocess  # here: a lint outside any repository never needs it
 
     try:
@@ -85,14 +86,15 @@ class Running:
     def __init__(self, proc, input: bytes | None, error: str = "") -> None:
         self.proc, self.input, self.error = proc, input, error
 
-    def answer(self) -> Answer:
+    def answer(self, input: bytes | None = None) -> Answer:
         import subprocess
 
         if self.proc is None:
             return Answer(MISSING, b"", self.error)
         with self.proc:
             try:
-                out, err = self.proc.communicate(self.input, timeout=TIMEOUT)
+                out, err = self.proc.communicate(self.input if input is None else input,
+                                                 timeout=TIMEOUT)
             except subprocess.TimeoutExpired as exc:
                 self.proc.kill()
                 self.proc.communicate()
@@ -294,13 +296,19 @@ def parse_raw(out: bytes) -> list[Change]:
     return changes
 
 
-def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
+def read_blobs(root: str | os.PathLike, shas: list[str], reader: Running | None = None
+               ) -> dict[str, bytes]:
     """The contents of many blobs, by sha, from one `git cat-file --batch` (none when there
-    is nothing to read). Missing blobs are left out."""
+    is nothing to read); `reader`, one `start_reader` started before the shas were known.
+    Missing blobs are left out."""
     shas = list(dict.fromkeys(s for s in shas if s))
     if not shas:
+        if reader is not None:
+            reader.answer(b"")
         return {}
-    code, out, _ = run(root, "cat-file", "--batch", input="\n".join(shas).encode() + b"\n")
+    asked = "\n".join(shas).encode() + b"\n"
+    code, out, _ = reader.answer(asked) if reader is not None else \
+        run(root, "cat-file", "--batch", input=asked)
     if code != 0:
         return {}
     found: dict[str, bytes] = {}
@@ -317,6 +325,11 @@ def read_blobs(root: str | os.PathLike, shas: list[str]) -> dict[str, bytes]:
         found[header[0].decode()] = out[pos:pos + size]
         pos += size + 1
     return found
+
+
+def start_reader(root: str | os.PathLike) -> Running:
+    """A `git cat-file --batch` started ahead, for `read_blobs` to give the shas to."""
+    return start(root, "cat-file", "--batch", input=b"")
 
 
 # -- the files at a ref ----------------------------------------------------------------------

@@ -378,8 +378,8 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
                            "'finished' at the top level of the doc type")
     try:
         doctype = load(DocType, data)
-        for pattern in _patterns(doctype):
-            re.compile(pattern)
+        for pattern, flags in _patterns(doctype):
+            re.compile(pattern, flags)
     except DeclarationError as exc:
         raise DocTypeError(f"{source}: invalid doc type: {exc}") from None
     except re.error as exc:
@@ -395,19 +395,20 @@ def from_data(data: dict[str, Any], source: str) -> DocType:
 
 
 def _patterns(doctype: DocType):
-    """Every regular expression a declaration holds, to be compiled once at load."""
-    yield from doctype.template.placeholders
-    yield from doctype.template.example_rows
-    yield from doctype.template.instructions
-    yield from doctype.options.conditional_items
+    """Every regular expression a declaration holds, with the flags it is used with: compiled
+    once at load, the use finds it compiled."""
+    yield from ((p, 0) for p in doctype.template.placeholders)
+    yield from ((p, re.IGNORECASE) for p in doctype.template.example_rows)
+    yield from ((p, 0) for p in doctype.template.instructions)
+    yield from ((p, re.IGNORECASE) for p in doctype.options.conditional_items)
     for spec in doctype.fields.values():
-        yield from ([spec.pattern] if spec.pattern else [])
-        yield from spec.open
+        yield from ([(spec.pattern, 0)] if spec.pattern else [])
+        yield from ((p, re.IGNORECASE) for p in spec.open)
 
     def sections(specs):
         for spec in specs:
             if spec.pattern:
-                yield spec.pattern
+                yield spec.pattern, re.IGNORECASE
             yield from sections(spec.children)
 
     yield from sections(doctype.sections)

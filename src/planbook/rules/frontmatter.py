@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 
 from planbook.rules.registry import Context, parser_rule, rule
@@ -284,6 +283,7 @@ def invalid_field_value(plan, ctx: Context):
             continue
         if spec.values and isinstance(value, str) and spec.canonical(value) is None:
             allowed = {v.lower(): v for v in spec.values}
+            import difflib  # only to suggest a value for a wrong one
             near = difflib.get_close_matches(value.strip().lower(), list(allowed), 1, 0.6)
             hint = f"; did you mean '{allowed[near[0]]}'?" if near else ""
             also = f", or text matching {' or '.join(spec.open)}" if spec.open else ""
@@ -504,6 +504,7 @@ def unknown_key(plan, ctx: Context):
     for key, field in plan.fields.items():
         if key in ctx.doctype.fields:
             continue
+        import difflib  # only to suggest a value for a wrong one
         near = difflib.get_close_matches(key, known, 1, 0.75)
         if typos_only and not near:
             continue  # a format whose documents add metadata of their own

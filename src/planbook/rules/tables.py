@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from planbook.facts import cell, id_rows
 from planbook.ids import id_pattern
 from planbook.rules.registry import Context, rule
@@ -125,6 +123,7 @@ def value_not_allowed(plan, ctx: Context):
         value = cell(row, index)
         if not value or value.lower() in allowed:
             continue
+        import difflib  # only to suggest a value for a wrong one
         near = difflib.get_close_matches(value.lower(), list(allowed), 1, 0.5)
         hint = f"; did you mean '{allowed[near[0]]}'?" if near else ""
         yield row.line, 1, (f"{column} '{value}' is not one of "
