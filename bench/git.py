@@ -70,7 +70,9 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
     from planbook.parse import parse_bytes
 
     rel = [str(p.relative_to(root)) for p in paths]
-    real = subprocess.Popen  # every git process starts here (git.start)
+    from planbook import git as gitmodule
+
+    real = gitmodule._process  # every git process starts here
     calls: list[str] = []
 
     def spy(args, *rest, **kwargs):
@@ -80,7 +82,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
     out = []
     cwd = os.getcwd()
     os.chdir(root)
-    subprocess.Popen = spy
+    gitmodule._process = spy
     try:
         for mode, kwargs in (("history", {}), ("staged", {"staged": True}),
                              ("since main", {"since": "main"})):
@@ -89,7 +91,7 @@ def count_processes(root: Path, paths: list[Path]) -> list[tuple[str, int, float
             changes.select(rel, history=True, parse=parse_bytes, **kwargs)
             out.append((f"{mode}: {' '.join(calls)}", len(calls), time.perf_counter() - start))
     finally:
-        subprocess.Popen = real
+        gitmodule._process = real
         os.chdir(cwd)
     return out
 

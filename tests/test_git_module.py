@@ -14,6 +14,7 @@ import pytest
 import planbook
 from gitrepo import commit, git, make_repo, plan, write
 from planbook import git as gitmodule
+from planbook.digest import blob_name
 
 SOURCE = Path(planbook.__file__).parent
 SPAWNING = ("subprocess", "pty", "asyncio.subprocess")
@@ -118,6 +119,55 @@ def test_started_questions_run_side_by_side_and_never_read_our_input(tmp_path):
         == gitmodule.run(tmp_path, "hash-object", "--stdin", input=b"x").out
 
 
+def test_output_errors_and_input_larger_than_a_pipe_pass_together(tmp_path):
+    # git writes 200 KB to each of its output and errors while it reads 300 KB: were any of
+    # the three waited on alone, the pipes would fill and both sides would wait for ever
+    script = ("!f() { head -c 300000 > got; i=0; while [ $i -lt 2000 ]; do "
+              "printf '%0100d\\n' $i; printf '%0100d\\n' $i >&2; i=$((i+1)); done; }; f")
+    code, out, err = gitmodule.run(tmp_path, "-c", f"alias.both={script}", "both",
+                                   input=b"x" * 300_000)
+    assert code == 0 and len(out) == len(err.encode()) == 2000 * 101
+    assert (tmp_path / "got").read_bytes() == b"x" * 300_000
+
+
+def test_a_git_that_hangs_is_stopped_and_leaves_nothing_open(tmp_path, monkeypatch):
+    monkeypatch.setattr(gitmodule, "TIMEOUT", 0.5)
+    before = len(os.listdir("/proc/self/fd"))
+    hung = gitmodule.start(tmp_path, "-c", "alias.hang=!sleep 30", "hang")
+    answer = hung.answer()
+    assert answer.code == gitmodule.MISSING and "timed out" in answer.err
+    answered = [gitmodule.start(tmp_path, "--version") for _ in range(3)]
+    assert [a.answer().code for a in answered] == [0, 0, 0]
+    assert len(os.listdir("/proc/self/fd")) == before  # no pipe left open
+    for started in (hung, *answered):
+        with pytest.raises(ChildProcessError):
+            os.waitpid(started.proc.pid, os.WNOHANG)  # and no process left to reap
+
+
+def test_a_stop_while_git_runs_ends_git_too(tmp_path, monkeypatch):
+    started = gitmodule.start(tmp_path, "-c", "alias.hang=!sleep 30", "hang")
+    real, calls = started.proc.communicate, []
+
+    def stopped_once(*args, **kwargs):  # as a SIGINT handler raising in the wait would
+        calls.append(args)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(started.proc, "communicate", stopped_once)
+    with pytest.raises(KeyboardInterrupt):
+        started.answer()
+    assert started.proc.returncode == -9  # killed, and reaped
+
+
+def test_without_posix_spawn_git_starts_through_subprocess(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "posix_spawnp")
+    named = gitmodule.run(tmp_path, "hash-object", "--stdin", input=b"x").out.strip().decode()
+    assert named == blob_name(b"x", named) and len(named) == 40
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert gitmodule.run(tmp_path, "status").code == gitmodule.MISSING
+
+
 # -- repository, paths and pathspecs --------------------------------------------------------
 
 
@@ -201,13 +251,13 @@ def test_read_blobs_reads_many_from_one_process_and_leaves_out_missing_ones(repo
     second = git(repo, "hash-object", "-w", "x.txt").strip()
     first = git(repo, "rev-parse", "HEAD:plans/IP-1-retry-queue.md").strip()
     calls = []
-    real = subprocess.Popen
+    real = gitmodule._process
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "Popen", spy)
+    monkeypatch.setattr(gitmodule, "_process", spy)
     found = gitmodule.read_blobs(repo, [first, second, "f" * 40, first, ""])
     assert calls == ["cat-file"]
     assert found == {first: (repo / "plans" / "IP-1-retry-queue.md").read_bytes(),
@@ -246,13 +296,13 @@ def test_files_at_reads_where_the_ref_and_head_meet(repo, monkeypatch):
     commit(repo, "Main work", "2026-03-11T10:00:00+00:00")
     git(repo, "switch", "-q", "feature")
     calls = []
-    real = subprocess.Popen
+    real = gitmodule._process
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "Popen", spy)
+    monkeypatch.setattr(gitmodule, "_process", spy)
     monkeypatch.chdir(repo)
     paths = ["plans/IP-1-retry-queue.md", "./plans/IP-2-new.md"]
     # the merge base holds plan 1 as first committed, and no plan 2

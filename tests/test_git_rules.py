@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES
 from gitrepo import commit, git, make_repo, plan, planbook, write
 from planbook import changes, gitmeta
+from planbook import git as gitmodule
 from planbook.parse import parse_bytes
 from planbook.rules import all_rules
 
@@ -231,13 +232,13 @@ def test_history_for_many_plans_takes_a_fixed_number_of_git_processes(repo, monk
     for n in range(2, 40, 3):
         edit_body(repo, f"IP-{n}-plan.md")
     calls = []
-    real = subprocess.Popen
+    real = gitmodule._process
 
     def spy(args, *rest, **kwargs):
         calls.append(args[3])  # git -C DIR <command>
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "Popen", spy)
+    monkeypatch.setattr(gitmodule, "_process", spy)
     monkeypatch.chdir(repo)
     monkeypatch.setattr(gitmeta, "FEW", 10)  # more plans than that: the folders' history
     paths = sorted(f"plans/{p.name}" for p in (repo / "plans").glob("IP-*.md"))

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from planbook import git as gitmodule
 from planbook import gitmeta
 
 if shutil.which("git") is None:  # pragma: no cover - git is part of every supported setup
@@ -28,15 +29,15 @@ def git(repo, *args, author="Ada Lovelace", date="2025-01-01T10:00:00+00:00"):
 
 
 def spy_on_git(monkeypatch) -> list:
-    """Every command line given to subprocess.Popen from now on (git's, in these tests)."""
+    """Every git command line started from now on (git's, in these tests)."""
     calls = []
-    real = subprocess.Popen
+    real = gitmodule._process
 
     def spy(args, *rest, **kwargs):
         calls.append(args)
         return real(args, *rest, **kwargs)
 
-    monkeypatch.setattr(subprocess, "Popen", spy)
+    monkeypatch.setattr(gitmodule, "_process", spy)
     return calls
 
 

@@ -67,17 +67,23 @@ def start(root: str | os.PathLike, *args: str, input: bytes | None = None) -> Ru
     questions whose arguments do not depend on each other's answers are asked at once, and
     both git processes start up side by side. With `input=b""`, the input may be given to
     `answer` instead, once known: git starts up while it is worked out."""
-    import subprocess  # here: a lint outside any repository never needs it
-
+    argv = ["git", "-C", str(root), *args]
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.PIPE if input is not None else
-            subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
+        return Running(_process(argv, env, input is not None), input)
+    except (OSError, ValueError) as exc:  # no git; subprocess's errors are ValueErrors too
         return Running(None, input, str(exc))
-    return Running(proc, input)
+
+
+def _process(argv: list[str], env: dict, stdin: bool):
+    """A started git process, the one place one starts: `_Spawned`, or `subprocess.Popen`
+    where `os.posix_spawnp` is missing (Windows)."""
+    if hasattr(os, "posix_spawnp"):
+        return _Spawned(argv, env, stdin)
+    import subprocess
+
+    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
 
 
 class Running:
@@ -87,22 +93,121 @@ class Running:
         self.proc, self.input, self.error = proc, input, error
 
     def answer(self, input: bytes | None = None) -> Answer:
-        import subprocess
-
         if self.proc is None:
             return Answer(MISSING, b"", self.error)
-        with self.proc:
-            try:
-                out, err = self.proc.communicate(self.input if input is None else input,
-                                                 timeout=TIMEOUT)
-            except subprocess.TimeoutExpired as exc:
-                self.proc.kill()
-                self.proc.communicate()
-                return Answer(MISSING, b"", str(exc))
-            except BaseException:  # a stop (SystemExit from a signal) ends git too
-                self.proc.kill()
+        try:
+            out, err = self.proc.communicate(self.input if input is None else input,
+                                             timeout=TIMEOUT)
+        except BaseException as exc:  # a timeout, or a stop (SystemExit from a signal)
+            self.proc.kill()
+            self.proc.communicate()
+            if type(exc).__name__ != "TimeoutExpired":
                 raise
+            return Answer(MISSING, b"", str(exc))
         return Answer(self.proc.returncode, out, err.decode("utf-8", "replace"))
+
+
+class _Spawned:
+    """git started with `os.posix_spawnp`, answering as much of `subprocess.Popen` as
+    `Running` asks: `communicate`, `kill`, `returncode`. The subprocess module, with the
+    locale, selectors and signal machinery it imports, costs a lint in a repository more
+    than starting git does; `os.posix_spawnp` is one call into the C library.
+
+    Its output and errors come through pipes, read side by side as they fill (`select.poll`)
+    so neither can block git; its input is a pipe, or /dev/null. SIGPIPE and SIGXFSZ are at
+    their defaults in git, as subprocess leaves them."""
+
+    def __init__(self, argv: list[str], env: dict, stdin: bool) -> None:
+        import signal
+
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
+        try:
+            self.pid = os.posix_spawnp(argv[0], argv, env, file_actions=[
+                (os.POSIX_SPAWN_DUP2, in_r, 0), (os.POSIX_SPAWN_DUP2, out_w, 1),
+                (os.POSIX_SPAWN_DUP2, err_w, 2)], setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+        except BaseException:
+            for fd in (out_r, err_r, in_w):
+                if fd is not None:
+                    os.close(fd)
+            raise
+        finally:
+            for fd in (in_r, out_w, err_w):
+                os.close(fd)
+        self.stdin, self.stdout, self.stderr = in_w, out_r, err_r
+        self.returncode: int | None = None
+
+    def communicate(self, input: bytes | None = None, timeout: float = TIMEOUT
+                    ) -> tuple[bytes, bytes]:
+        """git's output and errors, once it has read `input` and ended (nothing more once it
+        has); TimeoutExpired (a TimeoutError) after `timeout` seconds."""
+        import select
+        import time
+
+        if self.returncode is not None:
+            return b"", b""
+        deadline = time.monotonic() + timeout
+        poll = select.poll()
+        chunks: dict[int, list[bytes]] = {self.stdout: [], self.stderr: []}
+        for fd in chunks:
+            poll.register(fd, select.POLLIN)
+        data, sent = memoryview(input or b""), 0
+        if self.stdin is not None:
+            if data:
+                poll.register(self.stdin, select.POLLOUT)
+            else:
+                self._close_stdin()
+        open_fds = len(chunks) + (self.stdin is not None)
+        while open_fds:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutExpired(f"git timed out after {timeout} seconds")
+            for fd, _event in poll.poll(left * 1000):
+                if fd == self.stdin:
+                    try:
+                        sent += os.write(fd, data[sent:sent + select.PIPE_BUF])
+                    except BrokenPipeError:
+                        sent = len(data)  # git ended without reading it all
+                    if sent >= len(data):
+                        poll.unregister(fd)
+                        self._close_stdin()
+                        open_fds -= 1
+                    continue
+                chunk = os.read(fd, 65536)
+                if chunk:
+                    chunks[fd].append(chunk)
+                else:
+                    poll.unregister(fd)
+                    open_fds -= 1
+        self._end(os.waitpid(self.pid, 0)[1])
+        return b"".join(chunks[self.stdout]), b"".join(chunks[self.stderr])
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 9)  # SIGKILL
+            except ProcessLookupError:
+                pass
+            self._end(os.waitpid(self.pid, 0)[1])
+
+    def _end(self, status: int) -> None:
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self._close_stdin()
+        for fd in (self.stdout, self.stderr):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _close_stdin(self) -> None:
+        if self.stdin is not None:
+            os.close(self.stdin)
+            self.stdin = None
+
+
+class TimeoutExpired(TimeoutError):
+    """git did not answer in time (named as subprocess's is, which Running treats alike)."""
 
 
 def maybe_repository(root: str | os.PathLike = ".") -> bool:
