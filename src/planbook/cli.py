@@ -14,6 +14,12 @@ import click
 from planbook import __version__
 from planbook.report import FORMATS
 
+# the parameter types, one of each: click names each type through gettext, which searches the
+# disk for a catalog every time it is asked
+FILE = click.Path(dir_okay=False)
+FOLDER = click.Path(file_okay=False)
+PATH = click.Path()
+
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
@@ -138,7 +144,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planbook")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("--config", "config_path", type=FILE,
               help="Use this planbook.toml or pyproject.toml (for every command).")
 def cli(config_path) -> None:
     """Lint, check and publish implementation plans that live in git."""
@@ -179,7 +185,7 @@ def main() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -188,7 +194,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=FILE,
               help="Write the report to a file instead of standard output.")
 @click.option("--stdin", "use_stdin", is_flag=True,
               help="Lint a plan read from standard input (for editors).")
@@ -200,13 +206,13 @@ def main() -> None:
                    "(working tree included); references still see every plan.")
 @click.option("--staged", is_flag=True,
               help="Only plans staged for commit, as staged (read from the index).")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+@click.option("--baseline", "baseline_path", type=FILE,
               help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", "write_baseline", type=FILE,
               help="Record the findings of this run in a baseline file and exit 0.")
 @click.option("--no-cache", is_flag=True,
               help="Lint every plan again, neither reading nor writing the lint cache.")
-@click.option("--junit", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--junit", multiple=True, type=FILE, metavar="FILE",
               help="JUnit XML test results for the traceability rules (TR004); repeatable.")
 def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdin,
          stdin_filename, jobs, since, staged, baseline_path, write_baseline, no_cache, junit):
@@ -269,7 +275,7 @@ def lint(paths, fmt, select, ignore, strict, statistics, quiet, output, use_stdi
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True)
-@click.option("--write-docs", type=click.Path(file_okay=False),
+@click.option("--write-docs", type=FOLDER,
               help="Write one Markdown page per rule, and an index, into this folder.")
 def rules(fmt, write_docs):
     """List every rule with its code, name, default severity and summary."""
@@ -345,9 +351,9 @@ def _doctype(config, name: str | None):
 @click.option("--issue", help="The issue it answers (used by file names with {issue}).")
 @click.option("--type", "type_name", metavar="TYPE", help="Doc type (default: the configured "
               "one, IP unless set).")
-@click.option("--dir", "folder", type=click.Path(file_okay=False),
+@click.option("--dir", "folder", type=FOLDER,
               help="Folder to write into (default: the first configured plan folder).")
-@click.option("--template", "template_path", type=click.Path(dir_okay=False),
+@click.option("--template", "template_path", type=FILE,
               help="Use this template instead of the type's own.")
 def new(title, component, prd, scope, by, issue, type_name, folder, template_path):
     """Write a new plan from a template, frontmatter filled in, status at its start.
@@ -387,7 +393,7 @@ def new(title, component, prd, scope, by, issue, type_name, folder, template_pat
 @cli.command()
 @click.option("--type", "type_name", metavar="TYPE",
               help="Doc type (default: the configured one, IP unless set).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=FILE,
               help="Write the schema to a file instead of standard output.")
 def schema(type_name, output):
     """Print a doc type's frontmatter as JSON Schema, for editors and other tools."""
@@ -405,7 +411,7 @@ def schema(type_name, output):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--since", metavar="REF",
               help="Also list what was completed since REF: status changes, tasks done and "
                    "checklist items ticked.")
@@ -427,8 +433,8 @@ def status(paths, since, fmt):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--junit", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+@click.argument("paths", nargs=-1, type=PATH)
+@click.option("--junit", multiple=True, type=FILE, metavar="FILE",
               help="JUnit XML test results (pytest --junitxml, Jest, Go, Maven); repeatable.")
 @click.option("--since", metavar="REF", help="Only commits after REF count (REF..HEAD).")
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")),
@@ -475,7 +481,7 @@ def hooks_install(force, hooks_path):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PATH)
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the changes as a unified diff and write nothing; exit 1 if there "
                    "are any, 0 if not.")
@@ -575,8 +581,8 @@ def site():
 
 
 @site.command("export")
-@click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--mkdocs-config", "mkdocs_config", type=click.Path(dir_okay=False),
+@click.argument("folder", type=FOLDER)
+@click.option("--mkdocs-config", "mkdocs_config", type=FILE,
               default="mkdocs.yml", show_default=True,
               help="Read the planbook plugin's options from this file when it exists.")
 @click.option("--plans-dir", help="The plans folder, relative to the mkdocs.yml folder.")
