@@ -272,3 +272,30 @@ def test_staged_histories_are_remembered_and_read_from_the_commits_since(repo):
     asked = trace.read_text()
     assert "merge-base --is-ancestor" in asked and ".." in asked.split("git log", 1)[-1]
     assert ("GT001", 4) not in {(c, line) for c, line, _ in found}
+
+
+@pytest.mark.parametrize("reading", [True, False])
+def test_what_comes_next_is_done_while_git_still_reads_the_history(repo, monkeypatch, reading):
+    """`meanwhile` runs when the history walk is still going, and only then."""
+    edit_body(repo)
+    git(repo, "add", "-A")
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(changes._Walk, "running", lambda self: reading)
+    calls = []
+    chosen = changes.select(["plans/IP-1-retry-queue.md"], staged=True, history=True,
+                            parse=parse_bytes, meanwhile=lambda: calls.append("ready"))
+    assert calls == (["ready"] if reading else [])
+    assert chosen.histories["plans/IP-1-retry-queue.md"].first_day is not None
+
+
+def test_what_fails_while_git_reads_is_left_for_the_lint_to_report(monkeypatch):
+    from planbook import lint
+    from planbook.config import Config
+
+    config = Config()
+
+    def broken(name):
+        raise ValueError(f"{name}: broken")
+
+    monkeypatch.setattr(config, "doctype", broken)
+    assert lint._prepare(config) is None  # no exception: the lint meets it and says it

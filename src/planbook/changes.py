@@ -108,7 +108,7 @@ def _day(iso: str) -> dt.date | None:
 
 def select(candidates: list[str], *, staged: bool = False, since: str | None = None,
            history: bool = False, today: dt.date | None = None,
-           parse=None, memo=None, others: list[str] = ()) -> Selection:
+           parse=None, memo=None, others: list[str] = (), meanwhile=None) -> Selection:
     """Ask git which of `candidates` (every plan in scope, display paths relative to the
     working folder) to lint and what history knows about them.
 
@@ -117,10 +117,11 @@ def select(candidates: list[str], *, staged: bool = False, since: str | None = N
     (a `cache.HistoryMemo`) remembers histories between runs, so that a few plans' history is
     read only from the commits since the last run that read it. `others` are the run's other
     plans: with `history` alone, their folders are compared with HEAD too, for
-    `Selection.committed`.
+    `Selection.committed`. `meanwhile()` is called while git still reads the history, if it
+    does when nothing else is left to wait for.
     """
     result = _select(candidates, staged=staged, since=since, history=history, today=today,
-                     parse=parse, memo=memo, others=others)
+                     parse=parse, memo=memo, others=others, meanwhile=meanwhile)
     if result.unchecked:  # said first: it is about what this run did not look at
         option = "--staged" if staged else "--changed-since"
         told = [UNCHECKED_NOTICE.format(folder=folder, option=option, command=command)
@@ -137,7 +138,7 @@ UNCHECKED_NOTICE = (
 
 
 def _select(candidates: list[str], *, staged: bool, since: str | None, history: bool,
-            today: dt.date | None, parse, memo, others) -> Selection:
+            today: dt.date | None, parse, memo, others, meanwhile=None) -> Selection:
     today = today or dt.date.today()
     wanted = {_posix(p): p for p in candidates}
     compare_others = history and not (staged or since) and others
@@ -252,6 +253,8 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.notice = SHALLOW_NOTICE.format(codes=", ".join(history_codes()))
         return result
     lint_paths = {_posix(f): f for f in result.files}
+    if meanwhile is not None and walk is not None and walk.running():
+        meanwhile()  # git is still reading the history: do what comes next while it does
     histories = walk.result() if walk else {}
     for path, display in lint_paths.items():
         known = histories.get(path)
@@ -291,6 +294,9 @@ class _Walk:
                                                     head=head)
         else:  # with changed-path filters, a process per plan; without, one for them all
             self.found = gitmeta.collect_few(".", paths, one_by_one=filters)
+
+    def running(self) -> bool:
+        return self.thread.is_alive()
 
     def result(self) -> dict:
         self.thread.join()

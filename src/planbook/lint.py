@@ -780,7 +780,8 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         chosen = changes.select(files, staged=request.staged, since=request.since,
                                 history=history, today=today(), parse=_parse_earlier,
                                 memo=HistoryMemo(folder) if folder is not None else None,
-                                others=every)
+                                others=every, meanwhile=functools.partial(_prepare, config)
+                                if request.staged or request.since else None)
     except changes.GitError as exc:
         raise LintError(str(exc)) from None
     if chosen.notice:
@@ -804,6 +805,19 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if chosen.deleted:
         _links_to_deleted(out, linter, chosen, every)
     out.findings.sort(key=Finding.sort_key)
+
+
+def _prepare(config: Config) -> None:
+    """What linting a plan will need, done while git still reads the plans' history: the
+    parser, the plan facts and the rules imported, the default doc type loaded. A failure is
+    left for the lint to meet and report."""
+    try:
+        from planbook import edits, facts, parse, sequence  # noqa: F401
+
+        all_rules()
+        config.doctype(config.default_type)
+    except Exception:
+        pass
 
 
 def _parse_earlier(data: bytes, path: str) -> Plan:
