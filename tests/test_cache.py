@@ -570,6 +570,7 @@ def test_trace_memo_entries_of_another_shape_are_read_again(tmp_path, monkeypatc
     assert len(data["tree"]["ids"]) == 3
     for ids in data["tree"]["ids"].values():
         ids[:] = [77]  # the IDs not text
+    data["tree"]["ids"]["plans/IP-2-other.md"] = 5  # nor a list
     memo.write_text(json.dumps(data))
     stats = json.loads(more.read_text())
     [(stamp, ids)] = stats["stats"].values()

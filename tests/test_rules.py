@@ -1006,7 +1006,9 @@ def test_a_lint_the_cache_answers_in_a_repository_parses_no_earlier_version(tmp_
     cold, warm = _imports_of_lint(repo, env())
     assert "planbook.gitmeta" in warm  # the history rules had git asked
     assert _unused(cold, PARSER) != [] and _unused(warm, PARSER) == []
-    # digests made without OpenSSL, the cache written without tempfile (nor random, shutil)
-    assert {"hashlib", "_hashlib", "tempfile"} & (cold | warm) == set()
+    # digests made without OpenSSL, the cache written without tempfile (nor random, shutil),
+    # git started without the subprocess module (nor selectors with it)
+    assert {"hashlib", "_hashlib", "tempfile", "subprocess", "selectors"} & (cold | warm) \
+        == set()
     # the traceability index: IDs and commits remembered, the doc type never asked for
     assert {"planbook.doctypes", "planbook.facts", "planbook.model"} & warm == set()

@@ -510,9 +510,10 @@ def _committed_ids(paths: list[str], memo, committed) -> dict[str, list[str]]:
             if ids is not None:
                 tree[path] = ids
         memo.put_tree_ids(committed.head, where, folders, tree)
-    # a path out of the working folder is not one `git diff --relative` compared
-    return {p: tree.get(p) for p in paths
-            if p not in committed.differ and not p.startswith("../")}
+    # a path out of the working folder is not one `git diff --relative` compared; what is not
+    # a list is a damaged memo's, and the plan is read
+    return {p: ids for p in paths if p not in committed.differ and not p.startswith("../")
+            and isinstance(ids := tree.get(p), list)}
 
 
 def gather(paths, config, junit=(), since: str | None = None, history: bool = True,
