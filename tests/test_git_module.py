@@ -160,6 +160,17 @@ def test_a_stop_while_git_runs_ends_git_too(tmp_path, monkeypatch):
     assert started.proc.returncode == -9  # killed, and reaped
 
 
+def test_a_question_left_unanswered_leaves_no_process_behind(tmp_path):
+    import gc
+
+    started = gitmodule.start(tmp_path, "-c", "alias.hang=!sleep 30", "hang")
+    pid = started.proc.pid
+    del started
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped when it was let go
+
+
 def test_without_posix_spawn_git_starts_through_subprocess(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "posix_spawnp")
     named = gitmodule.run(tmp_path, "hash-object", "--stdin", input=b"x").out.strip().decode()

@@ -183,6 +183,14 @@ class _Spawned:
         self._end(os.waitpid(self.pid, 0)[1])
         return b"".join(chunks[self.stdout]), b"".join(chunks[self.stderr])
 
+    def __del__(self) -> None:
+        # a question nobody waited for the answer to (an error came first): end git and reap
+        # it, so a long-running process such as the language server leaves no zombie behind
+        try:
+            self.kill()
+        except Exception:  # at interpreter exit, os may be half gone
+            pass
+
     def kill(self) -> None:
         if self.returncode is None:
             try:
