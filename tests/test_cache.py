@@ -602,3 +602,31 @@ def test_the_history_memo_of_a_few_plans_is_read_from_a_few_files(tmp_path, monk
     assert 1 <= len(opened) <= 3
     assert memo.known(paths[:1] + ["/repo/plans/none.md"]) == \
         {paths[0]: ("c0ffee", {"created": paths[0]})}
+
+
+def test_a_warm_json_lint_runs_no_fixer_to_say_what_fix_would_change(project, monkeypatch):
+    cold = lint("plans")
+    assert ("plans/IP-9-sync.md", "FM011") in {
+        (f["path"], f["code"]) for f in json.loads(cold[1]) if f["fix"]}
+    settle()
+    lint("plans")  # the plans known by their stat from now on
+    calls = []
+    real = fix.run
+
+    def counting(paths, *args, **kwargs):
+        calls.append(list(paths))
+        return real(paths, *args, **kwargs)
+
+    monkeypatch.setattr(fix, "run", counting)
+    assert lint("plans") == cold and calls == []
+    assert lint("--select", "FM011", "plans") == lint("--no-cache", "--select", "FM011", "plans")
+    calls.clear()
+    path = project / "plans" / "IP-9-sync.md"
+    path.write_text(path.read_text().replace("version: 1.10", "version: 1.20"))
+    expected = lint("--no-cache", "plans")
+    calls.clear()
+    assert lint("plans") == expected
+    assert calls == [["plans/IP-9-sync.md"]]  # the edited plan's fixers alone
+    for damage in ("", "[", '{"format": 1, "entries": {"x": 3}}'):
+        (Path(".planbook_cache") / "fixes.json").write_text(damage)
+        assert lint("plans") == expected

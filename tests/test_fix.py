@@ -358,3 +358,10 @@ def test_a_bug_on_one_file_is_reported_and_the_others_are_fixed(folder, clean, m
     assert "fixed 3 problems in 1 file; 1 file could not be fixed" in result.stderr
     assert path.read_text(encoding="utf-8") == FIXED + body(clean)
     assert broken.read_text(encoding="utf-8") == FRONT + body(clean)
+
+
+def test_the_codes_table_names_every_fixer():
+    """`cli` chooses what to ask the fixers about from `rules.codes`, without importing them."""
+    from planbook.rules.codes import FIXABLE
+
+    assert FIXABLE == tuple(sorted(FIXERS))

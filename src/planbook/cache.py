@@ -255,6 +255,52 @@ class HistoryMemo:
             pass  # a read-only checkout: remember nothing
 
 
+class FixMemo:
+    """Which findings `planbook fix` would change, for JSON's `fix` field (`fixes.json` in the
+    cache folder): per plan, by the plan file's stat (as `settled` allows) and a key for what
+    else the fixers read (the lint cache's run key and the rules asked for), the edits the
+    fixers would make, as (code, line). A warm `lint --format json` then runs no fixer."""
+
+    FILE = "fixes.json"
+    FORMAT = 1
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.changed = False
+        entries = read_json(folder / self.FILE, self.FORMAT).get("entries")
+        self.entries: dict = entries if isinstance(entries, dict) else {}
+
+    def edits_of(self, path: str, info: os.stat_result, key: str) -> set[tuple[str, int]] | None:
+        """The edits remembered for the plan at `path` (absolute) with this stat and key."""
+        entry = self.entries.get(path)
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_stamp(info)
+                and entry[1] == key and isinstance(entry[2], list)):
+            return None
+        edits = entry[2]
+        if not all(isinstance(e, list) and len(e) == 2 and isinstance(e[0], str)
+                   and type(e[1]) is int for e in edits):
+            return None
+        return {(code, line) for code, line in edits}
+
+    def put(self, path: str, before: os.stat_result, after: os.stat_result, key: str,
+            edits: set[tuple[str, int]]) -> None:
+        """Remember the edits worked out from `path` between these two stats, when it had
+        settled."""
+        made = [file_stamp(after), key, sorted([code, line] for code, line in edits)]
+        if settled(before, after) and self.entries.get(path) != made:
+            self.entries[path] = made
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            write_json(self.folder, self.FILE, {"format": self.FORMAT, "entries": self.entries})
+        except OSError:
+            pass  # a read-only checkout: work them out again each run
+        self.changed = False
+
+
 class FolderMemo:
     """The plan folders' listings (`folders.json` in the cache folder), so a lint of one plan
     beside thousands need not list them all to know the others' names.

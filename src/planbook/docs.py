@@ -56,11 +56,19 @@ def write_codes_table(path: Path | None = None) -> int:
     text = path.read_text(encoding="utf-8")
     start = text.index("CATALOG: dict")
     end = text.index("\n}\n", start) + 3
+    from planbook.fix import FIXERS
+
     rules = all_rules()
     rows = "".join(f'    "{code}": ("{r.name}", "{r.severity}", {r.default}, '
                    f"{r.needs_history}),\n" for code, r in rules.items())
+    fixable = ", ".join(f'"{code}"' for code in sorted(FIXERS))
+    tail = text[end:]
+    if "FIXABLE" in tail:  # the table written before, replaced
+        tail = tail[tail.index("\n)\n", tail.index("FIXABLE")) + 3:]
     path.write_text(text[:start] + "CATALOG: dict[str, tuple[str, str, bool, bool]] = {\n"
-                    + rows + "}\n" + text[end:], encoding="utf-8")
+                    + rows + "}\n\n# the rules `planbook fix` has a fixer for (`fix.FIXERS`)\n"
+                    + f"FIXABLE: tuple[str, ...] = (\n    {fixable},\n)\n" + tail,
+                    encoding="utf-8")
     return len(rules)
 
 

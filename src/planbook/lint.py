@@ -677,6 +677,7 @@ class Run(Result):
     notices: list[str] = field(default_factory=list)  # one line each, for standard error
     hidden: int = 0  # findings the baseline hid
     wrote_baseline: bool = False
+    cache_key: str = ""  # the lint cache's run key, when a cache was used (`cli` keys fixes by it)
 
 
 def run(request: Request, config: Config) -> Run:
@@ -769,6 +770,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         index = _trace_index(config, request, enabled, every)
         linter = Linter(config, request.select, request.ignore, names, trace_index=index)
         linter.cache = _open_cache(config, request, linter)
+        out.cache_key = linter.cache.run if linter.cache is not None else ""
         _merge(out, lint_paths(files, linter, request.jobs))
         out.linted = list(files)
         return
@@ -792,6 +794,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if chosen.staged:
         out.files = len(chosen.files)
         linter.cache = _open_cache(config, request, linter)
+        out.cache_key = linter.cache.run if linter.cache is not None else ""
         for path in chosen.files:
             found, failed = linter.lint_given(chosen.staged[path], path)
             out.findings.extend(found)
@@ -800,6 +803,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
             linter.cache.save()
     else:
         linter.cache = _open_cache(config, request, linter)
+        out.cache_key = linter.cache.run if linter.cache is not None else ""
         _merge(out, lint_paths(chosen.files, linter, request.jobs))
     out.linted = list(chosen.files)
     if chosen.deleted:

@@ -67,3 +67,8 @@ CATALOG: dict[str, tuple[str, str, bool, bool]] = {
     "TR004": ("criterion-not-met", "error", True, False),
 }
 
+# the rules `planbook fix` has a fixer for (`fix.FIXERS`)
+FIXABLE: tuple[str, ...] = (
+    "FM003", "FM007", "FM011", "FM012", "GT002", "GT003", "ST004", "TB004",
+)
+
