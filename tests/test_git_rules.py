@@ -299,3 +299,18 @@ def test_what_fails_while_git_reads_is_left_for_the_lint_to_report(monkeypatch):
 
     monkeypatch.setattr(config, "doctype", broken)
     assert lint._prepare(config) is None  # no exception: the lint meets it and says it
+
+
+def test_plans_configured_outside_the_repository_leave_the_history_of_the_rest_alone(repo):
+    """The diff a lint asks for covers the other plans' folders too (for the traceability
+    index), but only those git can compare: one outside the repository would fail it."""
+    far = repo.parent / "elsewhere"
+    far.mkdir()
+    (far / "IP-5-far.md").write_text(plan())
+    (repo / "planbook.toml").write_text('paths = ["plans", "../elsewhere"]\n')
+    git(repo, "add", "planbook.toml")
+    commit(repo, "Configure", "2026-03-03T10:00:00+00:00")
+    edit_body(repo)
+    found = codes(repo, "plans/IP-1-retry-queue.md")
+    assert ("GT003", 6) in found, found
+    assert found == codes(repo, "--no-cache", "plans/IP-1-retry-queue.md")

@@ -141,8 +141,12 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
             today: dt.date | None, parse, memo, others, meanwhile=None) -> Selection:
     today = today or dt.date.today()
     wanted = {_posix(p): p for p in candidates}
-    compare_others = history and not (staged or since) and others
-    specs = git.pathspecs([*wanted, *map(_posix, others)] if compare_others else list(wanted))
+    # the other plans' folders are compared too, those under the working folder only: one
+    # outside it (or outside the repository) is not what `git diff --relative` can compare,
+    # and would fail the diff for the plans being linted
+    others = [p for p in map(_posix, others) if not p.startswith("../") and not os.path.isabs(p)] \
+        if history and not (staged or since) else []
+    specs = git.pathspecs([*wanted, *others])
     # what changed is asked beside where the repository is: neither waits for the other;
     # the staged texts' reader starts up meanwhile too
     reader = git.start_reader(".") if staged else None
