@@ -255,24 +255,42 @@ class HistoryMemo:
             pass  # a read-only checkout: remember nothing
 
 
-class FixMemo:
+class _Memo:
+    """A memo of one file in the cache folder: one mapping under `KEY`, read when made and
+    written by `save` only when it changed (never when the folder cannot be written: then it
+    is worked out again next run)."""
+
+    FILE: str
+    FORMAT: int
+    KEY: str
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.changed = False
+        found = read_json(folder / self.FILE, self.FORMAT).get(self.KEY)
+        self.data: dict = found if isinstance(found, dict) else {}
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            write_json(self.folder, self.FILE, {"format": self.FORMAT, self.KEY: self.data})
+        except OSError:
+            pass  # a read-only checkout
+        self.changed = False
+
+
+class FixMemo(_Memo):
     """Which findings `planbook fix` would change, for JSON's `fix` field (`fixes.json` in the
     cache folder): per plan, by the plan file's stat (as `settled` allows) and a key for what
     else the fixers read (the lint cache's run key and the rules asked for), the edits the
     fixers would make, as (code, line). A warm `lint --format json` then runs no fixer."""
 
-    FILE = "fixes.json"
-    FORMAT = 1
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.changed = False
-        entries = read_json(folder / self.FILE, self.FORMAT).get("entries")
-        self.entries: dict = entries if isinstance(entries, dict) else {}
+    FILE, FORMAT, KEY = "fixes.json", 1, "entries"
 
     def edits_of(self, path: str, info: os.stat_result, key: str) -> set[tuple[str, int]] | None:
         """The edits remembered for the plan at `path` (absolute) with this stat and key."""
-        entry = self.entries.get(path)
+        entry = self.data.get(path)
         if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_stamp(info)
                 and entry[1] == key and isinstance(entry[2], list)):
             return None
@@ -287,21 +305,12 @@ class FixMemo:
         """Remember the edits worked out from `path` between these two stats, when it had
         settled."""
         made = [file_stamp(after), key, sorted([code, line] for code, line in edits)]
-        if settled(before, after) and self.entries.get(path) != made:
-            self.entries[path] = made
+        if settled(before, after) and self.data.get(path) != made:
+            self.data[path] = made
             self.changed = True
 
-    def save(self) -> None:
-        if not self.changed:
-            return
-        try:
-            write_json(self.folder, self.FILE, {"format": self.FORMAT, "entries": self.entries})
-        except OSError:
-            pass  # a read-only checkout: work them out again each run
-        self.changed = False
 
-
-class FolderMemo:
+class FolderMemo(_Memo):
     """The plan folders' listings (`folders.json` in the cache folder), so a lint of one plan
     beside thousands need not list them all to know the others' names.
 
@@ -312,19 +321,12 @@ class FolderMemo:
     without its folder changing.
     """
 
-    FILE = "folders.json"
-    FORMAT = 1
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.changed = False
-        listings = read_json(folder / self.FILE, self.FORMAT).get("folders")
-        self.listings: dict = listings if isinstance(listings, dict) else {}
+    FILE, FORMAT, KEY = "folders.json", 1, "folders"
 
     def get(self, real: str, info: os.stat_result) -> tuple[list[str], list[str], list[str]] | None:
         """(plan files, `.md` symbolic links, sub-folders) of the folder at `real`, by name,
         when the folder is as it was listed; else None."""
-        listing = self.listings.get(real)
+        listing = self.data.get(real)
         if not (isinstance(listing, list) and len(listing) == 4
                 and listing[0] == file_stamp(info)
                 and all(isinstance(part, list) and all(isinstance(name, str) for name in part)
@@ -337,17 +339,8 @@ class FolderMemo:
         """Remember the listing of the folder at `real` read between these two stats of it,
         when it had settled."""
         if settled(before, after):
-            self.listings[real] = [file_stamp(after), files, links, folders]
+            self.data[real] = [file_stamp(after), files, links, folders]
             self.changed = True
-
-    def save(self) -> None:
-        if not self.changed:
-            return
-        try:
-            write_json(self.folder, self.FILE, {"format": self.FORMAT, "folders": self.listings})
-        except OSError:
-            pass  # a read-only checkout: list the folders each run
-        self.changed = False
 
 
 class TraceMemo:
