@@ -101,7 +101,7 @@ class Running:
         except BaseException as exc:  # a timeout, or a stop (SystemExit from a signal)
             self.proc.kill()
             self.proc.communicate()
-            if type(exc).__name__ != "TimeoutExpired":
+            if not _timed_out(exc):
                 raise
             return Answer(MISSING, b"", str(exc))
         return Answer(self.proc.returncode, out, err.decode("utf-8", "replace"))
@@ -215,7 +215,17 @@ class _Spawned:
 
 
 class TimeoutExpired(TimeoutError):
-    """git did not answer in time (named as subprocess's is, which Running treats alike)."""
+    """git did not answer in time."""
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether `exc` says git did not answer in time: ours, or subprocess's where that ran
+    it (it is imported then)."""
+    import sys
+
+    subprocess = sys.modules.get("subprocess")
+    return isinstance(exc, TimeoutExpired) or (
+        subprocess is not None and isinstance(exc, subprocess.TimeoutExpired))
 
 
 def maybe_repository(root: str | os.PathLike = ".") -> bool:
