@@ -769,8 +769,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     if not (request.since or request.staged or history):
         index = _trace_index(config, request, enabled, every)
         linter = Linter(config, request.select, request.ignore, names, trace_index=index)
-        linter.cache = _open_cache(config, request, linter)
-        out.cache_key = linter.cache.run if linter.cache is not None else ""
+        _open_cache(config, request, linter, out)
         _merge(out, lint_paths(files, linter, request.jobs))
         out.linted = list(files)
         return
@@ -793,8 +792,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
     linter = Linter(config, request.select, request.ignore, names, chosen.histories, index)
     if chosen.staged:
         out.files = len(chosen.files)
-        linter.cache = _open_cache(config, request, linter)
-        out.cache_key = linter.cache.run if linter.cache is not None else ""
+        _open_cache(config, request, linter, out)
         for path in chosen.files:
             found, failed = linter.lint_given(chosen.staged[path], path)
             out.findings.extend(found)
@@ -802,8 +800,7 @@ def _lint_files(out: Run, config: Config, request: Request, enabled: set[str],
         if linter.cache is not None:
             linter.cache.save()
     else:
-        linter.cache = _open_cache(config, request, linter)
-        out.cache_key = linter.cache.run if linter.cache is not None else ""
+        _open_cache(config, request, linter, out)
         _merge(out, lint_paths(chosen.files, linter, request.jobs))
     out.linted = list(chosen.files)
     if chosen.deleted:
@@ -871,12 +868,13 @@ def _cache_folder(config: Config, request: Request):
     return config.root / config.cache_dir if request.cache and config.cache_dir else None
 
 
-def _open_cache(config: Config, request: Request, linter: Linter):
-    """The run's cache, keyed on everything every plan's findings depend on; None when the
-    run asked for none or the config turns it off."""
+def _open_cache(config: Config, request: Request, linter: Linter, out: Run) -> None:
+    """Give `linter` the run's cache, keyed on everything every plan's findings depend on
+    (none when the run asked for none or the config turns it off), and `out` its key."""
     folder = _cache_folder(config, request)
     if folder is None:
-        return None
+        linter.cache = None
+        return
     from planbook.cache import Cache, run_key
 
     team = config.team_doctypes()
@@ -884,7 +882,8 @@ def _open_cache(config: Config, request: Request, linter: Linter):
     key = run_key(repr(config), sorted(linter.enabled), str(linter.today),
                   [(name, repr(d), d.template_text) for name, d in sorted(team.items())],
                   index.digest() if index is not None else None)
-    return Cache(folder, key)
+    linter.cache = Cache(folder, key)
+    out.cache_key = key
 
 
 def _merge(out: Run, result: Result) -> None:
