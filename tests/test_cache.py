@@ -537,6 +537,10 @@ def test_a_new_commit_reads_only_the_plans_it_changed(tmp_path, monkeypatch):
     reads = count_reads(monkeypatch)
     assert lint("plans/IP-1-retry-queue.md") == expected
     assert sorted(set(reads) - {"plans/IP-1-retry-queue.md"}) == ["plans/IP-2-other.md"]
+    # the blob the commit replaced is forgotten: the memo holds HEAD's tree, no more
+    blobs = json.loads((Path(".planbook_cache") / "trace-ids.json").read_text())["blobs"]
+    assert sorted(blobs) == sorted(line.split()[2] for line in
+                                   git(repo, "ls-tree", "-r", "HEAD", "plans").splitlines())
 
 
 def test_plans_git_has_no_commit_of_are_known_by_their_stat_when_many(tmp_path, monkeypatch):

@@ -399,6 +399,14 @@ class TraceMemo:
             blobs[blob] = ids
             self.more_changed = True
 
+    def keep_blobs(self, kept: set[str]) -> None:
+        """Forget the blobs not in `kept` (HEAD's tree): the memo stays the size of the tree,
+        however many commits come."""
+        blobs = self._loaded()["blobs"]
+        for blob in [b for b in blobs if b not in kept]:
+            del blobs[blob]
+            self.more_changed = True
+
     def ids_of(self, path: str, info: os.stat_result) -> list[str] | None:
         """The IDs remembered for the plan at `path` (absolute) with this very stat."""
         entry = self._loaded()["stats"].get(path)

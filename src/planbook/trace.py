@@ -509,6 +509,8 @@ def _committed_ids(paths: list[str], memo, committed) -> dict[str, list[str]]:
                     memo.put_blob_ids(blob, ids)
             if ids is not None:
                 tree[path] = ids
+        if isinstance(blobs, dict):
+            memo.keep_blobs(set(blobs.values()))
         memo.put_tree_ids(committed.head, where, folders, tree)
     # a path out of the working folder is not one `git diff --relative` compared; what is not
     # a list is a damaged memo's, and the plan is read
