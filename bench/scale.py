@@ -15,11 +15,15 @@ processes, so both see the same load; medians with min–max, and peak memory (m
           traceability rules read history too                target ≤ 1.3×
   staged  `lint --staged` with 3 staged plans in a repository of 2,000 plans and 500 commits
           (`--repo-plans`, `--commits`), against the import floor  target ≤ 2×
-          with `--no-cache`: the staged plans' histories read as for the first time
+          with `--no-cache`: the staged plans' histories read as for the first time;
+          git's own walk of those histories (the `git log` alone) is timed beside it
   staged-memo  the same without `--no-cache`, after a run that remembered those histories
           (the next commit's hook, for plans seen before)              target ≤ 2×
   staged-filters  as staged, in a copy of that repository whose commit-graph has changed-path
           filters (`git commit-graph write --reachable --changed-paths`)  target ≤ 2×
+  staged-recent  as staged, for 3 plans added near the end of the history (the 20th commit
+          from the end) rather than in its first commit: git is ended once their trails
+          have, so the walk is of the commits since they were added      target ≤ 2×
   staged-new  in a copy of that repository after one `lint` of every plan (which remembers
           their histories), the 3 staged plans edited and staged afresh before each run, so
           their text is new to the cache (the next commit's hook, after new edits)  target ≤ 2×
@@ -46,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 FLOOR = [sys.executable, "-c", "import click, yaml, mistune"]
 FLOOR_LABEL = "python -c 'import click, yaml, mistune'"
 TARGETS = {"warm": 0.05, "cold": 1.1, "one": 1.3, "one-repo": 1.3, "staged": 2.0,
-           "staged-memo": 2.0,
+           "staged-memo": 2.0, "staged-recent": 2.0,
            "staged-filters": 2.0, "staged-new": 2.0}
 
 
@@ -85,6 +89,56 @@ def show(name: str, a: list, b: list, label_a: str, label_b: str) -> None:
               f"(min {min(times):.3f}, max {max(times):.3f})  peak "
               f"{max(m for _, m in runs) / 1024:6.1f} MiB")
     print(f"  ratio {ratio:.3f}× (target ≤ {target}×)  {verdict}\n", flush=True)
+
+
+def walk_alone(repo: Path, runs: int) -> None:
+    """What git's own history walk of the staged plans costs, against the import floor: the
+    `git log` planbook starts when nothing is remembered, with nothing else around it. No
+    lint that reads those histories afresh can be faster than this walk."""
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only", "-z"], cwd=repo,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    walk = ["git", "--literal-pathspecs", "log", "-z", "--relative",
+            "--format=%x1e%H%x1f%aI%x1f%an%x1f%s", "--name-status", "-M", "--",
+            *filter(None, staged)]
+    a, b = pair(walk, FLOOR, repo, runs)
+    ta, tb = [t for t, _ in a], [t for t, _ in b]
+    label = f"git log of the {len(walk) - 9} staged paths alone"
+    print(f"  {label:<46} median {statistics.median(ta):7.3f} s "
+          f"(min {min(ta):.3f}, max {max(ta):.3f})\n"
+          f"  {statistics.median(ta) / statistics.median(tb):.3f}× the import floor: the least "
+          "any lint reading these histories afresh can take\n", flush=True)
+
+
+def add_recent(repo: Path, recent: Path, plans: int) -> None:
+    """A copy of `repo` with 3 more plans (the next the generator makes) committed, then 19
+    commits editing other plans, then edits of the 3 staged."""
+    import random
+
+    shutil.copytree(repo, recent, symlinks=True)
+    git(recent, "reset", "-q", "--hard")  # the copy's own staged edits are dropped
+    more = Path(tempfile.mkdtemp(prefix="planbook-more-"))
+    try:
+        new = generate(plans + 3, more, seed=0)[plans:]  # the same first plans, then 3 more
+        for path in new:
+            shutil.copy(path, recent / "plans" / path.name)
+    finally:
+        shutil.rmtree(more, ignore_errors=True)
+    git(recent, "add", "plans")
+    git(recent, "commit", "-qm", "Add three plans", date="2026-01-01T10:00:00+00:00")
+    added = {path.name for path in new}
+    others = [p for p in sorted((recent / "plans").glob("*.md")) if p.name not in added]
+    rng = random.Random(1)
+    for n in range(19):
+        for path in rng.sample(others, 3):
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"\nA later edit {n}.\n")
+        git(recent, "commit", "-qam", f"Later edit {n}",
+            date=f"2026-01-{2 + n:02d}T10:00:00+00:00")
+    for path in new:
+        with open(recent / "plans" / path.name, "a", encoding="utf-8") as handle:
+            handle.write("\nA staged edit.\n")
+    git(recent, "add", *[f"plans/{path.name}" for path in new])
+    git(recent, "gc", "-q")
 
 
 def git(root: Path, *args: str, date: str = "2025-01-01T10:00:00+00:00") -> None:
@@ -136,8 +190,8 @@ def main() -> int:
                 one = [*cmd, "lint", "--quiet", str(files[0].relative_to(plans))]
                 a, b = pair(one, FLOOR, plans, runs * 4)
                 show("one", a, b, "lint FILE", FLOOR_LABEL)
-        if {"one-repo", "staged", "staged-memo", "staged-filters", "staged-new"} \
-                & set(args.only):
+        if {"one-repo", "staged", "staged-memo", "staged-filters", "staged-new",
+                "staged-recent"} & set(args.only):
             from git import build
 
             repo = root / "repo"
@@ -165,6 +219,7 @@ def main() -> int:
                 print("staged: 3 staged plans, histories read afresh, against the import floor")
                 a, b = pair([*staged, "--no-cache"], FLOOR, repo, runs * 2)
                 show("staged", a, b, "lint --staged --no-cache", FLOOR_LABEL)
+                walk_alone(repo, runs * 2)
             if "staged-memo" in args.only:
                 print("staged-memo: the same, the histories remembered by a run before")
                 measure(staged, repo)
@@ -178,6 +233,14 @@ def main() -> int:
                 print("staged-filters: the same, the commit-graph with changed-path filters")
                 a, b = pair([*staged, "--no-cache"], FLOOR, filtered, runs * 2)
                 show("staged-filters", a, b, "lint --staged --no-cache", FLOOR_LABEL)
+            if "staged-recent" in args.only:
+                recent = root / "repo-recent"
+                if not recent.is_dir():
+                    add_recent(repo, recent, args.repo_plans)
+                print("staged-recent: 3 staged plans added 20 commits before HEAD, histories "
+                      "read afresh")
+                a, b = pair([*staged, "--no-cache"], FLOOR, recent, runs * 2)
+                show("staged-recent", a, b, "lint --staged --no-cache", FLOOR_LABEL)
             if "staged-new" in args.only:
                 edited = root / "repo-new"
                 if not edited.is_dir():

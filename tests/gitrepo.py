@@ -81,3 +81,18 @@ def add_submodule(repo: Path, source: Path, path: str) -> Path:
     path for a submodule only when the file protocol is allowed."""
     git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(source), path)
     return repo / path
+
+
+def spy_on_git(monkeypatch) -> list:
+    """Every git command line started from now on (git's own, through `planbook.git`)."""
+    from planbook import git as gitmodule
+
+    calls = []
+    real = gitmodule._process
+
+    def spy(args, *rest, **kwargs):
+        calls.append(args)
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(gitmodule, "_process", spy)
+    return calls

@@ -160,6 +160,26 @@ def test_a_stop_while_git_runs_ends_git_too(tmp_path, monkeypatch):
     assert started.proc.returncode == -9  # killed, and reaped
 
 
+def test_enough_output_ends_git_there_and_answers_what_was_read(tmp_path, monkeypatch):
+    """A git that would write for ever is ended once `enough` says so: the answer is what
+    was read, code 0, and the process is reaped."""
+    monkeypatch.setattr(gitmodule, "TIMEOUT", 10)  # not a wait for ever, should it not end
+    endless = gitmodule.start(tmp_path, "-c", "alias.endless=!yes planbook", "endless")
+    seen = []
+
+    def enough(chunk: bytes) -> bool:
+        seen.append(chunk)
+        return sum(map(len, seen)) > 200_000
+
+    code, out, _ = endless.answer(enough=enough)
+    assert code == 0 and out == b"".join(seen) and len(out) > 200_000
+    assert out.startswith(b"planbook\nplanbook\n") and endless.proc.stopped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(endless.proc.pid, os.WNOHANG)  # ended and reaped
+    whole = gitmodule.start(tmp_path, "--version").answer(enough=lambda chunk: False)
+    assert whole.code == 0 and whole.out.startswith(b"git version")
+
+
 def test_a_question_left_unanswered_leaves_no_process_behind(tmp_path):
     import gc
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import FIXTURES
-from gitrepo import commit, git, make_repo, plan, planbook, write
+from gitrepo import commit, git, make_repo, plan, planbook, spy_on_git, write
 from planbook import changes, gitmeta
 from planbook import git as gitmodule
 from planbook.parse import parse_bytes
@@ -68,6 +68,28 @@ def test_gt001_passes_on_the_day_of_the_first_commit(tmp_path):
     write(root, "IP-1-retry-queue.md", plan(created='"2026-03-09"'))
     commit(root, "Add", ADDED)
     assert codes(root) == set()
+
+
+def test_gt001_a_plan_written_where_one_was_deleted_is_held_to_its_own_commits(
+        repo, monkeypatch):
+    # the deleted plan's first commit is not the new one's: before the new plan is
+    # committed it has no history, and --staged reads none for it
+    git(repo, "rm", "-q", "plans/IP-1-retry-queue.md")
+    commit(repo, "Drop the plan", "2026-03-20T10:00:00+00:00")
+    (repo / "plans").mkdir(exist_ok=True)  # git took the empty folder away
+    write(repo, "IP-1-retry-queue.md", plan(created='"2026-06-01"', updated='"2026-06-01"'))
+    assert codes(repo) == set()
+    git(repo, "add", "plans")
+    assert codes(repo, "--staged") == set()
+    calls = spy_on_git(monkeypatch)
+    monkeypatch.chdir(repo)
+    chosen = changes.select(["plans/IP-1-retry-queue.md"], staged=True, history=True,
+                            parse=parse_bytes)
+    assert chosen.files == ["plans/IP-1-retry-queue.md"]
+    assert calls and not [args for args in calls if "log" in args]
+    monkeypatch.undo()
+    commit(repo, "The plan anew", "2026-06-01T10:00:00+00:00")
+    assert codes(repo) == set()
 
 
 def test_gt001_reads_the_created_role_of_a_backlog_task(tmp_path):

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from gitrepo import spy_on_git
 from planbook import git as gitmodule
 from planbook import gitmeta
 
@@ -26,19 +27,6 @@ def git(repo, *args, author="Ada Lovelace", date="2025-01-01T10:00:00+00:00"):
     }
     return subprocess.run(["git", "-C", str(repo), *args], check=True, env=env,
                           capture_output=True, text=True).stdout
-
-
-def spy_on_git(monkeypatch) -> list:
-    """Every git command line started from now on (git's, in these tests)."""
-    calls = []
-    real = gitmodule._process
-
-    def spy(args, *rest, **kwargs):
-        calls.append(args)
-        return real(args, *rest, **kwargs)
-
-    monkeypatch.setattr(gitmodule, "_process", spy)
-    return calls
 
 
 @pytest.fixture()
@@ -203,6 +191,68 @@ def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypa
     calls.clear()
     assert gitmeta.collect_few(repo, plans, one_by_one=True) == whole
     assert all(len(call[call.index("--") + 1:]) == 1 for call in calls if "log" in call)
+
+
+def test_a_log_read_as_git_writes_it_folds_as_the_whole_text_does(repo):
+    """Fed in pieces of any size, cut anywhere (inside a name, between a commit's header and
+    its changes), the stream gives the histories and trail ends that the whole text gives."""
+    git(repo, "mv", "plans/IP-2-export.md", "plans/IP-2-exporté.md")  # a name of two bytes
+    git(repo, "commit", "-qm", "Rename two: ünïcode", date="2025-06-01T10:00:00+00:00")
+    names = ["plans/IP-1-search.md", "plans/IP-2-exporté.md", "plans/IP-1-old-name.md"]
+    code, out, _ = gitmeta._log(repo, [], names).answer()
+    assert code == 0 and out.count(gitmeta.RECORD.encode()) == 4
+    ends: dict = {}
+    whole = gitmeta.parse_log(out.decode(), set(names), None, ends)
+    assert whole["plans/IP-1-search.md"].commits == 3 and whole["plans/IP-2-exporté.md"]
+    for size in (1, 2, 3, 5, 8, 13, 64, len(out)):
+        fold_ends: dict = {}
+        stream = gitmeta._Stream(gitmeta.Fold(set(names), None, fold_ends))
+        for at in range(0, len(out), size):
+            stream(out[at:at + size])
+        stream.end()
+        assert stream.fold.found == whole and fold_ends == ends, size
+
+
+def test_a_plan_written_again_where_one_was_deleted_has_only_its_own_history(
+        repo, monkeypatch):
+    """The commits of a deleted plan are not those of a new one written at its path: before
+    it is committed it has none, and once committed its history starts there. The log is
+    ended at the trail's end: the older plan's commits are not read."""
+    path = "plans/IP-2-export.md"
+    git(repo, "rm", "-q", path)
+    git(repo, "commit", "-qm", "Drop two", date="2025-06-01T10:00:00+00:00")
+    (repo / path).write_text("# Two, a new plan\n")
+    assert gitmeta.collect_few(repo, [path]) == {} == gitmeta.collect(repo, [path])
+    git(repo, "add", path)
+    git(repo, "commit", "-qm", "Two anew", author="Grace Hopper",
+        date="2025-07-01T10:00:00+00:00")
+    with open(repo / path, "a") as handle:
+        handle.write("more\n")
+    git(repo, "commit", "-qam", "Edit two anew", date="2025-08-01T10:00:00+00:00")
+    started = []
+    real = gitmodule._process
+
+    def spy(args, *rest, **kwargs):
+        started.append((args, real(args, *rest, **kwargs)))
+        return started[-1][1]
+
+    monkeypatch.setattr(gitmodule, "_process", spy)
+    few = gitmeta.collect_few(repo, [path])
+    monkeypatch.undo()
+    assert few == gitmeta.collect(repo, [path])
+    two = few[path]
+    assert (two.created[:10], two.updated[:10], two.commits) == ("2025-07-01", "2025-08-01", 2)
+    assert two.authors == ["Ada Lovelace", "Grace Hopper"]
+    log = [proc for args, proc in started if "log" in args]
+    assert len(log) == 1 and log[0].stopped  # ended once the trail had
+    started.clear()
+    monkeypatch.setattr(gitmodule, "_process", spy)
+    # plan one's trail ends in the first commit: the last git writes, seen before git ends
+    one = gitmeta.collect_few(repo, ["plans/IP-1-search.md"])
+    monkeypatch.undo()
+    assert one == gitmeta.collect(repo, ["plans/IP-1-search.md"])
+    assert one["plans/IP-1-search.md"].created.startswith("2025-01-01")
+    assert all(proc.stopped for args, proc in started if "log" in args)
 
 
 def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch):

@@ -240,7 +240,11 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
         result.files = list(candidates)
 
     if walk is None and history and not shallow:  # git reads it while the blobs are read
-        walk = _Walk(list(result.files), filters, memo, found.head)
+        # a staged plan not in HEAD (added, or a rename's or copy's new name) has no trail
+        # there: its history would be a walk of every commit to find nothing of it
+        walked = [f for f in result.files if not staged
+                  or getattr(by_path.get(_posix(f)), "status", "M") not in "ARC"]
+        walk = _Walk(walked, filters, memo, found.head)
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:  # the earlier versions of the plans being linted, no others
         linted = {_posix(f) for f in result.files}

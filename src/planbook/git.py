@@ -92,19 +92,26 @@ class Running:
     def __init__(self, proc, input: bytes | None, error: str = "") -> None:
         self.proc, self.input, self.error = proc, input, error
 
-    def answer(self, input: bytes | None = None) -> Answer:
+    def answer(self, input: bytes | None = None, enough=None) -> Answer:
+        """git's answer, once it has ended. `enough(chunk)`, given each piece of output as
+        it comes, may end git early by answering True: the answer is then what was read,
+        with code 0 (asked for no more). Where git runs through subprocess, `enough` is
+        not asked and the whole output comes."""
         if self.proc is None:
             return Answer(MISSING, b"", self.error)
         try:
-            out, err = self.proc.communicate(self.input if input is None else input,
-                                             timeout=TIMEOUT)
+            given = self.input if input is None else input
+            out, err = self.proc.communicate(given, timeout=TIMEOUT, enough=enough) \
+                if enough is not None and isinstance(self.proc, _Spawned) else \
+                self.proc.communicate(given, timeout=TIMEOUT)
         except BaseException as exc:  # a timeout, or a stop (SystemExit from a signal)
             self.proc.kill()
             self.proc.communicate()
             if not _timed_out(exc):
                 raise
             return Answer(MISSING, b"", str(exc))
-        return Answer(self.proc.returncode, out, err.decode("utf-8", "replace"))
+        code = 0 if getattr(self.proc, "stopped", False) else self.proc.returncode
+        return Answer(code, out, err.decode("utf-8", "replace"))
 
 
 class _Spawned:
@@ -137,11 +144,13 @@ class _Spawned:
                 os.close(fd)
         self.stdin, self.stdout, self.stderr = in_w, out_r, err_r
         self.returncode: int | None = None
+        self.stopped = False  # ended by `enough`, before git had written all it would
 
-    def communicate(self, input: bytes | None = None, timeout: float = TIMEOUT
+    def communicate(self, input: bytes | None = None, timeout: float = TIMEOUT, enough=None
                     ) -> tuple[bytes, bytes]:
         """git's output and errors, once it has read `input` and ended (nothing more once it
-        has); TimeoutExpired (a TimeoutError) after `timeout` seconds."""
+        has); TimeoutExpired (a TimeoutError) after `timeout` seconds. When `enough`, given
+        each piece of output as it is read, answers True, git is ended there."""
         import select
         import time
 
@@ -177,6 +186,10 @@ class _Spawned:
                 chunk = os.read(fd, 65536)
                 if chunk:
                     chunks[fd].append(chunk)
+                    if enough is not None and fd == self.stdout and enough(chunk):
+                        self.kill()
+                        self.stopped = True
+                        return b"".join(chunks[self.stdout]), b"".join(chunks[self.stderr])
                 else:
                     poll.unregister(fd)
                     open_fds -= 1

@@ -106,40 +106,60 @@ def parse_log(out: str, wanted: set[str] | dict[str, str],
               ends: dict[str, tuple[str, str]] | None = None) -> dict[str, History]:
     """Fold `git log -z --name-status` output, newest commit first, into histories.
 
-    `alias` maps a name a file had at the commit being read to the name it has now; a rename
-    moves the alias to the old name, an add ends the trail. `wanted` may map names to the
-    names they have now (a trail picked up at an older name); `found` continues histories
-    already begun; `ends` receives, per path, the commit and name where its trail ended.
+    `wanted` may map names to the names they have now (a trail picked up at an older name);
+    `found` continues histories already begun; `ends` receives, per path, the commit and
+    name where its trail ended (see `Fold`).
     """
-    alias = dict(wanted) if isinstance(wanted, dict) else {path: path for path in wanted}
-    found = {} if found is None else found
+    fold = Fold(wanted, found, ends)
     for entry in out.split(RECORD):
-        if not entry:
-            continue
+        if fold.done:
+            break
+        fold.commit(entry)
+    return fold.found
+
+
+class Fold:
+    """`parse_log` a commit at a time, so that a log read as git writes it can be left once
+    every trail has ended: no older commit changes an answer then.
+
+    `alias` maps a name a file had at the commit being read to the name it has now; a rename
+    moves the alias to the old name, an add ends the trail. So does a deletion met before
+    any other change of the name: no file of that name was there where the log began (a
+    plan written again where one was deleted), and the older file's commits are not its."""
+
+    __slots__ = ("alias", "found", "ends", "unseen")
+
+    def __init__(self, wanted: set[str] | dict[str, str],
+                 found: dict[str, History] | None = None,
+                 ends: dict[str, tuple[str, str]] | None = None) -> None:
+        self.alias = dict(wanted) if isinstance(wanted, dict) else {p: p for p in wanted}
+        self.found = {} if found is None else found
+        self.ends = ends
+        self.unseen = set(self.alias)  # names no commit read so far has touched
+
+    @property
+    def done(self) -> bool:
+        return not self.alias
+
+    def commit(self, entry: str) -> None:
+        """Read one commit's entry: its header, then its `--name-status` changes."""
         header, _, changes = entry.partition("\0")
         parts = header.split(UNIT)
         if len(parts) < 4:
-            continue
+            return
         sha, date, author, subject = parts[0], parts[1], parts[2], UNIT.join(parts[3:])
-        tokens = changes.lstrip("\n").split("\0")
-        i = 0
-        while i < len(tokens):
-            status = tokens[i].strip()
-            if not status:
-                i += 1
-                continue
-            kind = status[0]
-            if kind in "RC" and i + 2 < len(tokens):
-                old, new = tokens[i + 1], tokens[i + 2]
-                i += 3
-            elif i + 1 < len(tokens):
-                old = new = tokens[i + 1]
-                i += 2
-            else:
-                break
+        alias, found = self.alias, self.found
+        for kind, old, new in _changes(changes):
             current = alias.get(new)
             if current is None:
                 continue
+            if new in self.unseen:
+                self.unseen.discard(new)
+                if kind == "D":  # not there where the log began: no trail
+                    del alias[new]
+                    if self.ends is not None:
+                        self.ends[current] = (sha, new)
+                    continue
             history = found.get(current)
             if history is None:
                 history = found[current] = History(updated=date, sha=sha, subject=subject)
@@ -150,11 +170,82 @@ def parse_log(out: str, wanted: set[str] | dict[str, str],
             if kind == "R":
                 del alias[new]
                 alias[old] = current
+                self.unseen.discard(old)
             elif kind in "AC":
                 del alias[new]  # before this commit the file did not exist under this name
-                if ends is not None:
-                    ends[current] = (sha, new)
-    return found
+                if self.ends is not None:
+                    self.ends[current] = (sha, new)
+
+    def ends_in(self, start: str) -> bool:
+        """Whether the start of a commit's entry (git still writing, or walking on) already
+        ends every trail left; a name is changed once in a commit, so the rest cannot
+        change an answer. Reads without changing anything."""
+        header, found, changes = start.partition("\0")
+        if not found or len(header.split(UNIT)) < 4:
+            return False
+        ended = {new for kind, _, new in _changes(changes, whole=False)
+                 if new in self.alias and (kind in "AC" or kind == "D" and new in self.unseen)}
+        return ended >= self.alias.keys()
+
+
+def _changes(changes: str, whole: bool = True):
+    """(kind, old name, new name) of each change in a commit's `--name-status -z` part; of
+    those read whole so far, when the part is not `whole` yet."""
+    tokens = changes.lstrip("\n").split("\0")
+    if not whole:
+        tokens.pop()  # cut short, or "" after the last NUL
+    i = 0
+    while i < len(tokens):
+        status = tokens[i].strip()
+        if not status:
+            i += 1
+            continue
+        kind = status[0]
+        if kind in "RC" and i + 2 < len(tokens):
+            yield kind, tokens[i + 1], tokens[i + 2]
+            i += 3
+        elif i + 1 < len(tokens) and (whole or kind not in "RC"):
+            yield kind, tokens[i + 1], tokens[i + 1]
+            i += 2
+        else:
+            return
+
+
+class _Stream:
+    """Feeds a `Fold` the commits of a log as git writes them (`git.Running.answer`'s
+    `enough`): a commit's entry is whole once the next one begins, or git has ended."""
+
+    def __init__(self, fold: Fold) -> None:
+        self.fold, self.rest, self.fed = fold, b"", False
+
+    def __call__(self, chunk: bytes) -> bool:
+        self.fed = True
+        data = self.rest + chunk
+        cut = data.rfind(RECORD.encode())
+        if cut > 0:
+            self._feed(data[:cut])
+            data = data[cut:]
+        self.rest = data
+        if not self.fold.done and data.startswith(RECORD.encode()):
+            # the newest commit read may be the last git will write: it walks on to the
+            # first commit before saying it has no more, so a trail's end is seen in part
+            whole = data[1:data.rfind(b"\0") + 1].decode("utf-8", "replace")
+            if self.fold.ends_in(whole):
+                self.fold.commit(whole)
+                self.rest = b""
+        return self.fold.done
+
+    def end(self) -> None:
+        """git has ended: what is left is whole."""
+        self._feed(self.rest)
+        self.rest = b""
+
+    def _feed(self, data: bytes) -> None:
+        fold = self.fold
+        for entry in data.split(RECORD.encode()):
+            if fold.done:
+                return
+            fold.commit(entry.decode("utf-8", "replace"))
 
 
 FEW = 64  # up to this many plans, history is read for their paths alone
@@ -182,12 +273,10 @@ def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
         ends: dict[str, tuple[str, str]] = {}
         asks = [(start, {name: now}) for start, names in trails.items()
                 for name, now in names.items()] if one_by_one else list(trails.items())
-        for (start, names), out in zip(asks, _logs(root, asks), strict=True):
-            if out is None:
-                if not start:
-                    return {}
-                continue
-            parse_log(out, names, found, ends)
+        folds = [Fold(names, found, ends) for _, names in asks]
+        for (start, _), read in zip(asks, _logs(root, asks, folds), strict=True):
+            if not read and not start:
+                return {}
         trails = _renamed(root, ends, git.pathspecs(rel, root))
         if not trails:
             break
@@ -221,12 +310,12 @@ def collect_remembered(root: str | os.PathLike, paths, memo, one_by_one: bool = 
         if len(groups) > 3 or not git.is_ancestor(commit, head, root):
             fresh += names  # rewritten history, or too many runs to start from: read it all
             continue
-        out = _log(root, [f"{commit}..{head}"], names)
-        if out is None:
+        code, out, _ = _log(root, [f"{commit}..{head}"], names).answer()
+        if code != 0:
             fresh += names
             continue
         ends: dict[str, tuple[str, str]] = {}
-        since = parse_log(out, names, None, ends)
+        since = parse_log(out.decode("utf-8", "replace"), names, None, ends)
         for path in names:
             before, after = known[path][1], since.get(path)
             if path in ends or (before is None and after is not None):
@@ -261,32 +350,44 @@ def _history_from(data: dict) -> History | None:
     return history
 
 
-def _log(root: str | os.PathLike, revisions: list[str], names) -> str | None:
+def _log(root: str | os.PathLike, revisions: list[str], names) -> git.Running:
     """`git log --name-status` of these paths alone (taken literally) over `revisions`
-    (HEAD's history when none), in the form `parse_log` reads; None when git fails."""
-    code, out, _ = git.run(root, "--literal-pathspecs", "log", "-z", "--relative",
-                           f"--format={LOG_FORMAT}", "--name-status", "-M", *revisions,
-                           "--", *names)
-    return out.decode("utf-8", "replace") if code == 0 else None
+    (HEAD's history when none), started, in the form `parse_log` reads."""
+    return git.start(root, "--literal-pathspecs", "log", "-z", "--relative",
+                     f"--format={LOG_FORMAT}", "--name-status", "-M", *revisions, "--", *names)
 
 
-def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]]) -> list:
-    """The `git log` output for each (start commit, names) asked, two processes at a time;
-    None for one that failed."""
-    def one(ask) -> str | None:
-        start, names = ask
-        return _log(root, [f"{start}^@"] if start else [], names)
+def _log_into(fold: Fold, root: str | os.PathLike, revisions: list[str], names) -> bool:
+    """`_log` read into `fold` as git writes it, git ended once every trail has ended,
+    however much older history there is; whether git answered."""
+    stream = _Stream(fold)
+    code, out, _ = _log(root, revisions, names).answer(enough=stream)
+    if code != 0:
+        return False
+    if not stream.fed:  # read whole, where git runs through subprocess
+        stream(out)
+    stream.end()
+    return True
+
+
+def _logs(root: str | os.PathLike, asks: list[tuple[str, dict[str, str]]], folds: list[Fold]
+          ) -> list[bool]:
+    """Each (start commit, names) asked read into its fold, two processes at a time: whether
+    git answered each."""
+    def one(i: int) -> bool:
+        start, names = asks[i]
+        return _log_into(folds[i], root, [f"{start}^@"] if start else [], names)
 
     if len(asks) < 2:
-        return [one(ask) for ask in asks]
+        return [one(i) for i in range(len(asks))]
     import threading
 
-    answers: list = [None] * len(asks)
+    answers: list = [False] * len(asks)
     pending = iter(range(len(asks)))  # next() on it is atomic: each ask is taken once
 
     def work() -> None:
         for i in pending:
-            answers[i] = one(asks[i])
+            answers[i] = one(i)
 
     workers = [threading.Thread(target=work, daemon=True) for _ in range(2)]
     for worker in workers:
