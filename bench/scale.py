@@ -93,8 +93,7 @@ def show(name: str, a: list, b: list, label_a: str, label_b: str) -> None:
 
 def walk_alone(repo: Path, runs: int) -> None:
     """What git's own history walk of the staged plans costs, against the import floor: the
-    `git log` planbook starts when nothing is remembered, with nothing else around it. No
-    lint that reads those histories afresh can be faster than this walk."""
+    `git log` planbook starts when nothing is remembered, with nothing else around it."""
     staged = subprocess.run(["git", "diff", "--cached", "--name-only", "-z"], cwd=repo,
                             capture_output=True, text=True, check=True).stdout.split("\0")
     walk = ["git", "--literal-pathspecs", "log", "-z", "--relative",
@@ -105,8 +104,8 @@ def walk_alone(repo: Path, runs: int) -> None:
     label = f"git log of the {len(walk) - 9} staged paths alone"
     print(f"  {label:<46} median {statistics.median(ta):7.3f} s "
           f"(min {min(ta):.3f}, max {max(ta):.3f})\n"
-          f"  {statistics.median(ta) / statistics.median(tb):.3f}× the import floor: the least "
-          "any lint reading these histories afresh can take\n", flush=True)
+          f"  {statistics.median(ta) / statistics.median(tb):.3f}× the import floor, for "
+          "git's walk alone\n", flush=True)
 
 
 def add_recent(repo: Path, recent: Path, plans: int) -> None:
