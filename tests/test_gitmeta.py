@@ -253,6 +253,8 @@ def test_a_plan_written_again_where_one_was_deleted_has_only_its_own_history(
     assert one == gitmeta.collect(repo, ["plans/IP-1-search.md"])
     assert one["plans/IP-1-search.md"].created.startswith("2025-01-01")
     assert all(proc.stopped for args, proc in started if "log" in args)
+    monkeypatch.delattr(os, "posix_spawnp")  # git through subprocess: read whole, same answer
+    assert gitmeta.collect_few(repo, [path, "plans/IP-1-search.md"]) == {**few, **one}
 
 
 def test_the_whole_folders_walk_remembers_every_plan(repo, tmp_path, monkeypatch):
