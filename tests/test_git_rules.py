@@ -119,6 +119,25 @@ def test_gt001_follows_renames(repo):
     assert "GT001" not in {c for c, *_ in findings(repo)[0]}
 
 
+def test_a_rename_not_yet_committed_is_held_to_the_plans_history(repo):
+    # the hook is where a rename with an edit is committed: its history is the old name's,
+    # as it is once the rename is committed
+    git(repo, "mv", "plans/IP-1-retry-queue.md", "plans/IP-1-webhook-retries.md")
+    assert codes(repo, "--staged") == set() == codes(repo)  # a rename alone changes nothing
+    write(repo, "IP-1-webhook-retries.md", plan(created='"2026-04-01"'))
+    git(repo, "add", "plans")
+    expected = {("GT001", 4), ("GT002", 5), ("FM008", 5)}
+    for run in (("--staged",), (), ("plans/IP-1-webhook-retries.md",),
+                ("--changed-since", "HEAD")):
+        found, _ = findings(repo, *run)
+        assert {(c, line) for c, line, _ in found} == expected, run
+        assert any(c == "GT001" and "on 2026-03-09" in m for c, _, m in found), run
+    commit(repo, "Rename and edit", "2026-06-01T10:00:00+00:00")
+    found, _ = findings(repo)  # committed: the same day, nothing left uncommitted
+    assert {(c, line) for c, line, _ in found} == {("GT001", 4), ("FM008", 5)}
+    assert any(c == "GT001" and "on 2026-03-09" in m for c, _, m in found)
+
+
 # -- GT002 updated-not-bumped --------------------------------------------------------------
 
 

@@ -239,15 +239,24 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     else:
         result.files = list(candidates)
 
+    # a plan renamed since the judged commit, the rename not committed, has its history under
+    # its old name (once committed, the trail from HEAD follows the rename)
+    linted = {_posix(f) for f in result.files}
+    renamed = {p: c.old_path for p, c in by_path.items() if c.status == "R" and p in linted}
+    renames = None
     if walk is None and history and not shallow:  # git reads it while the blobs are read
         # a staged plan not in HEAD (added, or a rename's or copy's new name) has no trail
         # there: its history would be a walk of every commit to find nothing of it
         walked = [f for f in result.files if not staged
                   or getattr(by_path.get(_posix(f)), "status", "M") not in "ARC"]
-        walk = _Walk(walked, filters, memo, found.head)
+        walk = _Walk([*walked, *renamed.values()], filters, memo, found.head,
+                     committed=renamed.values())
+    elif walk is not None and renamed:  # the walk began before the diff named the renames
+        # (not remembered: the memo is the other walk's while both run)
+        renames = _Walk(list(renamed.values()), filters, None, found.head,
+                        committed=renamed.values())
     blobs_needed = [by_path[p].new_blob for p in by_path if staged and by_path[p].new_blob]
     if history and not shallow:  # the earlier versions of the plans being linted, no others
-        linted = {_posix(f) for f in result.files}
         blobs_needed += [c.old_blob for p, c in by_path.items() if c.old_blob and p in linted]
     blobs = git.read_blobs(".", blobs_needed, reader)
     if staged:
@@ -264,12 +273,15 @@ def _select(candidates: list[str], *, staged: bool, since: str | None, history: 
     if meanwhile is not None and walk is not None and walk.running():
         meanwhile()  # git is still reading the history: do what comes next while it does
     histories = walk.result() if walk else {}
+    before = renames.result() if renames else histories
     for path, display in lint_paths.items():
+        change = by_path.get(path)
         known = histories.get(path)
+        if known is None and path in renamed:
+            known = before.get(renamed[path])
         if known is None:
             continue  # a new plan not committed yet: git has nothing to say about it
         entry = PlanHistory(first_day=_day(known.created), against=against)
-        change = by_path.get(path)
         if change is not None and change.old_blob:  # changed, not added, in the judged range
             entry.last_change = today if path in uncommitted else _day(known.updated)
             if change.old_blob in blobs and parse is not None:
@@ -284,11 +296,14 @@ class _Walk:
     process asks git about the changes, so the two waits overlap. A few plans have their own
     history read (`gitmeta.collect_few`), more the history of their folders."""
 
-    def __init__(self, paths: list[str], filters: bool = False, memo=None, head: str = ""):
+    def __init__(self, paths: list[str], filters: bool = False, memo=None, head: str = "",
+                 committed=()):
         import threading
 
-        # only the files on disk: a symlink loop or a folder is not a plan
-        paths = [p for p in paths if os.path.isfile(p)]
+        # only the files on disk (a symlink loop or a folder is not a plan), and the
+        # `committed` names git gave for plans renamed since
+        gone = set(committed)
+        paths = list(dict.fromkeys(p for p in paths if p in gone or os.path.isfile(p)))
         self.found: dict = {}
         self.thread = threading.Thread(target=self._run, args=(paths, filters, memo, head),
                                        daemon=True)
