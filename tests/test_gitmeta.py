@@ -200,7 +200,7 @@ def test_a_log_read_as_git_writes_it_folds_as_the_whole_text_does(repo):
     git(repo, "commit", "-qm", "Rename two: ünïcode", date="2025-06-01T10:00:00+00:00")
     names = ["plans/IP-1-search.md", "plans/IP-2-exporté.md", "plans/IP-1-old-name.md"]
     code, out, _ = gitmeta._log(repo, [], names).answer()
-    assert code == 0 and out.count(gitmeta.RECORD.encode()) == 4
+    assert code == 0 and out.count(gitmeta.RECORD_BYTE) == 4
     ends: dict = {}
     whole = gitmeta.parse_log(out.decode(), set(names), None, ends)
     assert whole["plans/IP-1-search.md"].commits == 3 and whole["plans/IP-2-exporté.md"]

@@ -23,6 +23,7 @@ from planbook.records import record
 RECORD = "\x1e"
 UNIT = "\x1f"
 LOG_FORMAT = RECORD + UNIT.join(("%H", "%aI", "%an", "%s"))
+RECORD_BYTE = RECORD.encode()  # the same, in the bytes git writes
 
 
 @record(slots=True)
@@ -221,12 +222,12 @@ class _Stream:
     def __call__(self, chunk: bytes) -> bool:
         self.fed = True
         data = self.rest + chunk
-        cut = data.rfind(RECORD.encode())
+        cut = data.rfind(RECORD_BYTE)
         if cut > 0:
             self._feed(data[:cut])
             data = data[cut:]
         self.rest = data
-        if not self.fold.done and data.startswith(RECORD.encode()):
+        if not self.fold.done and data.startswith(RECORD_BYTE):
             # the newest commit read may be the last git will write: it walks on to the
             # first commit before saying it has no more, so a trail's end is seen in part
             whole = data[1:data.rfind(b"\0") + 1].decode("utf-8", "replace")
@@ -242,7 +243,7 @@ class _Stream:
 
     def _feed(self, data: bytes) -> None:
         fold = self.fold
-        for entry in data.split(RECORD.encode()):
+        for entry in data.split(RECORD_BYTE):
             if fold.done:
                 return
             fold.commit(entry.decode("utf-8", "replace"))

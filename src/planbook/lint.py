@@ -677,7 +677,7 @@ class Run(Result):
     notices: list[str] = field(default_factory=list)  # one line each, for standard error
     hidden: int = 0  # findings the baseline hid
     wrote_baseline: bool = False
-    cache_key: str = ""  # the lint cache's run key, when a cache was used (`cli` keys fixes by it)
+    cache_key: str = ""  # the lint cache's run key, when a cache was used (`fixable` keys by it)
 
 
 def run(request: Request, config: Config) -> Run:

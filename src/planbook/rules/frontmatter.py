@@ -504,7 +504,7 @@ def unknown_key(plan, ctx: Context):
     for key, field in plan.fields.items():
         if key in ctx.doctype.fields:
             continue
-        import difflib  # only to suggest a value for a wrong one
+        import difflib  # only to suggest a key for an unknown one
         near = difflib.get_close_matches(key, known, 1, 0.75)
         if typos_only and not near:
             continue  # a format whose documents add metadata of their own

@@ -22,9 +22,8 @@ def created_after_first_commit(plan, ctx: Context):
 
     A plan cannot be written after it was committed. The first commit is found by following
     the file through renames (one staged or in the working tree too), so moving a plan keeps
-    its creation day. Skipped in a shallow
-    clone, whose oldest commits are missing. The doc type's `roles.created` names the field
-    (`created_date` for a Backlog.md task).
+    its creation day. Skipped in a shallow clone, whose oldest commits are missing. The doc
+    type's `roles.created` names the field (`created_date` for a Backlog.md task).
 
     **Bad**
     ```yaml
