@@ -248,13 +248,19 @@ def main() -> int:
                 changed = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=edited,
                                          capture_output=True, text=True, check=True
                                          ).stdout.split()
+                # each run's text is the committed one with one new edit: the plans do not
+                # grow from run to run, nor from one use of a kept repository to the next
+                committed = {name: subprocess.run(["git", "show", f"HEAD:{name}"], cwd=edited,
+                                                  capture_output=True, check=True).stdout
+                             for name in changed}
                 edits = iter(range(1_000_000))
+                token = time.time_ns()  # new to the cache of a repository kept from before
 
                 def edit() -> None:
                     number = next(edits)
                     for name in changed:
-                        with open(edited / name, "a", encoding="utf-8") as handle:
-                            handle.write(f"\nEdit {number}.\n")
+                        (edited / name).write_bytes(committed[name]
+                                                    + f"\nEdit {token}-{number}.\n".encode())
                     git(edited, "add", *changed)
 
                 print(f"staged-new: {len(changed)} plans edited afresh before each run, the "
