@@ -176,18 +176,23 @@ def test_a_few_plans_read_their_own_history_with_the_same_answers(repo, monkeypa
     assert whole["plans/IP-2-export.md"].created.startswith("2025-06-05")
     calls = spy_on_git(monkeypatch)
     renames = {"plans/IP-1-find.md": 2, "plans/IP-4-branch.md": 1}
+    in_first_commit = {"plans/IP-1-find.md"}  # under its first name
     for path in plans:
         calls.clear()
         assert gitmeta.collect_few(repo, [path]) == {path: whole[path]}, path
-        # a log and a diff-tree, and one more of each per rename followed
-        assert len(calls) == 2 * (renames.get(path, 0) + 1), path
+        # a log and a diff-tree, and one more of each per rename followed; no diff-tree for
+        # a trail ending in the first commit, which has no parent to be renamed from
+        assert len(calls) == 2 * (renames.get(path, 0) + 1) - (path in in_first_commit), path
+        assert sum("diff-tree" in call for call in calls) == \
+            renames.get(path, 0) + 1 - (path in in_first_commit), path
         logs = [call[call.index("--") + 1:] for call in calls if "log" in call]
         assert logs[0] == [path]  # its own history, not the folder's
     calls.clear()
     assert gitmeta.collect_few(repo, plans) == whole
     # one log and one diff-tree per round, and a log per renaming commit met in a round:
-    # 2 + (2 + 1) + 2, set by the renames, not by the number of plans
-    assert len(calls) == 7
+    # 2 + (2 + 1) + 1, set by the renames, not by the number of plans (the last round's
+    # only trail ends in the first commit: no diff-tree)
+    assert len(calls) == 6
     calls.clear()
     assert gitmeta.collect_few(repo, plans, one_by_one=True) == whole
     assert all(len(call[call.index("--") + 1:]) == 1 for call in calls if "log" in call)

@@ -22,7 +22,7 @@ from planbook.records import record
 
 RECORD = "\x1e"
 UNIT = "\x1f"
-LOG_FORMAT = RECORD + UNIT.join(("%H", "%aI", "%an", "%s"))
+LOG_FORMAT = RECORD + UNIT.join(("%H", "%P", "%aI", "%an", "%s"))
 RECORD_BYTE = RECORD.encode()  # the same, in the bytes git writes
 
 
@@ -128,7 +128,7 @@ class Fold:
     any other change of the name: no file of that name was there where the log began (a
     plan written again where one was deleted), and the older file's commits are not its."""
 
-    __slots__ = ("alias", "found", "ends", "unseen")
+    __slots__ = ("alias", "found", "ends", "unseen", "roots")
 
     def __init__(self, wanted: set[str] | dict[str, str],
                  found: dict[str, History] | None = None,
@@ -137,6 +137,7 @@ class Fold:
         self.found = {} if found is None else found
         self.ends = ends
         self.unseen = set(self.alias)  # names no commit read so far has touched
+        self.roots: set[str] = set()  # the commits read that have no parent
 
     @property
     def done(self) -> bool:
@@ -146,9 +147,12 @@ class Fold:
         """Read one commit's entry: its header, then its `--name-status` changes."""
         header, _, changes = entry.partition("\0")
         parts = header.split(UNIT)
-        if len(parts) < 4:
+        if len(parts) < 5:
             return
-        sha, date, author, subject = parts[0], parts[1], parts[2], UNIT.join(parts[3:])
+        sha, parents, date, author = parts[:4]
+        subject = UNIT.join(parts[4:])
+        if not parents:
+            self.roots.add(sha)
         alias, found = self.alias, self.found
         for kind, old, new in _changes(changes):
             current = alias.get(new)
@@ -182,7 +186,7 @@ class Fold:
         ends every trail left; a name is changed once in a commit, so the rest cannot
         change an answer. Reads without changing anything."""
         header, found, changes = start.partition("\0")
-        if not found or len(header.split(UNIT)) < 4:
+        if not found or len(header.split(UNIT)) < 5:
             return False
         ended = {new for kind, _, new in _changes(changes, whole=False)
                  if new in self.alias and (kind in "AC" or kind == "D" and new in self.unseen)}
@@ -259,7 +263,8 @@ def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
     `git log -- FILE` sees a rename into FILE as an add, since the old name is outside the
     paths asked for. So each trail that ends in an add is checked with one `git diff-tree
     --stdin` for all of them; a trail that was a rename goes on under the old name from the
-    renaming commit's parents. A change of a few plans in a repository of thousands of plans
+    renaming commit's parents (a trail ending in a commit without parents cannot be a rename,
+    and is not asked about). A change of a few plans in a repository of thousands of plans
     and commits is read in two or three processes that each look at those plans only.
 
     `one_by_one` asks for each plan's log in a process of its own, two at a time: what a
@@ -278,7 +283,9 @@ def collect_few(root: str | os.PathLike, paths, one_by_one: bool = False
         for (start, _), read in zip(asks, _logs(root, asks, folds), strict=True):
             if not read and not start:
                 return {}
-        trails = _renamed(root, ends, git.pathspecs(rel, root))
+        roots = set().union(*(fold.roots for fold in folds))
+        trails = _renamed(root, {path: end for path, end in ends.items() if end[0] not in roots},
+                          git.pathspecs(rel, root))
         if not trails:
             break
     return found
