@@ -46,7 +46,7 @@ SHALLOW_NOTICE = (
 )
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class PlanHistory:
     """What git says about one plan, for the history rules."""
 

@@ -24,7 +24,7 @@ HARD_BREAK = re.compile(r"\\$")  # a line break written as a backslash (or as tw
 BOOKKEEPING = ("updated", "version")  # fields that record a change rather than make one
 
 
-@record(frozen=True, slots=True)
+@record(frozen=True, slots=True, many=True)
 class Unit:
     """One piece of a plan's content: where it is, what it is, and its normalised text."""
 

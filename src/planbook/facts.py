@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from planbook.doctypes import DocType, TableSpec
     from planbook.sequence import Gantt
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Task:
     """A row of a table whose rows have IDs: a task, with what it depends on."""
 
@@ -41,7 +41,7 @@ class Task:
     done: bool | None = None  # None: the plan does not record which tasks are done
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Criterion:
     """A row of a table that cites tests (an acceptance criterion), with the test IDs cited."""
 
@@ -50,7 +50,7 @@ class Criterion:
     tests: list[str] = field(default_factory=list)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Risk:
     """A risk the plan names, where, and how high (for the status report)."""
 
@@ -458,7 +458,7 @@ def status_of(plan: Plan, field: str = "status") -> str:
     return str(value).strip().lower() if isinstance(value, str | int | float) and value else ""
 
 
-@record
+@record(many=True)
 class Numbering:
     """What is wrong with a plan's section numbers, and what each number should be."""
 

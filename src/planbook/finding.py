@@ -14,7 +14,7 @@ from planbook.records import record
 SEVERITIES = ("error", "warning", "info")
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Finding:
     """One problem a rule found: where, which rule, what it says."""
 

@@ -337,7 +337,7 @@ def write(outcome: Outcome) -> None:
 # -- a fix run: what `planbook fix` asks for, as a library call ----------------------------
 
 
-@record
+@record(many=True)
 class FileResult:
     """What became of one file: its outcome when it was read, or why it was not fixed."""
 

@@ -44,7 +44,7 @@ class Repository(NamedTuple):
     head: str = ""  # the commit HEAD names; "" before the first commit
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Change:
     """One entry of `git diff --raw`."""
 

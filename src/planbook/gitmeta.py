@@ -26,7 +26,7 @@ LOG_FORMAT = RECORD + UNIT.join(("%H", "%P", "%aI", "%an", "%s"))
 RECORD_BYTE = RECORD.encode()  # the same, in the bytes git writes
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class History:
     """The commits that touched one plan, under its current name or any earlier one."""
 

@@ -366,7 +366,7 @@ def _table_symbol(plan: Plan, table: Table, kind: str) -> lsp.DocumentSymbol:
 # -- IDs: where each is defined and named -------------------------------------------------
 
 
-@record
+@record(many=True)
 class Definition:
     id: str
     line: int  # 1-based

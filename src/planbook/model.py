@@ -16,7 +16,7 @@ from planbook.finding import SEVERITIES, Finding  # noqa: F401 - the model's nam
 from planbook.records import record
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Field:
     """One frontmatter key with the value YAML gave it and where it stands."""
 
@@ -30,7 +30,7 @@ class Field:
     style: str | None = None  # YAML scalar style: None for plain, "'" or '"' when quoted
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Section:
     """A heading and everything under it until the next heading of the same or higher level."""
 
@@ -73,7 +73,7 @@ class Section:
             stack.append(iter(child.children))
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Row:
     """A table's row of cells."""
 
@@ -84,7 +84,7 @@ class Row:
     text: str = field(default="", repr=False)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Table:
     """A Markdown table, and the section it stands in."""
 
@@ -104,7 +104,7 @@ class Table:
         return self._columns.get(normalize(column))
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class ChecklistItem:
     """A `- [ ]` or `- [x]` item."""
 
@@ -115,7 +115,7 @@ class ChecklistItem:
     section: Section | None = field(default=None, repr=False)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class CodeBlock:
     """A fenced or indented code block."""
 
@@ -126,7 +126,7 @@ class CodeBlock:
     section: Section | None = field(default=None, repr=False)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Link:
     """A link or image in the text, with where it points."""
 
@@ -136,7 +136,7 @@ class Link:
     column: int = 1
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Block:
     """A top-level Markdown block (mistune token) with the lines it covers."""
 
@@ -150,7 +150,7 @@ class Block:
         return self.token.get("text") or self.token.get("raw") or ""
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Suppression:
     """An inline `planbook-disable` comment and the lines it covers."""
 
@@ -164,7 +164,7 @@ class Suppression:
         return self.start <= line <= self.end and (not self.codes or code in self.codes)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Plan:
     """A parsed plan. Built once; the linter, the site and the reports all read it."""
 
@@ -246,7 +246,7 @@ class Plan:
         return index
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class SectionIndex:
     """Lookups over a plan's sections in document order, built once instead of per call:
     heading lines for bisecting, positions by title, and where each section's subtree ends."""

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from planbook.facts import Task
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Bar:
     """One task line of a mermaid gantt."""
 
@@ -37,7 +37,7 @@ class Bar:
     covers: list[str] = field(default_factory=list)  # the tasks a group bar names together
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Gantt:
     """A Mermaid gantt chart: its bars, in order."""
 

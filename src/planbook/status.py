@@ -23,7 +23,7 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*\S)\s*$")
 EMPTY = {"", "none", "n/a", "-", "—", "nothing", "none yet"}
 
 
-@record
+@record(many=True)
 class PlanStatus:
     """One plan's progress, as `planbook status` reports it."""
 
@@ -132,7 +132,7 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
 # -- what changed since a ref --------------------------------------------------------------
 
 
-@record
+@record(many=True)
 class Completed:
     path: str
     title: str

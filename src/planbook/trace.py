@@ -52,7 +52,7 @@ class TraceError(ValueError):
     pattern that is not a regular expression); the message names the file or key."""
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class CommitRef:
     """A commit, as a citation of a task points to it."""
 
@@ -61,7 +61,7 @@ class CommitRef:
     subject: str
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Implementation:
     """A test that says it implements a plan's test."""
 
@@ -70,7 +70,7 @@ class Implementation:
     name: str
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Unknown:
     """A citation of a plan, or of a plan's task, that does not exist."""
 
@@ -111,7 +111,7 @@ class Index:
         return cache_key(text.encode())
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class TaskTrace:
     """A task and the commits that cite it."""
 
@@ -121,7 +121,7 @@ class TaskTrace:
     commits: list[CommitRef] = field(default_factory=list)
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class TestTrace:
     """A plan's test, the tests that implement it and their result."""
 
@@ -131,7 +131,7 @@ class TestTrace:
     result: str | None = None  # passed, failed, skipped, missing; None without results
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class CriterionTrace:
     """An acceptance criterion and how its tests stand."""
 
@@ -141,7 +141,7 @@ class CriterionTrace:
     state: str = "untested"  # met, failing, untested
 
 
-@record
+@record(many=True)
 class PlanTrace:
     """One plan's tasks, tests and criteria, read against the index."""
 

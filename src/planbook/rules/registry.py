@@ -71,7 +71,7 @@ class Rule:
         return f"docs/rules/{self.code}.md"
 
 
-@record
+@record(many=True)
 class Context:
     """What a rule may know beyond its plan: the doc type and what it makes of the plan,
     today, the other plans, and git history."""

@@ -138,7 +138,7 @@ def layers(nodes: list[str], edges: list[tuple[str, str]]) -> list[list[str]]:
     return columns
 
 
-@record(slots=True)
+@record(slots=True, many=True)
 class Node:
     key: str
     title: str  # first line, bold

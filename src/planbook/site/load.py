@@ -60,7 +60,7 @@ def natural_key(text: str) -> str:
     return DIGITS.sub(lambda m: m.group(0).zfill(12), text.lower())
 
 
-@record
+@record(many=True)
 class Entry:
     """One plan with everything shown about it."""
 

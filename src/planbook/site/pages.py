@@ -57,7 +57,7 @@ class Settings:
             docs_dir=Path(os.path.relpath(docs, self.plans_path(root))).as_posix())
 
 
-@record(frozen=True)
+@record(frozen=True, many=True)
 class SiteFile:
     """One file of the site: generated `text`, or a `source` file published as it is."""
 
