@@ -28,6 +28,11 @@ processes, so both see the same load; medians with min–max, and peak memory (m
           their histories), the 3 staged plans edited and staged afresh before each run, so
           their text is new to the cache (the next commit's hook, after new edits)  target ≤ 2×
 
+`--instructions` also counts, once each, the instructions of A's and B's main process under
+valgrind's callgrind (git's own processes not counted): a ratio that does not move with the
+machine's load, for the rows near their target. Slow (some fifty times a run's time): use it
+with `--only` and the small rows.
+
 A report, not a test: always exits 0. The machine should be otherwise idle.
 """
 
@@ -68,6 +73,22 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, usage.ru_maxrss
 
 
+COUNTS: list[tuple[int, int]] = []  # instructions of the last pair's A and B, when counted
+COUNTING = False  # set by --instructions
+
+
+def instructions(cmd: list[str], cwd: Path) -> int:
+    """Instructions one fresh process runs, its own only (callgrind; children run as they
+    are)."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, errors="replace")
+    for line in proc.stderr.splitlines():
+        if "I   refs:" in line:
+            return int(line.rsplit(None, 1)[-1].replace(",", ""))
+    raise SystemExit(f"callgrind counted nothing for {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+
+
 def pair(a: list[str], b: list[str], cwd: Path, runs: int, before=None) -> tuple[list, list]:
     """`runs` runs of each, interleaved; `before` runs before each run of `a`."""
     first, second = [], []
@@ -76,6 +97,10 @@ def pair(a: list[str], b: list[str], cwd: Path, runs: int, before=None) -> tuple
             before()
         first.append(measure(a, cwd))
         second.append(measure(b, cwd))
+    if COUNTING:
+        if before:
+            before()
+        COUNTS[:] = [(instructions(a, cwd), instructions(b, cwd))]
     return first, second
 
 
@@ -88,7 +113,12 @@ def show(name: str, a: list, b: list, label_a: str, label_b: str) -> None:
         print(f"  {label:<46} median {statistics.median(times):7.3f} s "
               f"(min {min(times):.3f}, max {max(times):.3f})  peak "
               f"{max(m for _, m in runs) / 1024:6.1f} MiB")
-    print(f"  ratio {ratio:.3f}× (target ≤ {target}×)  {verdict}\n", flush=True)
+    print(f"  ratio {ratio:.3f}× (target ≤ {target}×)  {verdict}", flush=True)
+    if COUNTS:
+        (ia, ib), COUNTS[:] = COUNTS[0], []
+        print(f"  instructions {ia / 1e6:.0f} M against {ib / 1e6:.0f} M: {ia / ib:.3f}× "
+              "(main processes, callgrind)", flush=True)
+    print(flush=True)
 
 
 def walk_alone(repo: Path, runs: int) -> None:
@@ -154,7 +184,13 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", nargs="+", choices=sorted(TARGETS), default=sorted(TARGETS))
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count each command's instructions once (valgrind)")
     args = ap.parse_args()
+    global COUNTING
+    COUNTING = args.instructions
+    if COUNTING and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     import compileall
 
     import planbook
