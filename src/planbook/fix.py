@@ -57,6 +57,9 @@ class Edit:
 
 @record
 class Outcome:
+    """What fixing one file did: its text before and after, the edits made, and the
+    codes whose edits were refused."""
+
     path: str
     before: str
     after: str

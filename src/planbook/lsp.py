@@ -368,6 +368,8 @@ def _table_symbol(plan: Plan, table: Table, kind: str) -> lsp.DocumentSymbol:
 
 @record(many=True)
 class Definition:
+    """Where a plan defines an ID: the table row whose first cell holds it."""
+
     id: str
     line: int  # 1-based
     start: int  # 0-based column of the ID in its cell

@@ -48,6 +48,8 @@ class PlanExists(NewError):
 
 @record
 class Template:
+    """A new plan's template text and where it came from."""
+
     text: str
     source: str  # where it came from, for messages: a path or "built-in IP template"
 

@@ -134,6 +134,9 @@ def plan_status(plan: Plan, doctype: DocType | None, facts: PlanFacts | None = N
 
 @record(many=True)
 class Completed:
+    """What one plan finished since the ref: its status then and now, and the items and
+    tasks done."""
+
     path: str
     title: str
     status_before: str  # "" when the plan is new since the ref
@@ -166,6 +169,9 @@ class StatusError(ValueError):
 
 @record
 class Report:
+    """`planbook status`'s answer: every plan's status and, with `--since`, what was
+    finished."""
+
     plans: list[PlanStatus] = field(default_factory=list)
     since: str = ""
     completed: list[Completed] = field(default_factory=list)

@@ -631,6 +631,9 @@ def plan_trace(facts: PlanFacts, index: Index) -> PlanTrace:
 
 @record
 class Report:
+    """`planbook trace`'s answer: each plan's trace, citations of IDs no plan defines,
+    and the files that could not be read."""
+
     plans: list[PlanTrace] = field(default_factory=list)
     unknown_citations: list[Unknown] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # "path: why"

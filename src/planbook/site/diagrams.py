@@ -140,6 +140,8 @@ def layers(nodes: list[str], edges: list[tuple[str, str]]) -> list[list[str]]:
 
 @record(slots=True, many=True)
 class Node:
+    """One box of a diagram: its key, text and link."""
+
     key: str
     title: str  # first line, bold
     subtitle: str = ""

@@ -135,6 +135,9 @@ class Entry:
 
 @record
 class Site:
+    """Everything a site build reads: the plans' entries, the other files beside them,
+    and what git knows."""
+
     entries: list[Entry] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # other files in the plans folder
     shallow: bool = False
