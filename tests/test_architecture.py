@@ -149,3 +149,19 @@ def test_each_rule_declares_the_doc_type_parts_it_reads():
             assert attr in FACT_PARTS, f"{code}: ctx.facts.{attr} is not in FACT_PARTS"
             used |= FACT_PARTS[attr]
         assert used <= set(rule.reads), f"{code} reads {sorted(used - set(rule.reads))} too"
+
+
+def test_every_record_says_what_it_is():
+    """Each class made with `record` has a docstring: one without makes `dataclass` work
+    out its signature at import, and leaves the reader to guess what it holds."""
+    bare = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            made = any((isinstance(d, ast.Name) and d.id == "record")
+                       or (isinstance(d, ast.Call) and getattr(d.func, "id", "") == "record")
+                       for d in node.decorator_list)
+            if made and ast.get_docstring(node) is None:
+                bare.append(f"{module_name(path)}.{node.name}")
+    assert bare == []
