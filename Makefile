@@ -24,12 +24,14 @@ test: $(BIN)/planbook
 	$(BIN)/ruff check src tests bench
 	$(BIN)/planbook rules --write-docs docs/rules >/dev/null
 	$(BIN)/python -c "from planbook.docs import write_codes_table, write_shipped_doctypes; write_codes_table(); write_shipped_doctypes()"
-	git diff --exit-code -- docs/rules src/planbook/rules/codes.py src/planbook/doctypes/shipped.json || (echo "docs/rules, the rule codes table or the shipped doc types' JSON is stale: run 'make docs' and commit" && exit 1)
+	$(BIN)/python -c "from planbook.records import write_inits; write_inits()"
+	git diff --exit-code -- docs/rules src/planbook/rules/codes.py src/planbook/doctypes/shipped.json src/planbook/record_inits.py || (echo "docs/rules, the rule codes table, the shipped doc types' JSON or the records' written __init__s are stale: run 'make docs' and commit" && exit 1)
 	$(BIN)/pytest
 
 docs: $(BIN)/planbook
 	$(BIN)/planbook rules --write-docs docs/rules
 	$(BIN)/python -c "from planbook.docs import write_codes_table, write_shipped_doctypes; write_codes_table(); write_shipped_doctypes()"
+	$(BIN)/python -c "from planbook.records import write_inits; write_inits()"
 
 bench: $(BIN)/planbook
 	$(BIN)/python bench/run.py

@@ -128,7 +128,7 @@ def test_factories_fields_outside_init_and_post_init_run_as_the_dataclasses_do()
 
         return Made
 
-    for make in (dataclass, record):
+    for make in (dataclass, record, functools.partial(record, many=True)):
         made = shape(make)
         one, two = made("a"), made("b", [1])
         assert (one.items, one.count, one.made, one.shout) == ([], 0, ["fresh"], "A")
@@ -166,3 +166,31 @@ def test_a_record_pickles_and_copies_as_its_dataclass_does():
         assert copy.copy(made) == made and copy.deepcopy(made) == made
     with pytest.raises(dataclasses.FrozenInstanceError):
         pickle.loads(pickle.dumps(Pinned("here"))).where = "there"
+
+
+def test_the_written_inits_are_the_records_own():
+    """`planbook.record_inits` holds what `make docs` would write now, and the package's
+    records made many times a run take their `__init__` from it instead of compiling one."""
+    from pathlib import Path
+
+    from planbook import finding, model, record_inits, records
+
+    assert Path(record_inits.__file__).read_text(encoding="utf-8") == records.inits_module(), \
+        "planbook/record_inits.py is stale: run `make docs`"
+    for cls in (model.Block, model.Section, finding.Finding):
+        assert cls.__init__.__code__.co_filename == record_inits.__file__, cls
+
+
+def test_a_class_the_written_inits_do_not_know_gets_one_compiled():
+    @record(frozen=True, many=True)
+    class Unusual:
+        """Its fields are in no record of the package."""
+
+        odd_name_one: str
+        odd_name_two: list = field(default_factory=list)
+
+    made = Unusual("x")
+    assert (made.odd_name_one, made.odd_name_two) == ("x", [])
+    assert Unusual.__init__.__code__.co_filename == "<string>"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.odd_name_one = "y"
