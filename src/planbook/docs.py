@@ -80,7 +80,7 @@ def write_shipped_doctypes(folder: Path | None = None) -> int:
     from planbook import doctypes
 
     folder = folder or doctypes.HERE
-    shipped = doctypes.read_shipped(folder)
+    shipped = doctypes.shipped_json(folder)
     (folder / doctypes.SHIPPED).write_text(
         json.dumps(shipped, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(shipped["doctypes"])

@@ -488,16 +488,14 @@ def _declared_in(data: dict, path: Path) -> DocType:
     return doctype
 
 
-SHIPPED = "shipped.json"  # the shipped doc types' files as TOML reads them, beside them
+SHIPPED = "shipped.json"  # the shipped doc types, built, as `make docs` writes them
 _builtin_cache: dict[str, DocType] = {}
 _builtin_files: dict[str, tuple[str, dict]] = {}
 
 
 def read_shipped(folder: Path | None = None) -> dict:
-    """What `shipped.json` holds: each shipped doc type's data as `tomllib` reads its file, by
-    the name its own `name` key declares (never guessed from the file name). `make docs`
-    (`planbook.docs.write_shipped_doctypes`) writes it, so a run reads no TOML, and a test
-    fails when it differs from the files."""
+    """Each shipped doc type's data as `tomllib` reads its file, by the name its own `name`
+    key declares (never guessed from the file name)."""
     import tomllib
 
     found = {}
@@ -509,12 +507,62 @@ def read_shipped(folder: Path | None = None) -> dict:
     return {"doctypes": found}
 
 
+def shipped_json(folder: Path | None = None) -> dict:
+    """What `shipped.json` holds: each shipped doc type as `from_data` builds it from its
+    file, in the tagged form `_built` reads back without a type hint, a check or a copy.
+    `make docs` (`planbook.docs.write_shipped_doctypes`) writes it, so a run reads no TOML
+    and builds no doc type from declarations; a test fails when it differs from the files."""
+    return {"doctypes": {name: {"file": entry["file"],
+                                "built": _tagged(from_data(entry["data"], entry["file"]))}
+                         for name, entry in read_shipped(folder)["doctypes"].items()}}
+
+
+def _tagged(value):
+    """A doc type's value as JSON that says what each part is: {"r": record, "f": fields},
+    {"t": [a tuple's items]}, {"d": {a mapping}}; text, numbers, booleans and null as
+    they are."""
+    if isinstance(value, tuple):
+        return {"t": [_tagged(v) for v in value]}
+    if isinstance(value, dict):
+        return {"d": {k: _tagged(v) for k, v in value.items()}}
+    if dataclasses.is_dataclass(value):  # a field left at its default is left out
+        return {"r": type(value).__name__, "f": {
+            f.name: _tagged(getattr(value, f.name)) for f in dataclasses.fields(value)
+            if f.init and getattr(value, f.name) != _default(f)}}
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise TypeError(f"a shipped doc type holds {type(value).__name__}, which JSON cannot")
+
+
+def _default(f: dataclasses.Field):
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
+def _built(value):
+    """`_tagged`'s JSON built back into the doc type it was written from."""
+    if isinstance(value, dict):
+        if "t" in value:
+            return tuple(_built(v) for v in value["t"])
+        if "d" in value:
+            return {k: _built(v) for k, v in value["d"].items()}
+        return _RECORDS[value["r"]](**{k: _built(v) for k, v in value["f"].items()})
+    return value
+
+
+_RECORDS = {cls.__name__: cls for cls in (DocType, FieldSpec, SectionSpec, TableSpec,
+                                          ChecklistSpec, PhaseSpec, TemplateSpec, OptionsSpec,
+                                          RolesSpec, LifecycleSpec, ReportSpec)}
+
+
 def _builtin_index() -> dict[str, tuple[str, dict]]:
-    """Declared name → (file name, data) for every shipped doc type, from `shipped.json`."""
+    """Declared name → (file name, built form) for every shipped doc type, from
+    `shipped.json`."""
     if not _builtin_files:
         shipped = json.loads((HERE / SHIPPED).read_text(encoding="utf-8"))
         for name, entry in shipped["doctypes"].items():
-            _builtin_files[name] = (entry["file"], entry["data"])
+            _builtin_files[name] = (entry["file"], entry["built"])
     return _builtin_files
 
 
@@ -525,8 +573,13 @@ def builtin(name: str) -> DocType:
     if found is None:
         raise DocTypeError(f"no built-in doc type '{name}' (built in: {', '.join(index)})")
     if found not in _builtin_cache:
-        file, data = index[found]
-        _builtin_cache[found] = _declared_in(data, HERE / file)
+        file, built = index[found]
+        doctype = _built(built)
+        if doctype.template_file and not Path(doctype.template_file).is_absolute():
+            # relative to the declaring file, as `_declared_in` has it
+            doctype = dataclasses.replace(doctype,
+                                          template_file=str(HERE / doctype.template_file))
+        _builtin_cache[found] = doctype
     return _builtin_cache[found]
 
 
