@@ -165,10 +165,11 @@ def glob_matches(pattern: str, rel: str) -> bool:
 
 
 # `[tool.planbook]`, `[tool.planbook.severity]`, `[[tool.planbook.x]]`, `tool.planbook.x = ` (and
-# `[tool.planbook` left unclosed), spaced or quoted as TOML allows: text meant to configure us
-PLANBOOK_TABLE = re.compile(
-    r"""^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*(["']?)planbook\1(?![\w-])"""
-    r"""|tool[ \t]*\.[ \t]*(["']?)planbook\2[ \t]*[.=])""", re.MULTILINE)
+# `[tool.planbook` left unclosed), spaced or quoted as TOML allows: text meant to configure us.
+# Compiled when a pyproject.toml is not valid TOML, the one case that asks.
+PLANBOOK_TABLE = (
+    r"""(?m)^[ \t]*(?:\[\[?[ \t]*tool[ \t]*\.[ \t]*(["']?)planbook\1(?![\w-])"""
+    r"""|tool[ \t]*\.[ \t]*(["']?)planbook\2[ \t]*[.=])""")
 
 
 def find_config(start: Path) -> Path | None:
@@ -198,7 +199,7 @@ def find_config(start: Path) -> Path | None:
                 try:
                     data = tomllib.loads(text)
                 except tomllib.TOMLDecodeError:
-                    if PLANBOOK_TABLE.search(text):
+                    if re.search(PLANBOOK_TABLE, text):
                         return candidate
                     continue
                 if "planbook" in data.get("tool", {}):
