@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import math
 import pickle
+import sys
 from dataclasses import dataclass, field
 
 import pytest
@@ -62,7 +63,12 @@ CASES = [
 def test_a_record_compares_and_shows_as_its_dataclass_does(kind, shape, left, right):
     made = [(k[shape](*left), k[shape](*right)) for k in (DATACLASS, kind)]
     (dl, dr), (rl, rr) = made
-    assert (rl == rr, rl != rr) == (dl == dr, dl != dr)
+    if sys.version_info >= (3, 13) and _holds_nan(left):
+        # a record compares its fields as one tuple, as the dataclass did up to 3.12, so the
+        # same NaN is equal to itself; from 3.13 the dataclass compares field by field
+        assert (rl == rr, rl != rr) == (True, False)
+    else:
+        assert (rl == rr, rl != rr) == (dl == dr, dl != dr)
     assert repr(rl) == repr(dl) and repr(rr) == repr(dr)
     assert (rl == dl) is False  # another class: not equal, as between two dataclasses
     if kind[shape].__hash__ is None:
@@ -84,6 +90,10 @@ def test_a_frozen_record_stays_frozen_and_a_slotted_one_has_no_dict(kind):
     with pytest.raises(dataclasses.FrozenInstanceError):
         del frozen("t").title
     assert not hasattr(slotted(1.0), "__dict__") and "__slots__" in slotted.__dict__
+
+
+def _holds_nan(values) -> bool:
+    return any(isinstance(v, float) and math.isnan(v) for v in values)
 
 
 def _init_outcome(cls, *args, **kwargs):
