@@ -480,9 +480,13 @@ def from_file(path: str | Path) -> DocType:
 
 
 def _declared_in(data: dict, path: Path) -> DocType:
-    doctype = from_data(data, str(path))
+    return _beside(from_data(data, str(path)), path)
+
+
+def _beside(doctype: DocType, path: Path) -> DocType:
+    """`doctype` as declared in the file at `path`: a relative `template-file` is relative
+    to that file, wherever planbook runs from."""
     if doctype.template_file and not Path(doctype.template_file).is_absolute():
-        # relative to the declaring file, wherever planbook runs from
         doctype = dataclasses.replace(doctype,
                                       template_file=str(path.parent / doctype.template_file))
     return doctype
@@ -512,8 +516,9 @@ def shipped_json(folder: Path | None = None) -> dict:
     file, in the tagged form `_built` reads back without a type hint, a check or a copy.
     `make docs` (`planbook.docs.write_shipped_doctypes`) writes it, so a run reads no TOML
     and builds no doc type from declarations; a test fails when it differs from the files."""
-    return {"doctypes": {name: {"file": entry["file"],
-                                "built": _tagged(from_data(entry["data"], entry["file"]))}
+    folder = folder or HERE
+    return {"doctypes": {name: {"file": entry["file"], "built": _tagged(
+                                    from_data(entry["data"], str(folder / entry["file"])))}
                          for name, entry in read_shipped(folder)["doctypes"].items()}}
 
 
@@ -574,12 +579,7 @@ def builtin(name: str) -> DocType:
         raise DocTypeError(f"no built-in doc type '{name}' (built in: {', '.join(index)})")
     if found not in _builtin_cache:
         file, built = index[found]
-        doctype = _built(built)
-        if doctype.template_file and not Path(doctype.template_file).is_absolute():
-            # relative to the declaring file, as `_declared_in` has it
-            doctype = dataclasses.replace(doctype,
-                                          template_file=str(HERE / doctype.template_file))
-        _builtin_cache[found] = doctype
+        _builtin_cache[found] = _beside(_built(built), HERE / file)
     return _builtin_cache[found]
 
 
